@@ -1,0 +1,104 @@
+import { base64, base64url, base64urlnopad, hex as scureHex } from '@scure/base';
+import { HostsigError } from './errors.js';
+
+/**
+ * True for a real `Uint8Array`, including one from another realm (a `vm` context, an iframe).
+ * A plain object that only claims the name (`{ constructor: { name: 'Uint8Array' } }`) is not one.
+ */
+export function isBytes(a: unknown): a is Uint8Array {
+  return a instanceof Uint8Array || (ArrayBuffer.isView(a) && a.constructor.name === 'Uint8Array');
+}
+
+/** Asserts `a` is a Uint8Array, naming the argument in the error. */
+export function abytes(a: unknown, name = 'value'): Uint8Array {
+  if (!isBytes(a)) throw new HostsigError('INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${typeName(a)}`, { argument: name });
+  return a;
+}
+
+/** Asserts `s` is a string, naming the argument in the error. */
+export function astring(s: unknown, name = 'value'): string {
+  if (typeof s !== 'string') throw new HostsigError('INVALID_ARGUMENT', `"${name}" expected string, got ${typeName(s)}`, { argument: name });
+  return s;
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** UTF-8 bytes of a string. Lone surrogates are an error, not U+FFFD. */
+export function utf8ToBytes(s: string): Uint8Array {
+  if (!isWellFormed(s)) throw new HostsigError('INVALID_UTF8', 'string has a lone surrogate');
+  return encoder.encode(s);
+}
+
+/** Strict UTF-8 decode: invalid sequences are an `INVALID_UTF8` error, never U+FFFD. A BOM is kept. */
+export function bytesToUtf8(b: Uint8Array): string {
+  try {
+    return strictDecoder.decode(b);
+  } catch {
+    throw new HostsigError('INVALID_UTF8', 'bytes are not valid UTF-8');
+  }
+}
+
+/** True when a string has no lone surrogates (so it has a UTF-8 form). */
+export function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff) return false;
+    const d = s.charCodeAt(i + 1);
+    if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
+/** Lowercase hex. */
+export function bytesToHex(b: Uint8Array): string {
+  return scureHex.encode(abytes(b));
+}
+
+/** Hex to bytes; case-insensitive, even length, nothing else. */
+export function hexToBytes(s: string): Uint8Array {
+  astring(s);
+  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new HostsigError('INVALID_ENCODING', 'not a hex string');
+  return scureHex.decode(s.toLowerCase());
+}
+
+function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what: string): Uint8Array {
+  astring(s);
+  try {
+    return codec.decode(s);
+  } catch {
+    throw new HostsigError('INVALID_ENCODING', `not canonical ${what}`);
+  }
+}
+
+/** Standard base64 with padding. */
+export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b));
+/** Strict base64 with padding: no whitespace, no missing padding, no non-zero trailing bits. */
+export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 'base64');
+/** base64url without padding (JWS). */
+export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode(abytes(b));
+/** Strict base64url without padding. */
+export const base64urlToBytes = (s: string): Uint8Array => strictDecode(base64urlnopad, s, 'base64url');
+/** base64url with padding, for the rare places that use it. */
+export const base64urlPaddedToBytes = (s: string): Uint8Array => strictDecode(base64url, s, 'base64url');
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += abytes(p).length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

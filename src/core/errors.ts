@@ -1,0 +1,96 @@
+/**
+ * Every failure hostsig reports carries one of these codes. They are stable:
+ * switch on them, log them, map them to HTTP statuses.
+ */
+export type HostsigErrorCode =
+  // programmer errors (bad arguments or options)
+  | 'INVALID_ARGUMENT'
+  // encoding
+  | 'INVALID_UTF8'
+  | 'INVALID_ENCODING'
+  | 'JSON_ENCODE_FAILED'
+  // request shape
+  | 'BODY_MALFORMED'
+  | 'BODY_TOO_LARGE'
+  | 'MISSING_FIELD'
+  | 'METHOD_UNKNOWN'
+  // identity and freshness
+  | 'UNKNOWN_KEY'
+  | 'LOOKUP_FAILED'
+  | 'TIMESTAMP_INVALID'
+  | 'TIMESTAMP_STALE'
+  | 'TIMESTAMP_FUTURE'
+  | 'REPLAYED'
+  | 'NONCE_STORE_FAILED'
+  | 'NONCE_STORE_FULL'
+  // signatures
+  | 'HASH_MISSING'
+  | 'HASH_MALFORMED'
+  | 'HASH_NOT_LAST'
+  | 'HASH_DUPLICATE'
+  | 'SIGNATURE_INVALID'
+  // keys (RSA)
+  | 'KEY_FORMAT_UNSUPPORTED'
+  | 'KEY_INVALID'
+  | 'KEY_TOO_SMALL'
+  // JWT
+  | 'JWT_MALFORMED'
+  | 'JWT_EXPIRED'
+  | 'JWT_NOT_YET_VALID'
+  | 'ALG_NOT_ALLOWED'
+  | 'CRIT_UNSUPPORTED'
+  | 'CLAIM_INVALID'
+  // headers, tokens, sessions
+  | 'AUTH_HEADER_MALFORMED'
+  | 'AUTH_SCHEME_UNSUPPORTED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED'
+  | 'IP_NOT_ALLOWED'
+  | 'PATH_NOT_ALLOWED'
+  | 'PIN_INVALID'
+  | 'PIN_LOCKED'
+  | 'PROVIDER_ERROR';
+
+/** Structured, code-specific facts about a failure (never a secret). */
+export type HostsigErrorDetails = Readonly<Record<string, unknown>>;
+
+/**
+ * The one error class hostsig throws. `code` is stable; `message` is for people.
+ * @example
+ * try { phpJsonEncode('\ud800') } catch (e) { if (isHostsigError(e)) console.log(e.code) }
+ */
+export class HostsigError extends Error {
+  readonly code: HostsigErrorCode;
+  readonly details: HostsigErrorDetails;
+
+  constructor(code: HostsigErrorCode, message: string, details: HostsigErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HostsigError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True for a `HostsigError`, also across bundles that each carry their own copy of the class. */
+export function isHostsigError(e: unknown): e is HostsigError {
+  return e instanceof HostsigError || (e instanceof Error && e.name === 'HostsigError' && typeof (e as { code?: unknown }).code === 'string');
+}
+
+/** A verification outcome that failed: the shape every `verify*` resolves to on rejection. */
+export interface VerifyFailure {
+  readonly ok: false;
+  readonly code: HostsigErrorCode;
+  readonly message: string;
+  readonly details?: HostsigErrorDetails;
+}
+
+/** Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`. */
+export function toFailure(e: unknown, fallback: HostsigErrorCode = 'BODY_MALFORMED'): VerifyFailure {
+  if (isHostsigError(e)) {
+    return Object.keys(e.details).length
+      ? { ok: false, code: e.code, message: e.message, details: e.details }
+      : { ok: false, code: e.code, message: e.message };
+  }
+  return { ok: false, code: fallback, message: 'request could not be parsed' };
+}

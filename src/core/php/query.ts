@@ -1,0 +1,240 @@
+import { bytesToUtf8, isBytes, utf8ToBytes } from '../bytes.js';
+import { HostsigError } from '../errors.js';
+import { type ParamsInput, PhpArray, type PhpValue } from './array.js';
+import { phpFormatDouble } from './float.js';
+
+const HEXU = '0123456789ABCDEF';
+
+function isUnreserved1738(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2d || b === 0x2e || b === 0x5f;
+}
+
+function percentEncode(s: string, rfc3986: boolean): string {
+  let out = '';
+  for (const b of utf8ToBytes(s)) {
+    if (isUnreserved1738(b) || (rfc3986 && b === 0x7e)) out += String.fromCharCode(b);
+    else if (b === 0x20 && !rfc3986) out += '+';
+    else out += `%${HEXU[b >> 4]}${HEXU[b & 15]}`;
+  }
+  return out;
+}
+
+/**
+ * PHP `urlencode` (RFC 1738 flavour): letters, digits and `-_.` stay, space becomes `+`,
+ * everything else (`~` included) is `%XX` with uppercase hex over the UTF-8 bytes.
+ * @example phpUrlencode('a b~') // 'a+b%7E'
+ */
+export function phpUrlencode(s: string): string {
+  return percentEncode(s, false);
+}
+
+/**
+ * PHP `rawurlencode` (RFC 3986): like {@link phpUrlencode} but `~` stays and space is `%20`.
+ * @example phpRawurlencode('a b~') // 'a%20b~'
+ */
+export function phpRawurlencode(s: string): string {
+  return percentEncode(s, true);
+}
+
+function hexVal(b: number): number {
+  if (b >= 0x30 && b <= 0x39) return b - 0x30;
+  const l = b | 0x20;
+  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
+  return -1;
+}
+
+/**
+ * PHP `urldecode` over bytes: `+` is space, `%XX` (either case) is a byte, a `%` not
+ * followed by two hex digits stays as it is.
+ */
+export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  const out = new Uint8Array(end - start);
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c === 0x2b) {
+      out[n++] = 0x20;
+    } else if (c === 0x25 && i + 2 < end && hexVal(b[i + 1]!) >= 0 && hexVal(b[i + 2]!) >= 0) {
+      out[n++] = (hexVal(b[i + 1]!) << 4) | hexVal(b[i + 2]!);
+      i += 2;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** `urldecode` of a string, strict about the UTF-8 of the result. */
+export function phpUrldecode(s: string): string {
+  const b = utf8ToBytes(s);
+  return bytesToUtf8(phpUrldecodeBytes(b));
+}
+
+export interface HttpBuildQueryOptions {
+  /** `RFC1738` (default, space -> `+`) or `RFC3986` (space -> `%20`, `~` kept). */
+  encType?: 'RFC1738' | 'RFC3986';
+}
+
+/**
+ * PHP `http_build_query($params, '', '&', $encType)`: nested maps as `a%5Bb%5D=c`, lists as
+ * `a%5B0%5D=x`, `true` -> `1`, `false` -> `0`, `null` and empty arrays dropped, floats in
+ * PHP's `precision=14` string form.
+ * @example httpBuildQuery([['a', ['x', 'y']], ['b', 'c d']]) // 'a%5B0%5D=x&a%5B1%5D=y&b=c+d'
+ */
+export function httpBuildQuery(params: ParamsInput, options: HttpBuildQueryOptions = {}): string {
+  const enc = options.encType === 'RFC3986' ? phpRawurlencode : phpUrlencode;
+  const parts: string[] = [];
+  const walk = (arr: PhpArray, prefix: string | null): void => {
+    for (const [k, v] of arr.entries()) {
+      const name = prefix === null ? enc(k) : `${prefix}%5B${enc(k)}%5D`;
+      if (v instanceof PhpArray) walk(v, name);
+      else if (v !== null) parts.push(`${name}=${enc(phpScalarToString(v, 'query'))}`);
+    }
+  };
+  walk(PhpArray.from(params), null);
+  return parts.join('&');
+}
+
+/**
+ * A scalar as PHP turns it into a string. `query` is http_build_query's view (`false` -> `0`),
+ * `cast` is `(string)` (`false` -> ``); floats use PHP's `precision=14`.
+ */
+export function phpScalarToString(v: Exclude<PhpValue, PhpArray>, mode: 'query' | 'cast'): string {
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'boolean':
+      return v ? '1' : mode === 'query' ? '0' : '';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      if (Number.isInteger(v) && Math.abs(v) < 9223372036854775808) return BigInt(v).toString();
+      if (Number.isNaN(v)) return 'NAN';
+      if (!Number.isFinite(v)) return v > 0 ? 'INF' : '-INF';
+      return phpFormatDouble(v, 14, 'E');
+    default:
+      return '';
+  }
+}
+
+export interface ParseStrOptions {
+  /** PHP `max_input_vars`: more pairs than this is `BODY_MALFORMED` (PHP would drop the rest). Default 1000. */
+  maxVars?: number;
+  /** PHP `max_input_nesting_level`: deeper `a[b][c]...` is `BODY_MALFORMED` (PHP would drop it). Default 64. */
+  maxDepth?: number;
+}
+
+/**
+ * Parses a form body or query string the way PHP fills `$_POST`/`$_GET`: pairs split on `&`,
+ * `+` and `%XX` decoded, names mangled (leading spaces dropped, top-level ` ` and `.` -> `_`,
+ * an unmatched `[` -> `_`), `a[b][]` nesting, last duplicate wins at the first one's
+ * position, numeric keys normalized. Keys are kept in a {@link PhpArray}, never on a plain
+ * object, so `__proto__` and `constructor` are ordinary keys.
+ *
+ * Where PHP would silently drop data (over `max_input_vars`, over the nesting limit) this
+ * refuses instead, so a verifier never hashes less than the client sent.
+ *
+ * @throws HostsigError `INVALID_UTF8` when a name or value is not UTF-8 (PHP's json_encode
+ *   would fail on it), `BODY_MALFORMED` for the limits above.
+ * @example parseStr('a.b=1&c[]=x&c[]=y').toJS() // { a_b: '1', c: ['x', 'y'] }
+ */
+export function parseStr(input: string | Uint8Array, options: ParseStrOptions = {}): PhpArray {
+  const bytes = typeof input === 'string' ? utf8ToBytes(input) : isBytes(input) ? input : badInput();
+  const maxVars = options.maxVars ?? 1000;
+  const maxDepth = options.maxDepth ?? 64;
+  const out = new PhpArray();
+  let count = 0;
+  let start = 0;
+  const len = bytes.length;
+  while (start < len) {
+    let amp = bytes.indexOf(0x26, start);
+    if (amp === -1) amp = len;
+    if (amp > start) {
+      if (++count > maxVars) throw new HostsigError('BODY_MALFORMED', `more than ${maxVars} input variables`, { maxVars });
+      let eq = bytes.indexOf(0x3d, start);
+      if (eq === -1 || eq > amp) eq = amp;
+      const rawName = phpUrldecodeBytes(bytes, start, eq);
+      // PHP registers names as C strings: a NUL ends the name.
+      const nul = rawName.indexOf(0);
+      const name = bytesToUtf8(nul === -1 ? rawName : rawName.subarray(0, nul));
+      const value = eq < amp ? bytesToUtf8(phpUrldecodeBytes(bytes, eq + 1, amp)) : '';
+      registerVariable(out, name, value, maxDepth);
+    }
+    start = amp + 1;
+  }
+  return out;
+}
+
+function badInput(): never {
+  throw new HostsigError('INVALID_ARGUMENT', '"input" expected string or Uint8Array');
+}
+
+/** php_register_variable_ex: where one decoded `name=value` pair lands. */
+function registerVariable(root: PhpArray, rawName: string, value: string, maxDepth: number): void {
+  let s = rawName;
+  let lead = 0;
+  while (s.charCodeAt(lead) === 0x20) lead++;
+  if (lead) s = s.slice(lead);
+
+  // Top-level name: ' ' and '.' become '_' up to the first '['.
+  let bracket = -1;
+  let base = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === ' ' || c === '.') base += '_';
+    else if (c === '[') {
+      bracket = i;
+      break;
+    } else base += c;
+  }
+  if (base.length === 0) return;
+  if (bracket === -1) {
+    root.set(base, value);
+    return;
+  }
+
+  // path[0] is the top-level name, the rest are indexes; null means "append" (`[]`).
+  const path: (string | null)[] = [base];
+  let pos = bracket;
+  for (let level = 1; ; level++) {
+    if (level > maxDepth) throw new HostsigError('BODY_MALFORMED', `input nested deeper than ${maxDepth}`, { maxDepth });
+    const idxStart = pos + 1;
+    let close: number;
+    if (s[idxStart] === ']') {
+      close = idxStart;
+      path.push(null);
+    } else {
+      close = s.indexOf(']', idxStart);
+      if (close === -1) {
+        // No closing bracket: at the first level PHP un-terminates the name, mangling the
+        // rest; deeper, the junk is dropped and the previous index becomes the final key.
+        if (level === 1) path[0] = `${base}_${s.slice(idxStart).replace(/[ .[]/g, '_')}`;
+        break;
+      }
+      path.push(s.slice(idxStart, close));
+    }
+    pos = close + 1;
+    if (s[pos] !== '[') break; // anything after the last ']' is ignored
+  }
+
+  let table = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i]!;
+    if (key === null) {
+      const fresh = new PhpArray();
+      if (!table.append(fresh)) return;
+      table = fresh;
+    } else {
+      const existing = table.get(key);
+      if (existing instanceof PhpArray) table = existing;
+      else {
+        const fresh = new PhpArray();
+        table.set(key, fresh);
+        table = fresh;
+      }
+    }
+  }
+  const last = path[path.length - 1]!;
+  if (last === null) table.append(value);
+  else table.set(last, value);
+}
