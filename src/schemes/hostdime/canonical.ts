@@ -1,0 +1,68 @@
+import { bytesToHex, utf8ToBytes } from '../../core/bytes.js';
+import { sha256 } from '../../core/hmac.js';
+import type { ParamsInput } from '../../core/php/array.js';
+import { jsJsonStringify, phpJsonEncode, phpJsonString } from '../../core/php/json.js';
+
+/**
+ * How the params are turned into the JSON part of the hashed string.
+ * - `php`: `json_encode(json_encode($params, JSON_FORCE_OBJECT))`, the official PHP client.
+ * - `js`: `JSON.stringify(JSON.stringify(params))`, the official Node client (and Ruby's `to_json.to_json`).
+ */
+export type HostDimeDialect = 'php' | 'js';
+
+export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
+
+/** The inner JSON encoding of the params, before it is encoded again. */
+export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
+  return dialect === 'js' ? jsJsonStringify(params) : phpJsonEncode(params, { forceObject: true });
+}
+
+/**
+ * The JSON part of the hashed string: the params encoded twice in the given dialect.
+ * @example hostDimeDoubleJson([['status', 'registered']]) // '"{\\"status\\":\\"registered\\"}"'
+ */
+export function hostDimeDoubleJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
+  const inner = hostDimeParamsJson(params, dialect);
+  return dialect === 'js' ? JSON.stringify(inner) : phpJsonString(inner);
+}
+
+export interface HostDimeCanonicalInput {
+  /** `api_timestamp` exactly as sent (Unix seconds). */
+  timestamp: number | string;
+  /** `api_unique`. */
+  unique: string;
+  /** The private key (the secret half). */
+  privateKey: string;
+  /** Dotted method, e.g. `domain.list`. */
+  method: string;
+  /** The caller's params, without any `api_*` field. */
+  params: ParamsInput;
+  dialect?: HostDimeDialect;
+}
+
+/**
+ * The exact string HostDime hashes: `TIMESTAMP:UNIQUE:PRIVATE_KEY:METHOD:` + the params
+ * JSON-encoded twice. It contains the private key: print it only where the key may be seen.
+ * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded.
+ * @example
+ * canonicalHostDime({ timestamp: 1369758680, unique: 'ABCDEF', privateKey: 'fazbaz', method: 'domain.list',
+ *   params: [['status', 'registered'], ['order', 'desc']] })
+ * // '1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
+ */
+export function canonicalHostDime(input: HostDimeCanonicalInput): string {
+  const ts = typeof input.timestamp === 'number' ? String(input.timestamp) : input.timestamp;
+  return `${ts}:${input.unique}:${input.privateKey}:${input.method}:${hostDimeDoubleJson(input.params, input.dialect)}`;
+}
+
+/** SHA-256 of the canonical string's UTF-8 bytes. */
+export function hostDimeHashBytes(canonical: string): Uint8Array {
+  return sha256(utf8ToBytes(canonical));
+}
+
+/**
+ * `api_hash`: lowercase hex SHA-256 of the canonical string.
+ * @example hashHostDime('1369758680:ABCDEF:fazbaz:server.list:"{}"') // '4279db77...'
+ */
+export function hashHostDime(canonical: string): string {
+  return bytesToHex(hostDimeHashBytes(canonical));
+}

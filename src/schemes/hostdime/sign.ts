@@ -1,0 +1,98 @@
+import { astring } from '../../core/bytes.js';
+import { type NowOption, resolveNow } from '../../core/clock.js';
+import { HostsigError } from '../../core/errors.js';
+import { type ParamsInput, PhpArray } from '../../core/php/array.js';
+import { httpBuildQuery, parseStr, phpUrlencode } from '../../core/php/query.js';
+import { randomUuid } from '../../core/random.js';
+import { canonicalHostDime, type HostDimeDialect, hashHostDime } from './canonical.js';
+import { type HostDimeFormat, hostDimeMethodToPath } from './method.js';
+
+export const HOSTDIME_BASE_URL = 'https://api.hostdime.com';
+
+export interface SignHostDimeOptions {
+  /** `api_key`, the public half. */
+  publicKey: string;
+  /** The private key the hash is keyed with. */
+  privateKey: string;
+  /** Dotted method, e.g. `server.list`. */
+  method: string;
+  /** The call's params (no `api_*` names). Default none. */
+  params?: ParamsInput;
+  /** Unix seconds; default the clock (`now`). */
+  timestamp?: number;
+  /** `api_unique`; default a random UUID v4. */
+  unique?: string;
+  /** Default `php`, as the official PHP client and the server. */
+  dialect?: HostDimeDialect;
+  /**
+   * Hash numbers and booleans as typed JSON values, as the official clients do (`{"n":5}`),
+   * instead of as the strings the server will rebuild from the body (`{"n":"5"}`).
+   * Default false: the hash covers exactly what PHP's `$_POST` will hold.
+   */
+  typed?: boolean;
+  /** Response format in the path. Default `json`. */
+  format?: HostDimeFormat;
+  /** Default `https://api.hostdime.com`. */
+  baseUrl?: string;
+  now?: NowOption;
+}
+
+export interface SignedHostDimeRequest {
+  url: string;
+  path: string;
+  method: 'POST';
+  headers: { 'content-type': 'application/x-www-form-urlencoded' };
+  /** The form body, `api_*` fields last. */
+  body: string;
+  /** `api_hash`. */
+  hash: string;
+  /** The string that was hashed (contains the private key). */
+  canonical: string;
+  timestamp: number;
+  unique: string;
+}
+
+/**
+ * Signs a HostDime API call: builds the form body as PHP's `http_build_query` would, hashes
+ * the params exactly as the server will rebuild them, and appends `api_key`,
+ * `api_timestamp`, `api_unique` and `api_hash`.
+ * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a bad method, or params named `api_*`.
+ * @example
+ * const req = signHostDime({ publicKey: 'pub', privateKey: 'priv', method: 'server.list' })
+ * await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body })
+ */
+export function signHostDime(options: SignHostDimeOptions): SignedHostDimeRequest {
+  const publicKey = astring(options.publicKey, 'publicKey');
+  const privateKey = astring(options.privateKey, 'privateKey');
+  if (!publicKey || !privateKey) throw new HostsigError('INVALID_ARGUMENT', '"publicKey" and "privateKey" must not be empty');
+  const path = hostDimeMethodToPath(options.method, options.format);
+  const timestamp = options.timestamp ?? Math.floor(resolveNow(options.now));
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new HostsigError('INVALID_ARGUMENT', '"timestamp" must be a non-negative integer');
+  const unique = options.unique ?? randomUuid();
+  astring(unique, 'unique');
+  if (!unique) throw new HostsigError('INVALID_ARGUMENT', '"unique" must not be empty');
+
+  const given = PhpArray.from(options.params ?? []);
+  const query = httpBuildQuery(given);
+  // What PHP's $_POST will hold once the body arrives; the typed variant hashes the caller's values.
+  const rebuilt = parseStr(query, { maxVars: Infinity, maxDepth: Infinity });
+  for (const k of rebuilt.keys()) {
+    if (k.startsWith('api_')) throw new HostsigError('INVALID_ARGUMENT', `param "${k}" is reserved: api_* names are not hashed`, { param: k });
+  }
+  const canonical = canonicalHostDime({ timestamp, unique, privateKey, method: options.method, params: options.typed ? given : rebuilt, dialect: options.dialect });
+  const hash = hashHostDime(canonical);
+  const auth = `api_key=${phpUrlencode(publicKey)}&api_timestamp=${timestamp}&api_unique=${phpUrlencode(unique)}&api_hash=${hash}`;
+  const body = query ? `${query}&${auth}` : auth;
+  const baseUrl = (options.baseUrl ?? HOSTDIME_BASE_URL).replace(/\/+$/, '');
+  return {
+    url: `${baseUrl}${path}`,
+    path,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    hash,
+    canonical,
+    timestamp,
+    unique,
+  };
+}
