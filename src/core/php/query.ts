@@ -169,6 +169,10 @@ function badInput(): never {
   throw new HostsigError('INVALID_ARGUMENT', '"input" expected string or Uint8Array');
 }
 
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
 /** php_register_variable_ex: where one decoded `name=value` pair lands. */
 function registerVariable(root: PhpArray, rawName: string, value: string, maxDepth: number): void {
   let s = rawName;
@@ -200,8 +204,9 @@ function registerVariable(root: PhpArray, rawName: string, value: string, maxDep
     if (level > maxDepth) throw new HostsigError('BODY_MALFORMED', `input nested deeper than ${maxDepth}`, { maxDepth });
     const idxStart = pos + 1;
     let close: number;
-    if (s[idxStart] === ']') {
-      close = idxStart;
+    // `[]` appends; so does `[ ]` (any one ASCII space char): PHP skips one before looking for ']'.
+    if (s[idxStart] === ']' || (isSpace(s.charCodeAt(idxStart)) && s[idxStart + 1] === ']')) {
+      close = s[idxStart] === ']' ? idxStart : idxStart + 1;
       path.push(null);
     } else {
       close = s.indexOf(']', idxStart);
