@@ -104,16 +104,16 @@ function u4(c: number): string {
 }
 
 /**
- * `JSON.stringify` of a PHP value, keeping the PhpArray's key order (lists become arrays).
- * This is what the official Node and Ruby clients hash. Keys are written, never assigned,
- * so `__proto__` is an ordinary key.
+ * `JSON.stringify` of the JS value the official Node client would hold for this PHP value:
+ * lists become arrays, maps objects, whose integer-like keys JavaScript moves to the front
+ * in ascending order. Keys are written, never assigned, so `__proto__` is an ordinary key.
  */
-export function jsJsonStringify(value: PhpValue | ParamValue): string {
+export function jsJsonStringify(value: PhpValue | ParamValue, options: { topLevelObject?: boolean } = {}): string {
   const v = value !== null && typeof value === 'object' && !(value instanceof PhpArray) ? PhpArray.from(value as never) : (value as PhpValue);
-  return stringify(v, 0);
+  return stringify(v, 0, options.topLevelObject === true);
 }
 
-function stringify(v: PhpValue, depth: number): string {
+function stringify(v: PhpValue, depth: number, asObject = false): string {
   switch (typeof v) {
     case 'string':
       return JSON.stringify(v);
@@ -127,12 +127,22 @@ function stringify(v: PhpValue, depth: number): string {
       if (v === null) return 'null';
       if (depth >= MAX_DEPTH) throw new HostsigError('JSON_ENCODE_FAILED', 'maximum depth exceeded');
       const parts: string[] = [];
-      if (v.isList()) {
+      if (!asObject && v.isList()) {
         for (const item of v.values()) parts.push(stringify(item, depth + 1));
         return `[${parts.join(',')}]`;
       }
-      for (const [k, item] of v.entries()) parts.push(`${JSON.stringify(k)}:${stringify(item, depth + 1)}`);
-      return `{${parts.join(',')}}`;
+      // A JS object lists integer-like keys first, ascending, then the rest in insertion order.
+      const ints: [number, string][] = [];
+      for (const [k, item] of v.entries()) {
+        if (isArrayIndex(k)) ints.push([Number(k), `${JSON.stringify(k)}:${stringify(item, depth + 1)}`]);
+        else parts.push(`${JSON.stringify(k)}:${stringify(item, depth + 1)}`);
+      }
+      ints.sort((a, b) => a[0] - b[0]);
+      return `{${[...ints.map((e) => e[1]), ...parts].join(',')}}`;
     }
   }
+}
+
+function isArrayIndex(k: string): boolean {
+  return /^(?:0|[1-9][0-9]{0,9})$/.test(k) && Number(k) < 4294967295;
 }

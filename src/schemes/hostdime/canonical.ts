@@ -14,7 +14,8 @@ export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
 
 /** The inner JSON encoding of the params, before it is encoded again. */
 export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
-  return dialect === 'js' ? jsJsonStringify(params) : phpJsonEncode(params, { forceObject: true });
+  // The Node client's params are always an object, even when empty or list-shaped.
+  return dialect === 'js' ? jsJsonStringify(params, { topLevelObject: true }) : phpJsonEncode(params, { forceObject: true });
 }
 
 /**

@@ -81,9 +81,10 @@ function fail(code: HostsigErrorCode, message: string, details?: Record<string, 
   throw new HostsigError(code, message, details);
 }
 
-function field(all: PhpArray, name: string): string {
+/** A top-level api_* field; absent or an array is missing, and so is empty where noted. */
+function field(all: PhpArray, name: string, allowEmpty = false): string {
   const v = all.get(name);
-  if (typeof v !== 'string' || v === '') fail('MISSING_FIELD', `missing ${name}`, { field: name });
+  if (typeof v !== 'string' || (v === '' && !allowEmpty)) fail('MISSING_FIELD', `missing ${name}`, { field: name });
   return v;
 }
 
@@ -107,9 +108,10 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   const all = parseStr(body, { maxVars: options.maxVars ?? 1000 });
 
   const publicKey = field(all, 'api_key');
-  const timestampRaw = field(all, 'api_timestamp');
+  // An empty timestamp or hash is there but malformed; the format checks below name it.
+  const timestampRaw = field(all, 'api_timestamp', true);
   const unique = field(all, 'api_unique');
-  const hashHex = field(all, 'api_hash');
+  const hashHex = field(all, 'api_hash', true);
   if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
