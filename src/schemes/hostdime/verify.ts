@@ -8,9 +8,10 @@ import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 
-/** An inbound HostDime request: the raw form body, and the path unless `method` is given. */
+/** An inbound HostDime request: the raw form body, and the path unless options name the method. */
 export interface HostDimeRequest {
   path?: string;
+  /** The HTTP method (informational; HostDime calls are POSTs). */
   method?: string;
   body: string | Uint8Array;
 }
@@ -115,7 +116,8 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
-  const method = options.method ?? (typeof request.path === 'string' ? hostDimePathToMethod(request.path)?.method : request.method);
+  // request.method is the HTTP method; the HostDime method comes from the options or the path.
+  const method = options.method ?? (typeof request.path === 'string' ? hostDimePathToMethod(request.path)?.method : undefined);
   if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
   if (!TS_RE.test(timestampRaw)) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
