@@ -33,7 +33,12 @@ describe('session tokens (server)', () => {
     expect(seen.size).toBe(100);
     const store = new MemoryHostKeyTokenStore();
     const puts: unknown[] = [];
-    const spy = { put: async (r: never) => void puts.push(r) || store.put(r), get: (d: string) => store.get(d), delete: (d: string) => store.delete(d) };
+    const spy = {
+      put: async (r: Parameters<typeof store.put>[0]) => {
+        puts.push(r);
+        await store.put(r);
+      },
+      get: (d: string) => store.get(d), delete: (d: string) => store.delete(d) };
     const { token, tokenExpire } = await issueHostKeyToken({ store: spy, subject: 'u1', ttl: 600, now: 1000 });
     expect(tokenExpire).toBe(1600);
     expect(JSON.stringify(puts)).not.toContain(token);
