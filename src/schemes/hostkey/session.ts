@@ -1,5 +1,6 @@
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { HostsigError } from '../../core/errors.js';
+import { phpUrlencode } from '../../core/php/query.js';
 import type { SafeJsonObject } from '../../core/json-safe.js';
 import { type HostKeyReply, isHostKeyTokenError, parseHostKeyLoginReply, parseHostKeyReply, providerError } from './replies.js';
 import {
@@ -53,6 +54,33 @@ export interface HostKeySession {
   logout(): Promise<boolean>;
 }
 
+/** Field names whose values are treated as secrets and scrubbed from provider messages. */
+const SECRET_FIELD = /pin|pass|key|token|secret/i;
+
+/** Replaces every secret (raw, form-encoded, percent-encoded) in a provider text. */
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (s.length < 3) continue;
+    for (const v of new Set([s, phpUrlencode(s), encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])) {
+      out = out.split(v).join('[redacted]');
+      // Provider texts are truncated: a secret cut at the end leaves a prefix of itself.
+      for (let k = Math.min(v.length - 1, out.length); k >= 3; k--) {
+        if (out.endsWith(v.slice(0, k))) {
+          out = `${out.slice(0, out.length - k)}[redacted]`;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function scrubReply(r: HostKeyReply, secrets: readonly string[]): HostKeyReply {
+  if (r.ok) return r;
+  return { ok: false, pending: r.pending, error: scrub(r.error, secrets), code: r.code === null ? null : scrub(r.code, secrets) };
+}
+
 /** Assumed lifetime when a login reply has no `token_expire`: the documented "2 hours", the shorter of the two documented values. */
 const FALLBACK_LIFETIME = 7200;
 
@@ -79,11 +107,14 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
   const skew = options.skewSec ?? 60;
   if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new HostsigError('INVALID_ARGUMENT', '"skewSec" must be a non-negative number');
   let loginRequest: () => HostKeyRequest;
+  const loginSecrets: string[] = [];
   if (credentials && typeof credentials === 'object' && 'apiKey' in credentials) {
     const key = credentials.apiKey;
+    loginSecrets.push(String(key));
     loginRequest = () => hostKeyApiKeyLogin(key, baseUrl, { ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) });
   } else if (credentials && typeof credentials === 'object' && 'user' in credentials && 'password' in credentials) {
     const { user, password } = credentials;
+    loginSecrets.push(String(password));
     loginRequest = () => hostKeyWhmcsLogin({ user, password, ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) }, baseUrl);
   } else {
     throw new HostsigError('INVALID_ARGUMENT', '"credentials" must be { apiKey } or { user, password }');
@@ -121,10 +152,19 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
       } catch {
         /* not JSON */
       }
-      if (reply && !reply.ok) throw providerError('login failed', reply);
+      if (reply && !reply.ok) throw providerError('login failed', scrubReply(reply, loginSecrets) as Extract<HostKeyReply, { ok: false }>);
       throw new HostsigError('PROVIDER_ERROR', `HostKey login failed with HTTP ${status}`, { status });
     }
-    const l = parseHostKeyLoginReply(text);
+    let l;
+    try {
+      l = parseHostKeyLoginReply(text);
+    } catch (e) {
+      if (e instanceof HostsigError && e.code === 'PROVIDER_ERROR') {
+        const r = scrubReply(parseHostKeyReply(text), loginSecrets) as Extract<HostKeyReply, { ok: false }>;
+        throw providerError('login failed', r);
+      }
+      throw e;
+    }
     const expiresAt = l.tokenExpire ?? started + (ttl ?? FALLBACK_LIFETIME);
     const lifetime = Math.max(0, expiresAt - started);
     current = { token: l.token, expiresAt, refreshAt: expiresAt - Math.min(skew, lifetime / 2) };
@@ -143,13 +183,16 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
 
   async function request(module: string, action: string, fields: Readonly<Record<string, HostKeyFieldValue>> = {}): Promise<HostKeyReply> {
     if (fields === null || typeof fields !== 'object' || Object.prototype.hasOwnProperty.call(fields, 'token')) throw new HostsigError('INVALID_ARGUMENT', '"fields" must be an object without "token"');
+    const secrets = [...loginSecrets];
+    for (const [k, v] of Object.entries(fields)) if (SECRET_FIELD.test(k)) secrets.push(String(v));
     for (let attempt = 0; ; attempt++) {
       const tok = await token();
+      secrets.push(tok);
       const req = buildHostKeyRequest(module, action, [['token', tok], ...Object.entries(fields)], baseUrl);
       const { status, text } = await send(req, module, action);
       let reply: HostKeyReply | null = null;
       try {
-        reply = parseHostKeyReply(text);
+        reply = scrubReply(parseHostKeyReply(text), secrets);
       } catch (e) {
         if (status !== 401 && status >= 200 && status < 300) throw e;
       }
