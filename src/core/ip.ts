@@ -109,7 +109,11 @@ export function parseIpAddress(text: string): IpAddress {
   return { family: (v6 & MAPPED_MASK) === MAPPED ? 4 : 6, value: v6 };
 }
 
-/** True when `text` parses with {@link parseIpAddress}. */
+/**
+ * True when `text` parses with {@link parseIpAddress}.
+ * @param text any value
+ * @example isIpAddress('fe80::1%eth0') // false
+ */
 export function isIpAddress(text: unknown): boolean {
   try {
     parseIpAddress(text as string);
@@ -157,7 +161,11 @@ export function cidrContains(range: IpCidr, address: IpAddress): boolean {
   return address.value >> shift === range.network >> shift;
 }
 
-/** The canonical text of an address: dotted quad for IPv4 and mapped, RFC 5952 for IPv6. */
+/**
+ * The canonical text of an address: dotted quad for IPv4 and mapped, RFC 5952 for IPv6.
+ * @param address a parsed address
+ * @example formatIpAddress(parseIpAddress('2001:0db8:0:0:0:0:0:1')) // '2001:db8::1'
+ */
 export function formatIpAddress(address: IpAddress): string {
   const v = address.value;
   if ((v & MAPPED_MASK) === MAPPED) {

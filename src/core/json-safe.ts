@@ -6,6 +6,7 @@ export type SafeJsonObject = { readonly [key: string]: SafeJsonValue };
 /** Any value {@link parseJsonSafe} returns. */
 export type SafeJsonValue = null | boolean | number | string | readonly SafeJsonValue[] | SafeJsonObject;
 
+/** Limits for {@link parseJsonSafe}. */
 export interface ParseJsonSafeOptions {
   /** Largest accepted input, in UTF-16 code units or bytes. Default 1 MiB. */
   maxLength?: number;
@@ -56,12 +57,21 @@ function copy(v: unknown, depth: number, maxDepth: number): SafeJsonValue {
   return out;
 }
 
-/** True for a parsed JSON object (not an array, not null). */
+/**
+ * True for a parsed JSON object (not an array, not null).
+ * @param v any value
+ * @example isJsonObject(parseJsonSafe('[]')) // false
+ */
 export function isJsonObject(v: unknown): v is SafeJsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Own property of a parsed object, or undefined (never an inherited one). */
+/**
+ * Own property of a parsed object, or undefined (never an inherited one).
+ * @param o a parsed object
+ * @param key the key
+ * @example own(parseJsonSafe('{}') as SafeJsonObject, 'constructor') // undefined
+ */
 export function own(o: SafeJsonObject, key: string): SafeJsonValue | undefined {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }

@@ -170,6 +170,7 @@ export type PinCheckResult =
       readonly remaining: number;
     };
 
+/** What {@link createPinService} takes. */
 export interface PinServiceOptions {
   pins?: HostKeyPinStore;
   attempts?: PinAttemptStore;

@@ -4,6 +4,7 @@ import { providerError } from './replies.js';
 import { HOSTKEY_CALLBACK_RE } from './requests.js';
 import type { HostKeySession } from './session.js';
 
+/** Pacing of {@link pollCallback}. */
 export interface PollCallbackOptions {
   /** First wait between checks, ms. Default 2000. */
   intervalMs?: number;

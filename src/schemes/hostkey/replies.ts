@@ -18,7 +18,9 @@ const NOT_READY = /^\s*not[ _-]?ready\.?\s*$/i;
 
 /**
  * Redacts what could be a secret in a provider message (32+ hex runs, which covers tokens and
- * callback keys) and caps its length.
+ * callback keys) and caps its length at 300 characters.
+ * @param s a provider message
+ * @example redactProviderMessage('token 0123456789abcdef0123456789abcdef expired') // 'token [redacted] expired'
  */
 export function redactProviderMessage(s: string): string {
   return s.replace(/[0-9a-fA-F]{32,}/g, '[redacted]').slice(0, 300);
@@ -108,7 +110,12 @@ export function parseHostKeyLoginReply(body: string | Uint8Array): HostKeyLogin 
   return { token, tokenExpire: epoch(own(r.data, 'token_expire') ?? own(r.top, 'token_expire')), servers: Array.isArray(servers) ? servers : null, data: r.data };
 }
 
-/** The `PROVIDER_ERROR` for an error reply (message redacted). */
+/**
+ * The `PROVIDER_ERROR` for an error reply (the reply's message is already redacted).
+ * @param what what failed, for the message
+ * @param r the error reply
+ * @example throw providerError('login failed', reply)
+ */
 export function providerError(what: string, r: Extract<HostKeyReply, { ok: false }>): HostsigError {
   return new HostsigError('PROVIDER_ERROR', `HostKey ${what}: ${r.error}`, { providerCode: r.code, providerMessage: r.error, pending: r.pending });
 }

@@ -82,6 +82,7 @@ export function digestHostKeyToken(token: string): string {
   return bytesToHex(sha256(utf8ToBytes(token)));
 }
 
+/** What {@link issueHostKeyToken} takes. */
 export interface IssueHostKeyTokenOptions {
   store: HostKeyTokenStore;
   subject: string;
@@ -147,6 +148,7 @@ export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: numb
   return { ttl, fixIp: fixRaw === '1' };
 }
 
+/** What {@link verifyHostKeyToken} takes. */
 export interface VerifyHostKeyTokenOptions {
   store: HostKeyTokenStore;
   /** Required to verify IP-bound tokens. */
@@ -171,6 +173,7 @@ export interface HostKeyTokenFailure {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/** What {@link verifyHostKeyToken} resolves to. */
 export type HostKeyTokenResult = HostKeyTokenVerified | HostKeyTokenFailure;
 
 function failure(code: HostsigErrorCode, status: HostKeyTokenFailure['status'], message: string, details?: Record<string, unknown>): HostKeyTokenFailure {

@@ -22,6 +22,7 @@ export type HostKeyFetch = (
 /** Login by API key or by billing user and password. */
 export type HostKeyCredentials = { readonly apiKey: string } | { readonly user: string; readonly password: string };
 
+/** What {@link createHostKeySession} takes. */
 export interface HostKeySessionOptions {
   fetch: HostKeyFetch;
   /** Default {@link HOSTKEY_BASE_URL}. */

@@ -68,6 +68,7 @@ export interface WhmVerifyFailure {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/** What {@link verifyWhmAuthorization} resolves to. */
 export type WhmVerifyResult = WhmVerified | WhmVerifyFailure;
 
 const DIGEST_RE = /^[0-9a-f]{64}$/;
@@ -81,6 +82,10 @@ function failure(code: HostsigErrorCode, status: 401 | 403 | 500, message: strin
  * cPanel tokens reach only `/execute/...` and `/json-api/cpanel` (plus `extra` prefixes). The
  * path must be plain: no dot segments, no `//`, no encoded `.` `/` `\`, no backslash, so that
  * no normalization downstream can turn an allowed path into another.
+ * @param path the request path (a query string or fragment is cut off)
+ * @param extra further allowed prefixes (a trailing `/` means "below", none means "this or below")
+ * @example cpanelPathAllowed('/execute/Email/list_pops') // true
+ * @example cpanelPathAllowed('/execute/../json-api/listaccts') // false
  */
 export function cpanelPathAllowed(path: string, extra: readonly string[] = []): boolean {
   if (typeof path !== 'string') return false;
