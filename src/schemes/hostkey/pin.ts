@@ -41,6 +41,7 @@ function validParams(x: Partial<ScryptParams>): x is ScryptParams {
 
 /**
  * True when `pin` has the PIN format: 4 to 16 ASCII digits.
+ * @param pin any value
  * @example isHostKeyPin('0042') // true
  */
 export function isHostKeyPin(pin: unknown): pin is string {
@@ -84,6 +85,8 @@ export async function verifyHostKeyPinHash(pin: unknown, record: HostKeyPinRecor
 
 /**
  * True when a record was made with weaker parameters than `params` (re-hash on next success).
+ * @param record a stored record
+ * @param params the parameters new hashes use
  * @example pinNeedsRehash(rec, { ...DEFAULT_PIN_PARAMS, N: 2 ** 15 }) // true for an N=2^14 record
  */
 export function pinNeedsRehash(record: HostKeyPinRecord, params: ScryptParams = DEFAULT_PIN_PARAMS): boolean {

@@ -119,6 +119,7 @@ export function hostKeyWhmcsLogin(input: HostKeyPasswordLogin, baseUrl?: string)
  * `auth.php action=login&key=<API key>` (login by API key).
  * @param apiKey the API key
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
+ * @param options `ttl` and `fixIp`, as for `whmcslogin`
  * @throws HostsigError `INVALID_ARGUMENT` for an empty key
  * @example hostKeyApiKeyLogin(process.env.HOSTKEY_KEY)
  */
@@ -132,6 +133,8 @@ export function hostKeyApiKeyLogin(apiKey: string, baseUrl?: string, options: { 
 
 /**
  * `auth.php action=logout&token`.
+ * @param token the session token
+ * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token
  * @example hostKeyLogout(token)
  */
@@ -141,6 +144,8 @@ export function hostKeyLogout(token: string, baseUrl?: string): HostKeyRequest {
 
 /**
  * `auth.php action=info&token`.
+ * @param token the session token
+ * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token
  * @example hostKeyInfo(token)
  */
@@ -150,6 +155,8 @@ export function hostKeyInfo(token: string, baseUrl?: string): HostKeyRequest {
 
 /**
  * `eq.php action=set_pin&token[&old_pin]&new_pin` (`oldPin` to change an existing PIN).
+ * @param input token, new PIN, old PIN when changing
+ * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or PIN (never echoing it)
  * @example hostKeySetPin({ token, newPin: '482915' })
  */
@@ -162,6 +169,8 @@ export function hostKeySetPin(input: { token: string; newPin: string | number; o
 
 /**
  * `eq.php action=check_pin&token&pin`.
+ * @param input token and PIN
+ * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or PIN
  * @example hostKeyCheckPin({ token, pin: '482915' })
  */
@@ -171,6 +180,8 @@ export function hostKeyCheckPin(input: { token: string; pin: string | number }, 
 
 /**
  * `eq_callback.php action=check&token&key=<callback>`: polls an asynchronous action.
+ * @param input token and the callback key
+ * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or callback key
  * @example hostKeyCallbackCheck({ token, key: reply.callback })
  */

@@ -74,6 +74,7 @@ export function generateHostKeyToken(): string {
 /**
  * The storage digest of a session token: hex SHA-256. A fast hash is right for 128 random
  * bits (nothing to guess); a slow KDF would only slow every request.
+ * @param token the session token
  * @throws HostsigError `INVALID_ARGUMENT` for a non-string
  * @example digestHostKeyToken(token) // 64 hex
  */
