@@ -95,7 +95,7 @@ describe('session tokens (server)', () => {
     );
     const broken = { put: async () => {}, get: async () => Promise.reject(new Error(token)), delete: async () => false };
     const r = await verifyHostKeyToken(token, { store: broken, now: 1 });
-    expect(r).toMatchObject({ ok: false, status: 500, code: 'LOOKUP_FAILED' });
+    expect(r).toMatchObject({ ok: false, status: 503, code: 'LOOKUP_FAILED' });
     expectNoSecret(r, [token]);
   });
 

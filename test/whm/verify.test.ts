@@ -88,7 +88,7 @@ describe('verifyWhmAuthorization', () => {
     expect(cpanelPathAllowed('/api/x', ['/api'])).toBe(true);
   });
 
-  it('500 LOOKUP_FAILED when the lookup throws or a record is malformed', async () => {
+  it('503 LOOKUP_FAILED when the lookup throws or a record is malformed', async () => {
     const cases: (() => unknown)[] = [
       () => {
         throw new Error(`db down ${T1}`);
@@ -102,7 +102,7 @@ describe('verifyWhmAuthorization', () => {
     ];
     for (const l of cases) {
       const r = await verifyWhmAuthorization(`whm root:${T1}`, { lookup: l as never, now: NOW, clientIp: '1.2.3.4' });
-      expect(r).toMatchObject({ ok: false, status: 500, code: 'LOOKUP_FAILED' });
+      expect(r).toMatchObject({ ok: false, status: 503, code: 'LOOKUP_FAILED' });
       expectNoSecret(r, [T1]);
     }
   });
@@ -122,7 +122,7 @@ describe('verifyWhmAuthorization', () => {
       fc.asyncProperty(fc.oneof(fc.string(), fc.string().map((s) => `whm root:${s}`), fc.constant(`whm root:${T2}`), fc.constant(`whm root:${T3}`)), async (h) => {
         const r = await verifyWhmAuthorization(h, { lookup, now: NOW, clientIp: '192.0.2.1' });
         if (!r.ok) {
-          expect([401, 403, 500]).toContain(r.status);
+          expect([401, 403, 503]).toContain(r.status);
           const cred = h.split(':').slice(1).join(':');
           expectNoSecret(r, [cred, T1, T2, T3]);
         }

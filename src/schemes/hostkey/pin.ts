@@ -166,8 +166,8 @@ export type PinCheckResult =
   | {
       readonly ok: false;
       readonly code: HostsigErrorCode;
-      /** 403: the session is known, the PIN does not allow the action; 400: a bad new PIN; 500: a store broke. */
-      readonly status: 400 | 403 | 500;
+      /** 403: the session is known, the PIN does not allow the action; 400: a bad new PIN; 503: a store broke. */
+      readonly status: 400 | 403 | 503;
       readonly message: string;
       /** Wrong PINs left before the lock (0 when locked). */
       readonly remaining: number;
@@ -216,7 +216,7 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
   if (typeof delay !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"delay" must be a function');
   if (!validParams(params)) throw new HostsigError('INVALID_ARGUMENT', 'scrypt parameters out of range');
 
-  const fail = (code: HostsigErrorCode, status: 400 | 403 | 500, message: string, remaining: number): PinCheckResult => ({ ok: false, code, status, message, remaining });
+  const fail = (code: HostsigErrorCode, status: 400 | 403 | 503, message: string, remaining: number): PinCheckResult => ({ ok: false, code, status, message, remaining });
 
   async function check(subject: string, pin: unknown): Promise<PinCheckResult> {
     if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
@@ -224,14 +224,14 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
     try {
       record = await pins.get(subject);
     } catch {
-      return fail('LOOKUP_FAILED', 500, 'PIN store failed', 0);
+      return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
     }
     if (!record) return fail('PIN_INVALID', 403, 'no PIN is set', max);
     let state: { attempts: number; locked: boolean };
     try {
       state = await attempts.begin(subject);
     } catch {
-      return fail('LOOKUP_FAILED', 500, 'attempt store failed', 0);
+      return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
     }
     if (state.locked || state.attempts > max) {
       await attempts.lock(subject).catch(() => undefined);
@@ -242,7 +242,7 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
     try {
       good = await verifyHostKeyPinHash(pin, record);
     } catch {
-      return fail('LOOKUP_FAILED', 500, 'PIN record is malformed', 0);
+      return fail('LOOKUP_FAILED', 503, 'PIN record is malformed', 0);
     }
     if (good) {
       await attempts.reset(subject);
@@ -267,7 +267,7 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
       try {
         existing = await pins.get(subject);
       } catch {
-        return fail('LOOKUP_FAILED', 500, 'PIN store failed', 0);
+        return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
       }
       if (existing) {
         if (oldPin === undefined) return fail('MISSING_FIELD', 400, 'old_pin is required to change the PIN', max);

@@ -165,11 +165,11 @@ export interface HostKeyTokenVerified {
   readonly ipBound: boolean;
 }
 
-/** A refused session: `status` 401 (who are you), 403 (not allowed), 400 (bad body), 500 (store broke). */
+/** A refused session: `status` 401 (who are you), 403 (not allowed), 400 (bad body), 503 (store broke, try again). */
 export interface HostKeyTokenFailure {
   readonly ok: false;
   readonly code: HostsigErrorCode;
-  readonly status: 400 | 401 | 403 | 500;
+  readonly status: 400 | 401 | 403 | 503;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -188,7 +188,7 @@ function failure(code: HostsigErrorCode, status: HostKeyTokenFailure['status'], 
  *
  * Statuses: `TOKEN_INVALID` (malformed, unknown or revoked) and `TOKEN_EXPIRED` are 401; a
  * token used from another address than it was bound to (`fix_ip`) is 403 `IP_NOT_ALLOWED`;
- * a failing store is 500 `LOOKUP_FAILED`. Expired records are deleted when seen.
+ * a failing store is 503 `LOOKUP_FAILED`. Expired records are deleted when seen.
  * @param token the `token` field
  * @param options store, client address, clock
  * @throws HostsigError `INVALID_ARGUMENT` only for bad options (no store, a `clientIp` that is not an address)
@@ -205,7 +205,7 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
   try {
     rec = await options.store.get(digest);
   } catch {
-    return failure('LOOKUP_FAILED', 500, 'session store failed');
+    return failure('LOOKUP_FAILED', 503, 'session store failed');
   }
   if (!rec || typeof rec.digest !== 'string' || !/^[0-9a-f]{64}$/.test(rec.digest) || !equalBytes(hexToBytes(rec.digest), hexToBytes(digest))) return failure('TOKEN_INVALID', 401, 'invalid token');
   if (!(now < rec.expiresAt)) {
@@ -221,7 +221,7 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
     try {
       bound = parseIpAddress(rec.ip).value;
     } catch {
-      return failure('LOOKUP_FAILED', 500, 'session record has a malformed address');
+      return failure('LOOKUP_FAILED', 503, 'session record has a malformed address');
     }
     if (client === null || client.value !== bound) return failure('IP_NOT_ALLOWED', 403, 'token is bound to another address');
   }

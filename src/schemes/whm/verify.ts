@@ -62,8 +62,8 @@ export interface WhmVerified {
 export interface WhmVerifyFailure {
   readonly ok: false;
   readonly code: HostsigErrorCode;
-  /** 401: the server does not know who this is. 403: it does, and refuses. 500: lookup broke. */
-  readonly status: 401 | 403 | 500;
+  /** 401: the server does not know who this is. 403: it does, and refuses. 503: lookup broke, try again. */
+  readonly status: 401 | 403 | 503;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -74,7 +74,7 @@ export type WhmVerifyResult = WhmVerified | WhmVerifyFailure;
 const DIGEST_RE = /^[0-9a-f]{64}$/;
 const DEFAULT_CPANEL_PATHS = ['/execute/', '/json-api/cpanel'];
 
-function failure(code: HostsigErrorCode, status: 401 | 403 | 500, message: string, details?: Record<string, unknown>): WhmVerifyFailure {
+function failure(code: HostsigErrorCode, status: 401 | 403 | 503, message: string, details?: Record<string, unknown>): WhmVerifyFailure {
   return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
 }
 
@@ -121,7 +121,7 @@ function validDigest(d: unknown): d is string {
  *   (`IP_NOT_ALLOWED`), or a cPanel token on a path it may not reach (`PATH_NOT_ALLOWED`): the
  *   caller is identified and the server refuses; other credentials for the same user would
  *   not help unless they carry other rights.
- * - 500: `LOOKUP_FAILED` (the lookup threw, or a record is malformed: bad digest or whitelist entry).
+ * - 503: `LOOKUP_FAILED` (the lookup threw, or a record is malformed: bad digest or whitelist entry).
  *
  * @param header the `Authorization` header value
  * @param options lookup, client address, path, clock
@@ -153,10 +153,10 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
     try {
       stored = await options.lookupAccessHash(auth.user);
     } catch {
-      return failure('LOOKUP_FAILED', 500, 'access hash lookup failed');
+      return failure('LOOKUP_FAILED', 503, 'access hash lookup failed');
     }
     if (stored === null || stored === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
-    if (!validDigest(stored)) return failure('LOOKUP_FAILED', 500, 'stored access hash digest is malformed');
+    if (!validDigest(stored)) return failure('LOOKUP_FAILED', 503, 'stored access hash digest is malformed');
     if (!equalBytes(presented, hexToBytes(stored))) return failure('TOKEN_INVALID', 401, 'invalid user or token');
     return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'accesshash', tokenName: null, acls: null, expiresAt: null };
   }
@@ -165,15 +165,15 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
   try {
     records = await options.lookup(auth.user, auth.scheme);
   } catch {
-    return failure('LOOKUP_FAILED', 500, 'token lookup failed');
+    return failure('LOOKUP_FAILED', 503, 'token lookup failed');
   }
   if (records === null || records === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
-  if (!Array.isArray(records)) return failure('LOOKUP_FAILED', 500, 'token lookup did not return an array');
+  if (!Array.isArray(records)) return failure('LOOKUP_FAILED', 503, 'token lookup did not return an array');
 
   // Validate every record first, then compare against all of them without stopping early.
   const digests: Uint8Array[] = [];
   for (const r of records as unknown[]) {
-    if (r === null || typeof r !== 'object' || !validDigest((r as WhmTokenRecord).digest)) return failure('LOOKUP_FAILED', 500, 'a token record is malformed');
+    if (r === null || typeof r !== 'object' || !validDigest((r as WhmTokenRecord).digest)) return failure('LOOKUP_FAILED', 503, 'a token record is malformed');
     digests.push(hexToBytes((r as WhmTokenRecord).digest));
   }
   let matched = -1;
@@ -187,17 +187,17 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
   const name = typeof rec.name === 'string' ? rec.name : '';
 
   const exp = rec.expiresAt ?? 0;
-  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return failure('LOOKUP_FAILED', 500, 'a token record has a malformed expiry');
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed expiry');
   if (exp !== 0 && now >= exp) return failure('TOKEN_EXPIRED', 401, 'token has expired', { tokenName: name, expiresAt: exp });
 
   const list = rec.whitelistIps ?? [];
-  if (!Array.isArray(list)) return failure('LOOKUP_FAILED', 500, 'a token record has a malformed whitelist');
+  if (!Array.isArray(list)) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist');
   if (list.length > 0) {
     let ranges: IpCidr[];
     try {
       ranges = list.map((e) => parseCidr(e));
     } catch {
-      return failure('LOOKUP_FAILED', 500, 'a token record has a malformed whitelist entry', { tokenName: name });
+      return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist entry', { tokenName: name });
     }
     if (client === null) return failure('IP_NOT_ALLOWED', 403, 'token is restricted to a whitelist and the client address is unknown', { tokenName: name });
     let hit = false;
