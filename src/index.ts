@@ -7,3 +7,6 @@
 export * from './core/index.js';
 export * from './schemes/hostdime/index.js';
 export * from './schemes/sixconnect/index.js';
+export * from './schemes/hostbill/index.js';
+export * from './rsa/index.js';
+export * from './jwt/index.js';
