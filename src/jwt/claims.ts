@@ -13,7 +13,11 @@ const DURATION_RE = /^(\d+(?:\.\d+)?) ?([a-z]+)$/i;
 
 /**
  * Seconds in a {@link Duration}.
+ * @param d seconds, or text such as `"90s"`, `"15m"`, `"2h"`, `"7d"`, `"1w"`
+ * @param name the option name, for the error message
  * @throws HostsigError `INVALID_ARGUMENT` for a negative, non-finite or unreadable value
+ * @example
+ * durationSeconds('15m', 'expiresIn') // 900
  */
 export function durationSeconds(d: Duration, name: string): number {
   if (typeof d === 'number') {

@@ -19,6 +19,8 @@ const HEX4_RE = /^[0-9a-fA-F]{4}$/;
  * @param what name used in error messages ("header", "payload")
  * @param maxDepth deepest nesting of objects and arrays allowed (default 32)
  * @throws HostsigError `JWT_MALFORMED`
+ * @example
+ * parseJsonStrict('{"a":1,"a":2}') // throws JWT_MALFORMED (duplicate key)
  */
 export function parseJsonStrict(text: string, what = 'JSON', maxDepth = 32): unknown {
   let i = 0;

@@ -79,12 +79,24 @@ export type KeyInput = string | Uint8Array | Readonly<Record<string, unknown>>;
 const publicKeys = new WeakSet<object>();
 const privateKeys = new WeakSet<object>();
 
-/** True for a public key made by this module. */
+/**
+ * True for a public key made by this module (a look-alike object is not one).
+ * @param k anything
+ * @throws never
+ * @example
+ * if (!isRsaPublicKey(k)) k = importPublicKey(k);
+ */
 export function isRsaPublicKey(k: unknown): k is RsaPublicKey {
   return typeof k === 'object' && k !== null && publicKeys.has(k);
 }
 
-/** True for a private key made by this module. */
+/**
+ * True for a private key made by this module.
+ * @param k anything
+ * @throws never
+ * @example
+ * isRsaPrivateKey(importPrivateKey(pem)) // true
+ */
 export function isRsaPrivateKey(k: unknown): k is RsaPrivateKey {
   return typeof k === 'object' && k !== null && privateKeys.has(k);
 }
@@ -96,7 +108,14 @@ function unsupported(message: string): HostsigError {
   return new HostsigError('KEY_FORMAT_UNSUPPORTED', message);
 }
 
-/** Builds a public key from (n, e) after the size and exponent checks. */
+/**
+ * Builds a public key from its numbers after the size and exponent checks.
+ * @param n modulus (2048 to 16384 bits, odd)
+ * @param e public exponent (odd, >= 3, at most 64 bits)
+ * @throws HostsigError `KEY_TOO_SMALL`, `KEY_INVALID`, `KEY_FORMAT_UNSUPPORTED` (too large), `INVALID_ARGUMENT`
+ * @example
+ * const key = rsaPublicKey(BigInt('0x' + modulusHex), 65537n);
+ */
 export function rsaPublicKey(n: bigint, e: bigint): RsaPublicKey {
   if (typeof n !== 'bigint' || typeof e !== 'bigint') throw new HostsigError('INVALID_ARGUMENT', '"n" and "e" expected bigint');
   const bits = bitLength(n);
@@ -110,7 +129,14 @@ export function rsaPublicKey(n: bigint, e: bigint): RsaPublicKey {
   return key;
 }
 
-/** Builds a private key from its PKCS#1 fields after checking they belong together. */
+/**
+ * Builds a private key from its PKCS#1 fields after checking they belong together
+ * (n = p*q, dp = d mod (p-1), dq = d mod (q-1), e*dp = 1 mod (p-1), q*qi = 1 mod p).
+ * @param f the eight RSAPrivateKey numbers
+ * @throws HostsigError `KEY_INVALID`, `KEY_TOO_SMALL`, `INVALID_ARGUMENT`
+ * @example
+ * const key = rsaPrivateKey({ n, e, d, p, q, dp, dq, qi });
+ */
 export function rsaPrivateKey(f: { n: bigint; e: bigint; d: bigint; p: bigint; q: bigint; dp: bigint; dq: bigint; qi: bigint }): RsaPrivateKey {
   const pub = rsaPublicKey(f.n, f.e);
   const { n, e, d, p, q, dp, dq, qi } = f;

@@ -46,7 +46,12 @@ export interface RefreshTokenStore {
   revokeFamily(familyId: string): Promise<void>;
 }
 
-/** An in-memory {@link RefreshTokenStore} for one process (tests, single-node servers). */
+/**
+ * An in-memory {@link RefreshTokenStore} for one process (tests, single-node servers). Call
+ * `sweep(now)` now and then to drop expired records.
+ * @example
+ * const issuer = new HostBillTokenIssuer({ privateKey, store: new MemoryRefreshTokenStore() });
+ */
 export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #byDigest = new Map<string, RefreshTokenRecord>();
 
@@ -114,7 +119,13 @@ export type HostBillBearerResult = HostBillBearerVerified | VerifyFailure;
 
 const REFRESH_RE = /^[A-Za-z0-9_-]{43}$/;
 
-/** SHA-256 (hex) of a refresh token: the only form the store sees. */
+/**
+ * SHA-256 (hex) of a refresh token: the only form the store sees.
+ * @param token the refresh token text
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
+ * @example
+ * refreshTokenDigest('abc') // 'ba7816bf...15ad'
+ */
 export function refreshTokenDigest(token: string): string {
   return bytesToHex(sha256(utf8ToBytes(token)));
 }
