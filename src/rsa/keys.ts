@@ -3,7 +3,7 @@
  * (PEM or DER), RSA JWKs, OpenSSH `ssh-rsa` lines. Every key is validated once, here:
  * modulus of 2048..16384 bits, odd; exponent odd and >= 3; private keys consistent (CRT).
  */
-import { base64ToBytes, base64urlToBytes, bytesToBase64url, isBytes, typeName, utf8ToBytes } from '../core/bytes.js';
+import { base64ToBytes, base64urlToBytes, bytesToBase64url, bytesToUtf8, isBytes, typeName, utf8ToBytes } from '../core/bytes.js';
 import { HostsigError } from '../core/errors.js';
 import { sha256 } from '../core/hmac.js';
 import { bigintToMinBytes, bitLength, bytesToBigint, gcd } from './bigint.js';
@@ -405,7 +405,18 @@ function parseDer(der: Uint8Array): Parsed {
 }
 
 function parseAny(input: unknown, want: 'public' | 'private'): Parsed {
-  if (isBytes(input)) return parseDer(input);
+  if (isBytes(input)) {
+    // DER always starts with SEQUENCE (0x30); anything else may be a key file read as bytes
+    // (readFileSync('key.pem') without an encoding), so it is tried as UTF-8 text.
+    if (input[0] === 0x30 || input.length === 0) return parseDer(input);
+    let text: string;
+    try {
+      text = bytesToUtf8(input);
+    } catch {
+      throw invalid('key bytes are neither DER nor UTF-8 text');
+    }
+    return parseAny(text, want);
+  }
   if (typeof input === 'string') {
     if (isPem(input)) return parsePemText(input);
     const t = input.trim();
@@ -427,6 +438,7 @@ function parseAny(input: unknown, want: 'public' | 'private'): Parsed {
 /**
  * Imports an RSA public key. Accepts SPKI (`PUBLIC KEY`) or PKCS#1 (`RSA PUBLIC KEY`) PEM,
  * the same as DER bytes, an RSA JWK (object or JSON text), or an OpenSSH `ssh-rsa` line.
+ * Bytes that are not DER are read as UTF-8 text, so a key file read without an encoding works.
  * Given a private key (any format above), returns its public half.
  * @param input the key
  * @returns a validated public key

@@ -47,6 +47,7 @@ describe('key import: every format gives the same numbers as node:crypto', () =>
     ['PKCS#8 private DER', () => importPrivateKey(keyBytes('rsa2048.pkcs8.der'))],
     ['private JWK object', () => importPrivateKey(nodeJwk)],
     ['private JWK text', () => importPrivateKey(JSON.stringify(nodeJwk))],
+    ['PKCS#1 PEM file read as bytes', () => importPrivateKey(keyBytes('rsa2048.pkcs1.pem'))],
   ])('%s', (_, load) => {
     const k = load();
     expect(k.n).toBe(n);
@@ -65,6 +66,7 @@ describe('key import: every format gives the same numbers as node:crypto', () =>
     ['PKCS#1 public DER', () => importPublicKey(keyBytes('rsa2048.pkcs1pub.der'))],
     ['public JWK', () => importPublicKey({ kty: 'RSA', n: nodeJwk.n, e: nodeJwk.e })],
     ['ssh-rsa line', () => importPublicKey(keyFile('rsa2048.ssh.pub'))],
+    ['ssh-rsa line read as bytes', () => importPublicKey(keyBytes('rsa2048.ssh.pub'))],
     ['private PEM given to importPublicKey', () => importPublicKey(keyFile('rsa2048.pkcs1.pem'))],
   ])('%s', (_, load) => {
     const k = load();
@@ -135,6 +137,7 @@ describe('key import refuses what it must, with a named code', () => {
     ['private JWK with p and q swapped (qi no longer matches)', () => importPrivateKey({ ...nodeJwk, p: nodeJwk.q, q: nodeJwk.p }), 'KEY_INVALID'],
     ['random text', () => importPublicKey('hello'), 'KEY_FORMAT_UNSUPPORTED'],
     ['number', () => importPublicKey(42 as never), 'INVALID_ARGUMENT'],
+    ['bytes that are neither DER nor UTF-8', () => importPublicKey(new Uint8Array([0xff, 0xfe])), 'KEY_INVALID'],
   ])('%s -> %s', (_, f, code) => {
     expect(codeOf(f)).toBe(code);
   });
