@@ -13,7 +13,7 @@ import { type CompactParts, parseClaims, splitCompact } from './decode.js';
 import type { JwtHeader, JwtPayload } from './types.js';
 
 /** Header parameters RFC 7515 4.1 defines; they may not be listed in `crit`. */
-const REGISTERED_HEADER = new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'enc', 'zip']);
+const REGISTERED_HEADER = /* @__PURE__ */ new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'enc', 'zip']);
 
 /** Options of {@link verifyCompactJws}. */
 export interface JwsVerifyOptions {

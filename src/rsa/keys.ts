@@ -76,8 +76,8 @@ export interface RsaJwk {
 export type KeyInput = string | Uint8Array | Readonly<Record<string, unknown>>;
 
 // Only objects made here are keys: a look-alike `{ type: 'public', n, e }` is refused.
-const publicKeys = new WeakSet<object>();
-const privateKeys = new WeakSet<object>();
+const publicKeys = /* @__PURE__ */ new WeakSet<object>();
+const privateKeys = /* @__PURE__ */ new WeakSet<object>();
 
 /**
  * True for a public key made by this module (a look-alike object is not one).

@@ -81,7 +81,7 @@ interface Blinding {
   ai: bigint;
   uses: number;
 }
-const blindings = new WeakMap<RsaPrivateKey, Blinding>();
+const blindings = /* @__PURE__ */ new WeakMap<RsaPrivateKey, Blinding>();
 const BLINDING_REFRESH = 32;
 
 function freshBlinding(key: RsaPrivateKey): Blinding {
