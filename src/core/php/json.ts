@@ -67,7 +67,11 @@ function encodeNumber(n: number): string {
 }
 
 /** A JSON string literal exactly as PHP writes it (ASCII only). */
+// Anything outside printable ASCII, and '"', '\\' and '/', needs an escape.
+const NEEDS_ESCAPE = /[^\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7f]/;
+
 export function phpJsonString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
   let run = 0; // start of the pending run of characters that need no escape
   for (let i = 0; i < s.length; i++) {

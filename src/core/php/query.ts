@@ -1,4 +1,4 @@
-import { bytesToUtf8, isBytes, utf8ToBytes } from '../bytes.js';
+import { bytesToUtf8, isBytes, isWellFormed, utf8ToBytes } from '../bytes.js';
 import { HostsigError } from '../errors.js';
 import { type ParamsInput, PhpArray, type PhpValue } from './array.js';
 import { phpFormatDouble } from './float.js';
@@ -139,9 +139,48 @@ export interface ParseStrOptions {
  * @example parseStr('a.b=1&c[]=x&c[]=y').toJS() // { a_b: '1', c: ['x', 'y'] }
  */
 export function parseStr(input: string | Uint8Array, options: ParseStrOptions = {}): PhpArray {
-  const bytes = typeof input === 'string' ? utf8ToBytes(input) : isBytes(input) ? input : badInput();
-  const maxVars = options.maxVars ?? 1000;
-  const maxDepth = options.maxDepth ?? 64;
+  const limits = { maxVars: options.maxVars ?? 1000, maxDepth: options.maxDepth ?? 64 };
+  if (typeof input === 'string') {
+    if (!isWellFormed(input)) throw new HostsigError('INVALID_UTF8', 'input has a lone surrogate');
+    return parseText(input, limits);
+  }
+  if (!isBytes(input)) badInput();
+  // Most bodies are UTF-8 throughout: parse them as text (native decoders, no copies). A body
+  // with raw non-UTF-8 bytes goes byte by byte, so the error names the field it is in.
+  const text = tryUtf8(input);
+  return text === null ? parseBytes(input, limits) : parseText(text, limits);
+}
+
+interface Limits {
+  maxVars: number;
+  maxDepth: number;
+}
+
+function parseText(input: string, { maxVars, maxDepth }: Limits): PhpArray {
+  const out = new PhpArray();
+  let count = 0;
+  let start = 0;
+  const len = input.length;
+  while (start < len) {
+    let amp = input.indexOf('&', start);
+    if (amp === -1) amp = len;
+    if (amp > start) {
+      if (++count > maxVars) throw new HostsigError('BODY_MALFORMED', `more than ${maxVars} input variables`, { maxVars });
+      let eq = input.indexOf('=', start);
+      if (eq === -1 || eq > amp) eq = amp;
+      let name = urldecodeText(input.slice(start, eq));
+      // PHP registers names as C strings: a NUL ends the name.
+      const nul = name.indexOf('\0');
+      if (nul !== -1) name = name.slice(0, nul);
+      const value = eq < amp ? urldecodeText(input.slice(eq + 1, amp)) : '';
+      registerVariable(out, name, value, maxDepth);
+    }
+    start = amp + 1;
+  }
+  return out;
+}
+
+function parseBytes(bytes: Uint8Array, { maxVars, maxDepth }: Limits): PhpArray {
   const out = new PhpArray();
   let count = 0;
   let start = 0;
@@ -154,7 +193,6 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
       let eq = bytes.indexOf(0x3d, start);
       if (eq === -1 || eq > amp) eq = amp;
       const rawName = phpUrldecodeBytes(bytes, start, eq);
-      // PHP registers names as C strings: a NUL ends the name.
       const nul = rawName.indexOf(0);
       const name = bytesToUtf8(nul === -1 ? rawName : rawName.subarray(0, nul));
       const value = eq < amp ? bytesToUtf8(phpUrldecodeBytes(bytes, eq + 1, amp)) : '';
@@ -163,6 +201,31 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
     start = amp + 1;
   }
   return out;
+}
+
+const fatalDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function tryUtf8(b: Uint8Array): string | null {
+  try {
+    return fatalDecoder.decode(b);
+  } catch {
+    return null;
+  }
+}
+
+/** PHP urldecode of well-formed text, strict about the UTF-8 the escapes spell. */
+function urldecodeText(s: string): string {
+  const pct = s.indexOf('%');
+  const plus = s.indexOf('+');
+  if (pct === -1) return plus === -1 ? s : s.replace(/\+/g, ' ');
+  const spaced = plus === -1 ? s : s.replace(/\+/g, ' ');
+  try {
+    // Native and strict: throws on invalid UTF-8 and on a '%' without two hex digits.
+    return decodeURIComponent(spaced);
+  } catch {
+    // PHP keeps a stray '%' as it is; decode byte by byte and check the UTF-8 after.
+    return bytesToUtf8(phpUrldecodeBytes(utf8ToBytes(s)));
+  }
 }
 
 function badInput(): never {

@@ -8,9 +8,10 @@ import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 
-/** An inbound HostDime request: the raw form body, and the path unless `method` is given. */
+/** An inbound HostDime request: the raw form body, and the path unless options name the method. */
 export interface HostDimeRequest {
   path?: string;
+  /** The HTTP method (informational; HostDime calls are POSTs). */
   method?: string;
   body: string | Uint8Array;
 }
@@ -115,7 +116,8 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
-  const method = options.method ?? (typeof request.path === 'string' ? hostDimePathToMethod(request.path)?.method : request.method);
+  // request.method is the HTTP method; the HostDime method comes from the options or the path.
+  const method = options.method ?? (typeof request.path === 'string' ? hostDimePathToMethod(request.path)?.method : undefined);
   if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
   if (!TS_RE.test(timestampRaw)) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
@@ -137,32 +139,41 @@ function typedScalar(v: PhpScalar): PhpScalar {
   return Number.isFinite(n) ? n : v;
 }
 
-/** Tries every accepted (dialect, typing) pair; returns the match or null. */
+/**
+ * Tries the accepted (dialect, typing) pairs in order and stops at the first match. Which pair
+ * matched is not secret, so stopping early leaks nothing; a failure always tries them all.
+ */
 function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): { dialect: HostDimeDialect; typed: boolean } | null {
-  const variants: [PhpArray, boolean][] = [[p.params, false]];
-  if (typedNumbers) {
-    let changed = false;
-    const typed = p.params.mapLeaves((v) => {
-      const t = typedScalar(v);
-      if (t !== v) changed = true;
-      return t;
-    });
-    if (changed) variants.push([typed, true]);
-  }
-  let found: { dialect: HostDimeDialect; typed: boolean } | null = null;
-  for (const dialect of dialects) {
-    for (const [params, typed] of variants) {
+  let typedParams: PhpArray | null | undefined; // computed once, only if the string form fails
+  for (const typed of typedNumbers ? [false, true] : [false]) {
+    let params = p.params;
+    if (typed) {
+      if (typedParams === undefined) typedParams = toTyped(p.params);
+      if (typedParams === null) break;
+      params = typedParams;
+    }
+    for (const dialect of dialects) {
       let digest: Uint8Array;
       try {
         digest = hostDimeHashBytes(canonicalHostDime({ timestamp: p.timestampRaw, unique: p.unique, privateKey, method: p.method, params, dialect }));
       } catch {
         continue;
       }
-      // No early exit: every candidate is compared.
-      if (equalBytes(digest, p.hash) && !found) found = { dialect, typed };
+      if (equalBytes(digest, p.hash)) return { dialect, typed };
     }
   }
-  return found;
+  return null;
+}
+
+/** The params with numeric-looking strings as numbers, or null when nothing would change. */
+function toTyped(params: PhpArray): PhpArray | null {
+  let changed = false;
+  const typed = params.mapLeaves((v) => {
+    const t = typedScalar(v);
+    if (t !== v) changed = true;
+    return t;
+  });
+  return changed ? typed : null;
 }
 
 function nonceKey(publicKey: string, unique: string): string {
