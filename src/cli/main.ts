@@ -2,6 +2,7 @@ import { type CommandSpec, EXIT_CODES_HELP, formatHelp, InputError, type ParsedA
 import { diagnoseSpec, runDiagnose } from './commands/diagnose.js';
 import { explainSpec, runExplain } from './commands/explain.js';
 import { runSign, signSpec } from './commands/sign.js';
+import { runVectorsCommand, vectorsSpec } from './commands/vectors.js';
 import { runVerify, verifySpec } from './commands/verify.js';
 import { formatDemo, runDemo } from './demo.js';
 import { type Io, processIo } from './io.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { spec: verifySpec, run: runVerify },
   explain: { spec: explainSpec, run: runExplain },
   diagnose: { spec: diagnoseSpec, run: runDiagnose },
+  vectors: { spec: vectorsSpec, run: runVectorsCommand },
   demo: {
     spec: demoSpec,
     run: async (_a, io) => {

@@ -213,7 +213,7 @@ export interface HostDimeVerifyOpts {
 export async function verifyHostDimeCli(req: { path?: string; method?: string; body: string }, keys: KeySet, o: HostDimeVerifyOpts = {}): Promise<VerifyOutcome> {
   const lookup = lookupIn(keys);
   const r = await verifyHostDime(
-    { path: req.path, method: req.method, body: req.body },
+    { path: req.path, body: req.body },
     { lookup, now: o.now, toleranceSec: o.toleranceSec, dialects: o.dialects, nonces: o.nonces, method: req.method },
   );
   const out: VerifyOutcome = { scheme: 'hostdime', ok: r.ok, stages: {} };

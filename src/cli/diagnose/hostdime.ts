@@ -97,7 +97,7 @@ export function pyDumps(v: PhpValue): string {
 
 const NUMERIC_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
-function asNumber(v: PhpScalar): PhpScalar {
+export function asNumber(v: PhpScalar): PhpScalar {
   if (typeof v !== 'string' || !NUMERIC_RE.test(v)) return v;
   const i = phpIntKey(v);
   if (i !== null) return Number.isSafeInteger(Number(i)) ? Number(i) : i;
