@@ -2,7 +2,7 @@ import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from 
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
-import type { NonceStore } from '../../core/nonce.js';
+import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray } from '../../core/php/array.js';
 import { parseStr, phpUrldecodeBytes } from '../../core/php/query.js';
 import { sixConnectMac } from './canonical.js';
@@ -243,16 +243,10 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   }
   if (!ok) return { ok: false, code: 'SIGNATURE_INVALID', message: 'hash does not match' };
   if (options.nonces && p.time !== undefined) {
-    const cfg = options.time === true || !options.time ? {} : options.time;
-    const ttl = Math.max(1, Math.ceil(p.time + (cfg.toleranceSec ?? 300) - now) + 1);
-    let first: boolean;
-    try {
-      first = await options.nonces.checkAndStore(`sixconnect:${p.apiKey.length}:${p.apiKey}:${bytesToBase64(p.mac)}`, ttl);
-    } catch (e) {
-      const f = toFailure(e, 'NONCE_STORE_FAILED');
-      return f.code === 'NONCE_STORE_FULL' ? f : { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store unavailable' };
-    }
-    if (first !== true) return { ok: false, code: 'REPLAYED', message: 'this signed URL was already used' };
+    const tol = options.time === true || !options.time ? 300 : (options.time.toleranceSec ?? 300);
+    const key = `sixconnect:${p.apiKey.length}:${p.apiKey}:${bytesToBase64(p.mac)}`;
+    const replay = await recordNonce(options.nonces, key, nonceTtl(p.time, tol, now), 'this signed URL was already used');
+    if (replay) return replay;
   }
   return verified(p);
 }
