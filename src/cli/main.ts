@@ -1,10 +1,14 @@
 import { type CommandSpec, EXIT_CODES_HELP, formatHelp, InputError, type ParsedArgs, parseArgs, suggest, UsageError } from './args.js';
 import { diagnoseSpec, runDiagnose } from './commands/diagnose.js';
 import { explainSpec, runExplain } from './commands/explain.js';
+import { runServe, serveSpec } from './commands/serve.js';
 import { runSign, signSpec } from './commands/sign.js';
 import { runVectorsCommand, vectorsSpec } from './commands/vectors.js';
 import { runVerify, verifySpec } from './commands/verify.js';
-import { formatDemo, runDemo } from './demo.js';
+import { formatReport } from './commands/vectors.js';
+import { demoOk, formatDemo, runDemo } from './demo.js';
+import { jsonOut } from './output.js';
+import { defaultVectorsDir, hostsigSubject, loadVectorFiles, runVectors } from './vectors/runner.js';
 import { type Io, processIo } from './io.js';
 
 interface Command {
@@ -14,7 +18,7 @@ interface Command {
 
 const demoSpec: CommandSpec = {
   name: 'demo',
-  summary: 'sign one request per scheme, verify it, replay and tamper it, print the verdicts',
+  summary: 'start serve, send it signed (replayed, tampered, mistaken) requests per scheme, then run the vectors',
   usage: ['demo'],
   flags: {},
 };
@@ -25,12 +29,19 @@ const COMMANDS: Record<string, Command> = {
   explain: { spec: explainSpec, run: runExplain },
   diagnose: { spec: diagnoseSpec, run: runDiagnose },
   vectors: { spec: vectorsSpec, run: runVectorsCommand },
+  serve: { spec: serveSpec, run: runServe },
   demo: {
     spec: demoSpec,
-    run: async (_a, io) => {
+    run: async (a, io) => {
       const rows = await runDemo();
-      io.out(`${formatDemo(rows)}\n`);
-      return rows.filter((r) => !r.request.startsWith('  ')).every((r) => r.verdict === 'valid') ? 0 : 1;
+      const rep = await runVectors(hostsigSubject, loadVectorFiles(defaultVectorsDir()), []);
+      if (a.flags.json === true) {
+        io.out(jsonOut({ serve: rows, vectors: rep }));
+      } else {
+        io.out(`${io.style.bold('hostsig serve')} on 127.0.0.1, one signed request per scheme sent over HTTP:\n${formatDemo(rows, io.style)}\n\n`);
+        io.out(formatReport(rep, io, 20));
+      }
+      return demoOk(rows) && rep.ok ? 0 : 1;
     },
   },
 };
