@@ -87,10 +87,10 @@ export const SIXCONNECT_MISTAKES: readonly Mistake<SixConnectCtx>[] = [
     title: 'signed an RFC 3986 encoding (rawurlencode / encodeURIComponent) instead of RFC 1738 urlencode',
     fix: "Encode names and values with PHP urlencode rules (space as +, only A-Z a-z 0-9 . _ - raw) when signing, exactly as in the URL you send.",
     derive: (ctx) => [
-      mac(reencode(ctx.pairs, phpRawurlencode), ctx.secretKey, 'rawurlencode / RFC 3986'),
-      mac(reencode(ctx.pairs, encodeURIComponent), ctx.secretKey, 'encodeURIComponent'),
-      mac(reencode(ctx.pairs, whatwg), ctx.secretKey, 'URLSearchParams (WHATWG form encoding)'),
-      mac(reencode(ctx.pairs, pyQuotePlus), ctx.secretKey, 'Python urllib.parse.urlencode (quote_plus)'),
+      mac(reencode(splitPairs(ctx.signed), phpRawurlencode), ctx.secretKey, 'rawurlencode / RFC 3986'),
+      mac(reencode(splitPairs(ctx.signed), encodeURIComponent), ctx.secretKey, 'encodeURIComponent'),
+      mac(reencode(splitPairs(ctx.signed), whatwg), ctx.secretKey, 'URLSearchParams (WHATWG form encoding)'),
+      mac(reencode(splitPairs(ctx.signed), pyQuotePlus), ctx.secretKey, 'Python urllib.parse.urlencode (quote_plus)'),
     ],
   },
   {
@@ -98,7 +98,7 @@ export const SIXCONNECT_MISTAKES: readonly Mistake<SixConnectCtx>[] = [
     title: 'the query was re-encoded after signing (the server got other bytes than were signed)',
     fix: 'Sign the final query string and send it byte for byte: build the URL yourself instead of passing params to an HTTP library that encodes them again.',
     derive: (ctx) => [
-      mac(reencode(ctx.pairs, (s) => s), ctx.secretKey, 'signed the unencoded query'),
+      mac(reencode(splitPairs(ctx.signed), (s) => s), ctx.secretKey, 'signed the unencoded query'),
       mac(ctx.signed.replace(/%5B/gi, '[').replace(/%5D/gi, ']'), ctx.secretKey, 'signed literal [ ] in names'),
       mac(ctx.signed.replace(/%([0-9A-F]{2})/g, (_m, h: string) => `%${h.toLowerCase()}`), ctx.secretKey, 'signed lowercase %xx escapes'),
       mac(ctx.signed.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => `%${h.toUpperCase()}`), ctx.secretKey, 'signed uppercase %XX escapes'),
@@ -109,7 +109,7 @@ export const SIXCONNECT_MISTAKES: readonly Mistake<SixConnectCtx>[] = [
     id: 'params-sorted',
     title: 'params sorted before signing (OAuth habit)',
     fix: 'Sign the params in the order they are sent: target, action, the call params, apiKey last.',
-    derive: (ctx) => [mac([...ctx.pairs].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0)).join('&'), ctx.secretKey, 'pairs sorted by name')],
+    derive: (ctx) => [mac([...splitPairs(ctx.signed)].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0)).join('&'), ctx.secretKey, 'pairs sorted by name')],
   },
   {
     id: 'hash-encoding',
@@ -154,7 +154,8 @@ export function sixConnectContext(input: SixConnectDiagnoseInput): SixConnectCtx
   const hashRaw = hashIdx === -1 ? '' : all[hashIdx]!.slice(5);
   const pairs = all.filter((_p, i) => i !== hashIdx);
   const hashNotLast = hashIdx !== -1 && hashIdx !== all.length - 1;
-  const signed = at !== -1 && !hashNotLast ? q.slice(0, at) : pairs.join('&');
+  // What a correct server signs: everything before the last &hash= (nothing when hash came first).
+  const signed = at !== -1 ? q.slice(0, at) : '';
   return { signed, pairs, hashNotLast, secretKey: input.secretKey, received: input.received ?? hashRaw };
 }
 
