@@ -4,23 +4,60 @@ import { HostsigError } from './errors.js';
 /**
  * True for a real `Uint8Array`, including one from another realm (a `vm` context, an iframe).
  * A plain object that only claims the name (`{ constructor: { name: 'Uint8Array' } }`) is not one.
+ * @example
+ * ```ts
+ * import { isBytes } from 'hostsig/core';
+ *
+ * isBytes(new Uint8Array(2)) // => true
+ * isBytes({ constructor: { name: 'Uint8Array' } }) // => false
+ * isBytes(new Uint16Array(2)) // => false
+ * ```
  */
 export function isBytes(a: unknown): a is Uint8Array {
   return a instanceof Uint8Array || (ArrayBuffer.isView(a) && a.constructor.name === 'Uint8Array');
 }
 
-/** Asserts `a` is a Uint8Array, naming the argument in the error. */
+/**
+ * Asserts `a` is a Uint8Array, naming the argument in the error.
+ * @example
+ * ```ts
+ * import { abytes } from 'hostsig/core';
+ *
+ * abytes(new Uint8Array([1])) // => new Uint8Array([1])
+ * abytes('abc', 'key') // => throws INVALID_ARGUMENT
+ * ```
+ */
 export function abytes(a: unknown, name = 'value'): Uint8Array {
   if (!isBytes(a)) throw new HostsigError('INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${typeName(a)}`, { argument: name });
   return a;
 }
 
-/** Asserts `s` is a string, naming the argument in the error. */
+/**
+ * Asserts `s` is a string, naming the argument in the error.
+ * @example
+ * ```ts
+ * import { astring } from 'hostsig/core';
+ *
+ * astring('x', 'name') // => 'x'
+ * astring(42, 'name') // => throws INVALID_ARGUMENT
+ * ```
+ */
 export function astring(s: unknown, name = 'value'): string {
   if (typeof s !== 'string') throw new HostsigError('INVALID_ARGUMENT', `"${name}" expected string, got ${typeName(s)}`, { argument: name });
   return s;
 }
 
+/**
+ * The type word used in error messages: `typeof`, except `null` and `array`.
+ * @example
+ * ```ts
+ * import { typeName } from 'hostsig/core';
+ *
+ * typeName(null) // => 'null'
+ * typeName([1]) // => 'array'
+ * typeName(new Uint8Array()) // => 'object'
+ * ```
+ */
 export function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -30,13 +67,31 @@ export function typeName(v: unknown): string {
 const encoder = /* @__PURE__ */ new TextEncoder();
 const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** UTF-8 bytes of a string. Lone surrogates are an error, not U+FFFD. */
+/**
+ * UTF-8 bytes of a string. Lone surrogates are an error, not U+FFFD.
+ * @example
+ * ```ts
+ * import { utf8ToBytes } from 'hostsig/core';
+ *
+ * utf8ToBytes('é') // => new Uint8Array([0xc3, 0xa9])
+ * utf8ToBytes('\ud800') // => throws INVALID_UTF8
+ * ```
+ */
 export function utf8ToBytes(s: string): Uint8Array {
   if (!isWellFormed(s)) throw new HostsigError('INVALID_UTF8', 'string has a lone surrogate');
   return encoder.encode(s);
 }
 
-/** Strict UTF-8 decode: invalid sequences are an `INVALID_UTF8` error, never U+FFFD. A BOM is kept. */
+/**
+ * Strict UTF-8 decode: invalid sequences are an `INVALID_UTF8` error, never U+FFFD. A BOM is kept.
+ * @example
+ * ```ts
+ * import { bytesToUtf8 } from 'hostsig/core';
+ *
+ * bytesToUtf8(new Uint8Array([0xc3, 0xa9])) // => 'é'
+ * bytesToUtf8(new Uint8Array([0xc3])) // => throws INVALID_UTF8
+ * ```
+ */
 export function bytesToUtf8(b: Uint8Array): string {
   try {
     return strictDecoder.decode(b);
@@ -45,7 +100,16 @@ export function bytesToUtf8(b: Uint8Array): string {
   }
 }
 
-/** True when a string has no lone surrogates (so it has a UTF-8 form). */
+/**
+ * True when a string has no lone surrogates (so it has a UTF-8 form).
+ * @example
+ * ```ts
+ * import { isWellFormed } from 'hostsig/core';
+ *
+ * isWellFormed('😀') // => true
+ * isWellFormed('\ud83d') // => false
+ * ```
+ */
 export function isWellFormed(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -58,12 +122,29 @@ export function isWellFormed(s: string): boolean {
   return true;
 }
 
-/** Lowercase hex. */
+/**
+ * Lowercase hex.
+ * @example
+ * ```ts
+ * import { bytesToHex } from 'hostsig/core';
+ *
+ * bytesToHex(new Uint8Array([0, 171, 255])) // => '00abff'
+ * ```
+ */
 export function bytesToHex(b: Uint8Array): string {
   return scureHex.encode(abytes(b));
 }
 
-/** Hex to bytes; case-insensitive, even length, nothing else. */
+/**
+ * Hex to bytes; case-insensitive, even length, nothing else.
+ * @example
+ * ```ts
+ * import { hexToBytes } from 'hostsig/core';
+ *
+ * hexToBytes('00ABff') // => new Uint8Array([0, 171, 255])
+ * hexToBytes('abc') // => throws INVALID_ENCODING
+ * ```
+ */
 export function hexToBytes(s: string): Uint8Array {
   astring(s);
   if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new HostsigError('INVALID_ENCODING', 'not a hex string');
@@ -79,18 +160,68 @@ function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what:
   }
 }
 
-/** Standard base64 with padding. */
+/**
+ * Standard base64 with padding.
+ * @example
+ * ```ts
+ * import { bytesToBase64 } from 'hostsig/core';
+ *
+ * bytesToBase64(new Uint8Array([0xfb, 0xff])) // => '+/8='
+ * ```
+ */
 export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b));
-/** Strict base64 with padding: no whitespace, no missing padding, no non-zero trailing bits. */
+/**
+ * Strict base64 with padding: no whitespace, no missing padding, no non-zero trailing bits.
+ * @example
+ * ```ts
+ * import { base64ToBytes } from 'hostsig/core';
+ *
+ * base64ToBytes('+/8=') // => new Uint8Array([0xfb, 0xff])
+ * base64ToBytes('+/8') // => throws INVALID_ENCODING
+ * ```
+ */
 export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 'base64');
-/** base64url without padding (JWS). */
+/**
+ * base64url without padding (JWS).
+ * @example
+ * ```ts
+ * import { bytesToBase64url } from 'hostsig/core';
+ *
+ * bytesToBase64url(new Uint8Array([0xfb, 0xff])) // => '-_8'
+ * ```
+ */
 export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode(abytes(b));
-/** Strict base64url without padding. */
+/**
+ * Strict base64url without padding.
+ * @example
+ * ```ts
+ * import { base64urlToBytes } from 'hostsig/core';
+ *
+ * base64urlToBytes('-_8') // => new Uint8Array([0xfb, 0xff])
+ * base64urlToBytes('-_8=') // => throws INVALID_ENCODING
+ * ```
+ */
 export const base64urlToBytes = (s: string): Uint8Array => strictDecode(base64urlnopad, s, 'base64url');
-/** base64url with padding, for the rare places that use it. */
+/**
+ * base64url with padding, for the rare places that use it.
+ * @example
+ * ```ts
+ * import { base64urlPaddedToBytes } from 'hostsig/core';
+ *
+ * base64urlPaddedToBytes('-_8=') // => new Uint8Array([0xfb, 0xff])
+ * ```
+ */
 export const base64urlPaddedToBytes = (s: string): Uint8Array => strictDecode(base64url, s, 'base64url');
 
-/** Concatenates byte arrays. */
+/**
+ * Concatenates byte arrays.
+ * @example
+ * ```ts
+ * import { concatBytes } from 'hostsig/core';
+ *
+ * concatBytes(new Uint8Array([1]), new Uint8Array([2, 3])) // => new Uint8Array([1, 2, 3])
+ * ```
+ */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += abytes(p).length;

@@ -7,7 +7,13 @@ import { abytes } from './bytes.js';
  * Algorithmic constant time only: JavaScript engines give no hard guarantee. Lengths are
  * not secret here (every hash and MAC has a fixed length), so unequal lengths return at once.
  * @example
- * equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2])) // true
+ * ```ts
+ * import { equalBytes } from 'hostsig/core';
+ *
+ * equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2])) // => true
+ * equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 3])) // => false
+ * equalBytes(new Uint8Array([1, 2]), new Uint8Array([1])) // => false
+ * ```
  */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   abytes(a, 'a');

@@ -58,7 +58,17 @@ export type HostsigErrorDetails = Readonly<Record<string, unknown>>;
 /**
  * The one error class hostsig throws. `code` is stable; `message` is for people.
  * @example
- * try { phpJsonEncode('\ud800') } catch (e) { if (isHostsigError(e)) console.log(e.code) }
+ * ```ts
+ * import { HostsigError, phpJsonEncode } from 'hostsig/core';
+ *
+ * let code = '';
+ * try {
+ *   phpJsonEncode('\ud800');
+ * } catch (e) {
+ *   if (e instanceof HostsigError) code = e.code;
+ * }
+ * code // => 'INVALID_UTF8'
+ * ```
  */
 export class HostsigError extends Error {
   readonly code: HostsigErrorCode;
@@ -72,7 +82,16 @@ export class HostsigError extends Error {
   }
 }
 
-/** True for a `HostsigError`, also across bundles that each carry their own copy of the class. */
+/**
+ * True for a `HostsigError`, also across bundles that each carry their own copy of the class.
+ * @example
+ * ```ts
+ * import { HostsigError, isHostsigError } from 'hostsig/core';
+ *
+ * isHostsigError(new HostsigError('INVALID_ARGUMENT', 'bad')) // => true
+ * isHostsigError(new TypeError('bad')) // => false
+ * ```
+ */
 export function isHostsigError(e: unknown): e is HostsigError {
   return e instanceof HostsigError || (e instanceof Error && e.name === 'HostsigError' && typeof (e as { code?: unknown }).code === 'string');
 }
@@ -85,7 +104,16 @@ export interface VerifyFailure {
   readonly details?: HostsigErrorDetails;
 }
 
-/** Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`. */
+/**
+ * Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`.
+ * @example
+ * ```ts
+ * import { HostsigError, toFailure } from 'hostsig/core';
+ *
+ * toFailure(new HostsigError('HASH_MALFORMED', 'hash is not base64')) // => { ok: false, code: 'HASH_MALFORMED', message: 'hash is not base64' }
+ * toFailure(new TypeError('x')) // => { ok: false, code: 'BODY_MALFORMED', message: 'request could not be parsed' }
+ * ```
+ */
 export function toFailure(e: unknown, fallback: HostsigErrorCode = 'BODY_MALFORMED'): VerifyFailure {
   if (isHostsigError(e)) {
     return Object.keys(e.details).length

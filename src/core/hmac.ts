@@ -3,7 +3,20 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { abytes } from './bytes.js';
 import { equalBytes } from './compare.js';
 
-/** HMAC-SHA256 (RFC 2104) over bytes. */
+/**
+ * HMAC-SHA256 (RFC 2104) over bytes.
+ * @example
+ * ```ts
+ * import { bytesToBase64, hmacSha256, utf8ToBytes } from 'hostsig/core';
+ *
+ * // 6connect's documented example: the secret's ASCII bytes key the HMAC.
+ * const mac = hmacSha256(
+ *   utf8ToBytes('48b278ec873bda4738923dbc467f8669'),
+ *   utf8ToBytes('target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB'),
+ * );
+ * bytesToBase64(mac) // => 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ='
+ * ```
+ */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   return hmac(sha256, abytes(key, 'key'), abytes(message, 'message'));
 }
@@ -12,6 +25,15 @@ export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
  * Checks an HMAC-SHA256 tag in constant time. A `tag` shorter than 32 bytes is compared
  * against the same-length prefix of the MAC (truncated tags, RFC 2104 section 5), but never
  * shorter than `minTagBytes` (default 16), so a one-byte tag cannot pass by luck.
+ * @example
+ * ```ts
+ * import { base64ToBytes, utf8ToBytes, verifyHmacSha256 } from 'hostsig/core';
+ *
+ * const key = utf8ToBytes('48b278ec873bda4738923dbc467f8669');
+ * const msg = utf8ToBytes('target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB');
+ * verifyHmacSha256(key, msg, base64ToBytes('yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=')) // => true
+ * verifyHmacSha256(key, msg, new Uint8Array(32)) // => false
+ * ```
  */
 export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint8Array, minTagBytes = 16): boolean {
   abytes(tag, 'tag');

@@ -95,7 +95,14 @@ function parseV6(s: string): bigint | null {
  * short IPv4 forms are refused. `::ffff:a.b.c.d` (any spelling) reports family 4.
  * @param text the address
  * @throws HostsigError `INVALID_ARGUMENT` when `text` is not an address
- * @example parseIpAddress('::ffff:10.0.0.1').family // 4
+ * @example
+ * ```ts
+ * import { parseIpAddress } from 'hostsig/core';
+ *
+ * parseIpAddress('::ffff:10.0.0.1').family // => 4
+ * parseIpAddress('2001:db8::1').family // => 6
+ * parseIpAddress('10.0.0.256') // => throws INVALID_ARGUMENT
+ * ```
  */
 export function parseIpAddress(text: string): IpAddress {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_TEXT) bad('IP address');
@@ -112,7 +119,13 @@ export function parseIpAddress(text: string): IpAddress {
 /**
  * True when `text` parses with {@link parseIpAddress}.
  * @param text any value
- * @example isIpAddress('fe80::1%eth0') // false
+ * @example
+ * ```ts
+ * import { isIpAddress } from 'hostsig/core';
+ *
+ * isIpAddress('192.0.2.1') // => true
+ * isIpAddress('fe80::1%eth0') // => false
+ * ```
  */
 export function isIpAddress(text: unknown): boolean {
   try {
@@ -130,7 +143,14 @@ export function isIpAddress(text: unknown): boolean {
  * are cleared (`10.1.2.3/8` is `10.0.0.0/8`).
  * @param text the range
  * @throws HostsigError `INVALID_ARGUMENT` when `text` is not a range
- * @example parseCidr('192.168.0.0/16').prefix // 112 (16 + 96)
+ * @example
+ * ```ts
+ * import { parseCidr } from 'hostsig/core';
+ *
+ * // IPv4 ranges live in the IPv4-mapped part of one 128-bit space: /16 becomes /112.
+ * parseCidr('192.168.0.0/16').prefix // => 112
+ * parseCidr('2001:db8::/32').prefix // => 32
+ * ```
  */
 export function parseCidr(text: string): IpCidr {
   if (typeof text !== 'string' || text.length === 0 || text.length > MAX_TEXT + 4) bad('CIDR range');
@@ -154,7 +174,13 @@ export function parseCidr(text: string): IpCidr {
  * True when `address` lies inside `range`.
  * @param range a parsed range
  * @param address a parsed address
- * @example cidrContains(parseCidr('10.0.0.0/8'), parseIpAddress('::ffff:10.9.8.7')) // true
+ * @example
+ * ```ts
+ * import { cidrContains, parseCidr, parseIpAddress } from 'hostsig/core';
+ *
+ * cidrContains(parseCidr('10.0.0.0/8'), parseIpAddress('::ffff:10.9.8.7')) // => true
+ * cidrContains(parseCidr('10.0.0.0/8'), parseIpAddress('11.0.0.1')) // => false
+ * ```
  */
 export function cidrContains(range: IpCidr, address: IpAddress): boolean {
   const shift = BigInt(128 - range.prefix);
@@ -164,7 +190,13 @@ export function cidrContains(range: IpCidr, address: IpAddress): boolean {
 /**
  * The canonical text of an address: dotted quad for IPv4 and mapped, RFC 5952 for IPv6.
  * @param address a parsed address
- * @example formatIpAddress(parseIpAddress('2001:0db8:0:0:0:0:0:1')) // '2001:db8::1'
+ * @example
+ * ```ts
+ * import { formatIpAddress, parseIpAddress } from 'hostsig/core';
+ *
+ * formatIpAddress(parseIpAddress('2001:0db8:0:0:0:0:0:1')) // => '2001:db8::1'
+ * formatIpAddress(parseIpAddress('::ffff:10.0.0.1')) // => '10.0.0.1'
+ * ```
  */
 export function formatIpAddress(address: IpAddress): string {
   const v = address.value;

@@ -21,7 +21,15 @@ export interface ParseJsonSafeOptions {
  * @param input JSON text or its UTF-8 bytes
  * @param options size and depth limits
  * @throws HostsigError `BODY_MALFORMED` (not JSON, not UTF-8, too deep), `BODY_TOO_LARGE`
- * @example (parseJsonSafe('{"__proto__":{"x":1}}') as any).__proto__.x // 1, Object.prototype untouched
+ * @example
+ * ```ts
+ * import { parseJsonSafe } from 'hostsig/core';
+ *
+ * const v = parseJsonSafe('{"__proto__":{"x":1}}') as Record<string, any>;
+ * v['__proto__'].x // => 1
+ * Object.getPrototypeOf(v) // => null
+ * parseJsonSafe('{"a":1,}') // => throws BODY_MALFORMED
+ * ```
  */
 export function parseJsonSafe(input: string | Uint8Array, options: ParseJsonSafeOptions = {}): SafeJsonValue {
   const maxLength = options.maxLength ?? 1 << 20;
@@ -60,7 +68,13 @@ function copy(v: unknown, depth: number, maxDepth: number): SafeJsonValue {
 /**
  * True for a parsed JSON object (not an array, not null).
  * @param v any value
- * @example isJsonObject(parseJsonSafe('[]')) // false
+ * @example
+ * ```ts
+ * import { isJsonObject, parseJsonSafe } from 'hostsig/core';
+ *
+ * isJsonObject(parseJsonSafe('{"a":1}')) // => true
+ * isJsonObject(parseJsonSafe('[]')) // => false
+ * ```
  */
 export function isJsonObject(v: unknown): v is SafeJsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,7 +84,14 @@ export function isJsonObject(v: unknown): v is SafeJsonObject {
  * Own property of a parsed object, or undefined (never an inherited one).
  * @param o a parsed object
  * @param key the key
- * @example own(parseJsonSafe('{}') as SafeJsonObject, 'constructor') // undefined
+ * @example
+ * ```ts
+ * import { own, parseJsonSafe, type SafeJsonObject } from 'hostsig/core';
+ *
+ * const o = parseJsonSafe('{"token":"t"}') as SafeJsonObject;
+ * own(o, 'token') // => 't'
+ * own(o, 'constructor') // => undefined
+ * ```
  */
 export function own(o: SafeJsonObject, key: string): SafeJsonValue | undefined {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;

@@ -14,6 +14,7 @@ export interface NonceStore {
   checkAndStore(key: string, ttlSec: number): Promise<boolean>;
 }
 
+/** What {@link MemoryNonceStore} takes. */
 export interface MemoryNonceStoreOptions {
   /** Most keys held at once. Default 100 000. */
   maxEntries?: number;
@@ -29,6 +30,17 @@ export interface MemoryNonceStoreOptions {
  * (Sweeping by iterating the Map itself is not O(1): V8 walks every deleted slot first.)
  * When the store is full of unexpired keys it fails closed (`NONCE_STORE_FULL`) rather than
  * forget a key that could then be replayed.
+ * @example
+ * ```ts
+ * import { MemoryNonceStore } from 'hostsig/core';
+ *
+ * let now = 1_000;
+ * const store = new MemoryNonceStore({ maxEntries: 10_000, clock: () => now });
+ * await store.checkAndStore('pub:ABCDEF', 300) // => true
+ * await store.checkAndStore('pub:ABCDEF', 300) // => false
+ * now += 301;
+ * await store.checkAndStore('pub:ABCDEF', 300) // => true
+ * ```
  */
 export class MemoryNonceStore implements NonceStore {
   readonly maxEntries: number;
@@ -117,6 +129,13 @@ export class MemoryNonceStore implements NonceStore {
 /**
  * Seconds a nonce must be kept: until its request's timestamp leaves the accepted window
  * (`timestamp + toleranceSec`), plus one second for rounding; never less than one.
+ * @example
+ * ```ts
+ * import { nonceTtl } from 'hostsig/core';
+ *
+ * // A request stamped 1000, a window of 300 s, seen at 1100: keep its nonce 201 s.
+ * nonceTtl(1000, 300, 1100) // => 201
+ * ```
  */
 export function nonceTtl(timestamp: number, toleranceSec: number, now: number): number {
   return Math.max(1, Math.ceil(timestamp + toleranceSec - now) + 1);
@@ -125,6 +144,14 @@ export function nonceTtl(timestamp: number, toleranceSec: number, now: number): 
 /**
  * Records a nonce for a verifier: null on first sighting, else the failure to return.
  * A store that throws, or answers anything but `true`/`false`, fails closed.
+ * @example
+ * ```ts
+ * import { MemoryNonceStore, recordNonce } from 'hostsig/core';
+ *
+ * const store = new MemoryNonceStore();
+ * await recordNonce(store, 'pub:ABCDEF', 300, 'api_unique already used') // => null
+ * await recordNonce(store, 'pub:ABCDEF', 300, 'api_unique already used') // => { ok: false, code: 'REPLAYED' }
+ * ```
  */
 export async function recordNonce(store: NonceStore, key: string, ttlSec: number, replayMessage: string): Promise<VerifyFailure | null> {
   let first: unknown;

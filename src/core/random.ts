@@ -1,6 +1,14 @@
 import { bytesToHex } from './bytes.js';
 
-/** Cryptographically secure random bytes from Web Crypto (`crypto.getRandomValues`). */
+/**
+ * Cryptographically secure random bytes from Web Crypto (`crypto.getRandomValues`).
+ * @example
+ * ```ts
+ * import { randomBytes } from 'hostsig/core';
+ *
+ * randomBytes(16).length // => 16
+ * ```
+ */
 export function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);
   // getRandomValues fills at most 65536 bytes per call.
@@ -8,7 +16,15 @@ export function randomBytes(n: number): Uint8Array {
   return out;
 }
 
-/** A random UUID v4 (RFC 9562), lowercase. */
+/**
+ * A random UUID v4 (RFC 9562), lowercase.
+ * @example
+ * ```ts
+ * import { randomUuid } from 'hostsig/core';
+ *
+ * /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(randomUuid()) // => true
+ * ```
+ */
 export function randomUuid(): string {
   const b = randomBytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;

@@ -17,7 +17,14 @@ const DURATION_RE = /^(\d+(?:\.\d+)?) ?([a-z]+)$/i;
  * @param name the option name, for the error message
  * @throws HostsigError `INVALID_ARGUMENT` for a negative, non-finite or unreadable value
  * @example
- * durationSeconds('15m', 'expiresIn') // 900
+ * ```ts
+ * import { durationSeconds } from 'hostsig/jwt';
+ *
+ * durationSeconds('15m', 'expiresIn') // => 900
+ * durationSeconds('2h', 'expiresIn') // => 7200
+ * durationSeconds(60, 'expiresIn') // => 60
+ * durationSeconds('soon', 'expiresIn') // => throws INVALID_ARGUMENT
+ * ```
  */
 export function durationSeconds(d: Duration, name: string): number {
   if (typeof d === 'number') {

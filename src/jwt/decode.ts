@@ -68,7 +68,16 @@ export function parseClaims(payloadBytes: Uint8Array): JwtPayload {
  * @param token compact JWS/JWT
  * @throws HostsigError `JWT_MALFORMED`
  * @example
- * const { kid } = decodeProtectedHeader(token);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { decodeProtectedHeader, signJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ sub: 'client-42' }, key, { kid: 'k1', now: 1700000000 });
+ * decodeProtectedHeader(token) // => { alg: 'RS256', kid: 'k1', typ: 'JWT' }
+ * decodeProtectedHeader('not.a.jwt') // => throws JWT_MALFORMED
+ * ```
  */
 export function decodeProtectedHeader(token: string): JwtHeader {
   return splitCompact(token).header;
@@ -81,7 +90,15 @@ export function decodeProtectedHeader(token: string): JwtHeader {
  * @returns the claims (`exp`, `iat`, `nbf` are checked to be numbers when present)
  * @throws HostsigError `JWT_MALFORMED`, `CLAIM_INVALID`
  * @example
- * const { exp } = decodeJwt(accessToken);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { decodeJwt, signJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ sub: 'client-42' }, key, { expiresIn: '15m', now: 1700000000 });
+ * decodeJwt(token) // => { sub: 'client-42', iat: 1700000000, exp: 1700000900 }
+ * ```
  */
 export function decodeJwt(token: string): JwtPayload {
   const payload = parseClaims(splitCompact(token).payloadBytes);

@@ -20,7 +20,12 @@ const HEX4_RE = /^[0-9a-fA-F]{4}$/;
  * @param maxDepth deepest nesting of objects and arrays allowed (default 32)
  * @throws HostsigError `JWT_MALFORMED`
  * @example
- * parseJsonStrict('{"a":1,"a":2}') // throws JWT_MALFORMED (duplicate key)
+ * ```ts
+ * import { parseJsonStrict } from 'hostsig/jwt';
+ *
+ * parseJsonStrict('{"a":1}') // => { a: 1 }
+ * parseJsonStrict('{"a":1,"a":2}') // => throws JWT_MALFORMED
+ * ```
  */
 export function parseJsonStrict(text: string, what = 'JSON', maxDepth = 32): unknown {
   let i = 0;

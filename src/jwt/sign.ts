@@ -35,7 +35,17 @@ function assertPrivate(key: unknown): asserts key is RsaPrivateKey {
  * @returns `BASE64URL(header).BASE64URL(payload).BASE64URL(signature)`
  * @throws HostsigError `INVALID_ARGUMENT` (bad header, alg not RS256, wrong types)
  * @example
- * signCompactJws('{"alg":"RS256"}', '{"iss":"joe"}', privateKey);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { signCompactJws, verifyCompactJws } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * // The header and payload texts are signed exactly as given.
+ * const jws = signCompactJws('{"alg":"RS256"}', '{"iss":"joe"}', key);
+ * jws.split('.')[0] // => 'eyJhbGciOiJSUzI1NiJ9'
+ * new TextDecoder().decode(verifyCompactJws(jws, key.publicKey).payload) // => '{"iss":"joe"}'
+ * ```
  */
 export function signCompactJws(protectedHeader: string | Readonly<Record<string, unknown>>, payload: Uint8Array | string, privateKey: RsaPrivateKey): string {
   assertPrivate(privateKey);
@@ -94,7 +104,15 @@ function optString(v: unknown, name: string): string | undefined {
  * @throws HostsigError `INVALID_ARGUMENT` (payload not an object, non-numeric `exp`/`nbf`/`iat`,
  *   bad options, wrong key type)
  * @example
- * const token = signJwt({ scope: 'api' }, privateKey, { subject: 'client-42', expiresIn: '15m', kid: 'k1' });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { signJwt, verifyJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ scope: 'api' }, key, { subject: 'client-42', expiresIn: '15m', kid: 'k1', now: 1700000000 });
+ * verifyJwt(token, key.publicKey, { currentDate: new Date(1700000100 * 1000) }).payload // => { scope: 'api', sub: 'client-42', iat: 1700000000, exp: 1700000900 }
+ * ```
  */
 export function signJwt(payload: JwtPayload, privateKey: RsaPrivateKey, options: SignJwtOptions = {}): string {
   assertPrivate(privateKey);

@@ -101,7 +101,16 @@ function optionsObject<T extends object>(options: T | undefined): T {
  * @throws HostsigError `JWT_MALFORMED`, `ALG_NOT_ALLOWED`, `CRIT_UNSUPPORTED`,
  *   `SIGNATURE_INVALID`, `INVALID_ARGUMENT`
  * @example
- * const { payload } = verifyCompactJws(jws, publicKey);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { signCompactJws, verifyCompactJws } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const jws = signCompactJws({ alg: 'RS256' }, 'payload bytes', key);
+ * verifyCompactJws(jws, key.publicKey).protectedHeader // => { alg: 'RS256' }
+ * verifyCompactJws(jws.slice(0, -2) + 'AA', key.publicKey) // => throws SIGNATURE_INVALID
+ * ```
  */
 export function verifyCompactJws(token: string, key: VerifyKey, options?: JwsVerifyOptions): JwsVerifyResult {
   const o = optionsObject(options);
@@ -130,7 +139,18 @@ function finishJwt(parts: CompactParts, o: JwtVerifyOptions): JwtVerifyResult {
  *   `SIGNATURE_INVALID`, `JWT_EXPIRED`, `JWT_NOT_YET_VALID`, `CLAIM_INVALID`
  *   (details `{ claim, reason }`), `INVALID_ARGUMENT`
  * @example
- * const { payload } = verifyJwt(token, publicKey, { issuer: 'https://billing.example', audience: 'api' });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { signJwt, verifyJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({}, key, { issuer: 'https://billing.example', audience: 'api', expiresIn: '15m', now: 1700000000 });
+ * const at = (s: number) => ({ issuer: 'https://billing.example', audience: 'api', currentDate: new Date(s * 1000) });
+ * verifyJwt(token, key.publicKey, at(1700000060)).payload.iss // => 'https://billing.example'
+ * verifyJwt(token, key.publicKey, at(1700000900)) // => throws JWT_EXPIRED
+ * verifyJwt(token, key.publicKey, { ...at(1700000060), audience: 'other' }) // => throws CLAIM_INVALID
+ * ```
  */
 export function verifyJwt(token: string, key: VerifyKey, options?: JwtVerifyOptions): JwtVerifyResult {
   const o = optionsObject(options);
@@ -151,7 +171,17 @@ export function verifyJwt(token: string, key: VerifyKey, options?: JwtVerifyOpti
  * @throws (rejects with) HostsigError: the codes of {@link verifyJwt}, plus `UNKNOWN_KEY`
  *   (the lookup found nothing) and `LOOKUP_FAILED` (the lookup threw)
  * @example
- * const { payload } = await verifyJwtAsync(token, ({ kid }) => keysByKid.get(kid ?? ''), { audience: 'api' });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { signJwt, verifyJwtAsync } from 'hostsig/jwt';
+ * import { importPrivateKey, type RsaPublicKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const keysByKid = new Map<string, RsaPublicKey>([['k1', key.publicKey]]);
+ * const token = signJwt({ sub: 'client-42' }, key, { kid: 'k1' });
+ * (await verifyJwtAsync(token, ({ kid }) => keysByKid.get(kid ?? '') ?? null)).payload.sub // => 'client-42'
+ * await verifyJwtAsync(signJwt({}, key, { kid: 'k2' }), ({ kid }) => keysByKid.get(kid ?? '') ?? null) // => throws UNKNOWN_KEY
+ * ```
  */
 export async function verifyJwtAsync(token: string, keyOrLookup: VerifyKey | KeyLookup, options?: JwtVerifyOptions): Promise<JwtVerifyResult> {
   const o = optionsObject(options);

@@ -84,7 +84,16 @@ const privateKeys = /* @__PURE__ */ new WeakSet<object>();
  * @param k anything
  * @throws never
  * @example
- * if (!isRsaPublicKey(k)) k = importPublicKey(k);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPrivateKey, importPublicKey, isRsaPublicKey } from 'hostsig/rsa';
+ *
+ * // The test keys ship in the package's vectors/keys folder.
+ * const pub = importPublicKey(readFileSync('vectors/keys/rsa2048.spki.pem', 'utf8'));
+ * isRsaPublicKey(pub) // => true
+ * isRsaPublicKey(importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'))) // => false
+ * isRsaPublicKey({ type: 'public', n: pub.n, e: pub.e }) // => false
+ * ```
  */
 export function isRsaPublicKey(k: unknown): k is RsaPublicKey {
   return typeof k === 'object' && k !== null && publicKeys.has(k);
@@ -95,7 +104,13 @@ export function isRsaPublicKey(k: unknown): k is RsaPublicKey {
  * @param k anything
  * @throws never
  * @example
- * isRsaPrivateKey(importPrivateKey(pem)) // true
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPrivateKey, isRsaPrivateKey } from 'hostsig/rsa';
+ *
+ * isRsaPrivateKey(importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'))) // => true
+ * isRsaPrivateKey({ type: 'private' }) // => false
+ * ```
  */
 export function isRsaPrivateKey(k: unknown): k is RsaPrivateKey {
   return typeof k === 'object' && k !== null && privateKeys.has(k);
@@ -114,7 +129,14 @@ function unsupported(message: string): HostsigError {
  * @param e public exponent (odd, >= 3, at most 64 bits)
  * @throws HostsigError `KEY_TOO_SMALL`, `KEY_INVALID`, `KEY_FORMAT_UNSUPPORTED` (too large), `INVALID_ARGUMENT`
  * @example
- * const key = rsaPublicKey(BigInt('0x' + modulusHex), 65537n);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPublicKey, rsaPublicKey } from 'hostsig/rsa';
+ *
+ * const { n, e } = importPublicKey(readFileSync('vectors/keys/rsa2048.spki.pem', 'utf8'));
+ * rsaPublicKey(n, e).bits // => 2048
+ * rsaPublicKey(n >> 1100n | 1n, e) // => throws KEY_TOO_SMALL
+ * ```
  */
 export function rsaPublicKey(n: bigint, e: bigint): RsaPublicKey {
   if (typeof n !== 'bigint' || typeof e !== 'bigint') throw new HostsigError('INVALID_ARGUMENT', '"n" and "e" expected bigint');
@@ -135,7 +157,14 @@ export function rsaPublicKey(n: bigint, e: bigint): RsaPublicKey {
  * @param f the eight RSAPrivateKey numbers
  * @throws HostsigError `KEY_INVALID`, `KEY_TOO_SMALL`, `INVALID_ARGUMENT`
  * @example
- * const key = rsaPrivateKey({ n, e, d, p, q, dp, dq, qi });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPrivateKey, rsaPrivateKey } from 'hostsig/rsa';
+ *
+ * const { n, e, d, p, q, dp, dq, qi } = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * rsaPrivateKey({ n, e, d, p, q, dp, dq, qi }).publicKey.bits // => 2048
+ * rsaPrivateKey({ n, e, d, p: q, q: p, dp, dq, qi }) // => throws KEY_INVALID
+ * ```
  */
 export function rsaPrivateKey(f: { n: bigint; e: bigint; d: bigint; p: bigint; q: bigint; dp: bigint; dq: bigint; qi: bigint }): RsaPrivateKey {
   const pub = rsaPublicKey(f.n, f.e);
@@ -446,7 +475,17 @@ function parseAny(input: unknown, want: 'public' | 'private'): Parsed {
  *   `KEY_TOO_SMALL` (< 2048 bits), `KEY_INVALID` (malformed or inconsistent),
  *   `ALG_NOT_ALLOWED` (a JWK for another alg), `INVALID_ARGUMENT` (wrong type)
  * @example
- * const key = importPublicKey(readFileSync('public.pem', 'utf8'));
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPublicKey } from 'hostsig/rsa';
+ *
+ * // SPKI or PKCS#1 PEM, DER bytes, an RSA JWK or an OpenSSH `ssh-rsa` line: the same key.
+ * const pem = importPublicKey(readFileSync('vectors/keys/rsa2048.spki.pem', 'utf8'));
+ * const der = importPublicKey(new Uint8Array(readFileSync('vectors/keys/rsa2048.pkcs1pub.der')));
+ * const ssh = importPublicKey(readFileSync('vectors/keys/rsa2048.ssh.pub', 'utf8'));
+ * pem.n === der.n && der.n === ssh.n // => true
+ * importPublicKey(readFileSync('vectors/keys/bad-rsa1024.pem', 'utf8')) // => throws KEY_TOO_SMALL
+ * ```
  */
 export function importPublicKey(input: KeyInput): RsaPublicKey {
   const r = parseAny(input, 'public');
@@ -463,7 +502,14 @@ export function importPublicKey(input: KeyInput): RsaPublicKey {
  *   non-RSA), `KEY_TOO_SMALL`, `KEY_INVALID` (malformed, inconsistent, or a public key),
  *   `ALG_NOT_ALLOWED`, `INVALID_ARGUMENT`
  * @example
- * const key = importPrivateKey(readFileSync('private.key', 'utf8'));
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * // HostBill's key: `ssh-keygen -t rsa -b 4096 -m PEM`, a PKCS#1 `BEGIN RSA PRIVATE KEY`.
+ * importPrivateKey(readFileSync('vectors/keys/hostbill4096.key', 'utf8')).publicKey.bits // => 4096
+ * importPrivateKey(readFileSync('vectors/keys/bad-encrypted-pkcs1.pem', 'utf8')) // => throws KEY_FORMAT_UNSUPPORTED
+ * ```
  */
 export function importPrivateKey(input: KeyInput): RsaPrivateKey {
   const r = parseAny(input, 'private');
@@ -482,7 +528,13 @@ function toPublic(key: RsaPublicKey | RsaPrivateKey): RsaPublicKey {
  * @param key the key
  * @throws HostsigError `INVALID_ARGUMENT` for anything but a hostsig RSA key
  * @example
- * const der = exportSpkiDer(key);
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { exportSpkiDer, importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * exportSpkiDer(key) // => new Uint8Array(readFileSync('vectors/keys/rsa2048.spki.der'))
+ * ```
  */
 export function exportSpkiDer(key: RsaPublicKey | RsaPrivateKey): Uint8Array {
   const k = toPublic(key);
@@ -494,7 +546,13 @@ export function exportSpkiDer(key: RsaPublicKey | RsaPrivateKey): Uint8Array {
  * @param key the key (a private key exports its public half)
  * @throws HostsigError `INVALID_ARGUMENT`
  * @example
- * writeFileSync('public.pem', exportSpkiPem(key));
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { exportSpkiPem, importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * exportSpkiPem(key).startsWith('-----BEGIN PUBLIC KEY-----\n') // => true
+ * ```
  */
 export function exportSpkiPem(key: RsaPublicKey | RsaPrivateKey): string {
   return encodePem('PUBLIC KEY', exportSpkiDer(key));
@@ -506,7 +564,15 @@ export function exportSpkiPem(key: RsaPublicKey | RsaPrivateKey): string {
  * @param extra optional `kid` to include; `alg` and `use` are added when `withAlg` is true
  * @throws HostsigError `INVALID_ARGUMENT`
  * @example
- * const jwks = { keys: [exportPublicJwk(key, { kid: '2026-01' })] };
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { exportPublicJwk, importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const jwk = exportPublicJwk(key, { kid: 'k1', withAlg: true });
+ * jwk // => { kty: 'RSA', e: 'AQAB', kid: 'k1', alg: 'RS256', use: 'sig' }
+ * 'd' in jwk // => false
+ * ```
  */
 export function exportPublicJwk(key: RsaPublicKey | RsaPrivateKey, extra: { kid?: string; withAlg?: boolean } = {}): RsaJwk {
   const k = toPublic(key);
@@ -524,7 +590,14 @@ export function exportPublicJwk(key: RsaPublicKey | RsaPrivateKey, extra: { kid?
  * @param key the key
  * @throws HostsigError `INVALID_ARGUMENT`
  * @example
- * const kid = jwkThumbprint(key); // e.g. 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' for RFC 7638's key
+ * ```ts
+ * import { importPublicKey, jwkThumbprint } from 'hostsig/rsa';
+ *
+ * // RFC 7638 section 3.1's example key and thumbprint.
+ * const n =
+ *   '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw';
+ * jwkThumbprint(importPublicKey({ kty: 'RSA', n, e: 'AQAB' })) // => 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+ * ```
  */
 export function jwkThumbprint(key: RsaPublicKey | RsaPrivateKey): string {
   const { n, e } = exportPublicJwk(key);

@@ -21,7 +21,17 @@ const SHA256_DIGEST_INFO_PREFIX = /* @__PURE__ */ new Uint8Array([
  * @param k modulus length in bytes
  * @throws HostsigError `INVALID_ARGUMENT` for a wrong hash length or a too-small k
  * @example
- * const em = emsaPkcs1v15Sha256(sha256(msg), 256);
+ * ```ts
+ * import { sha256, utf8ToBytes } from 'hostsig/core';
+ * import { emsaPkcs1v15Sha256 } from 'hostsig/rsa';
+ *
+ * const em = emsaPkcs1v15Sha256(sha256(utf8ToBytes('hello')), 256);
+ * em.length // => 256
+ * Array.from(em.subarray(0, 3)) // => [0x00, 0x01, 0xff]
+ * em[203] // => 0xff
+ * // then the zero separator, the SHA-256 DigestInfo prefix and the hash
+ * em[204] // => 0x00
+ * ```
  */
 export function emsaPkcs1v15Sha256(hash: Uint8Array, k: number): Uint8Array {
   abytes(hash, 'hash');
@@ -54,7 +64,18 @@ function publicOf(key: unknown): RsaPublicKey {
  * @returns true when the signature is valid
  * @throws HostsigError `INVALID_ARGUMENT` only for wrong argument types
  * @example
- * if (!rsaVerify(publicKey, utf8ToBytes(signingInput), sig)) throw new Error('bad signature');
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { utf8ToBytes } from 'hostsig/core';
+ * import { importPrivateKey, importPublicKey, rsaSign, rsaVerify } from 'hostsig/rsa';
+ *
+ * const priv = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const pub = importPublicKey(readFileSync('vectors/keys/rsa2048.spki.pem', 'utf8'));
+ * const sig = rsaSign(priv, utf8ToBytes('hello'));
+ * rsaVerify(pub, utf8ToBytes('hello'), sig) // => true
+ * rsaVerify(pub, utf8ToBytes('hellO'), sig) // => false
+ * rsaVerify(pub, utf8ToBytes('hello'), sig.subarray(1)) // => false
+ * ```
  */
 export function rsaVerify(key: RsaPublicKey | RsaPrivateKey, message: Uint8Array, signature: Uint8Array): boolean {
   const pub = publicOf(key);
@@ -137,7 +158,16 @@ function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
  * @throws HostsigError `INVALID_ARGUMENT` for wrong argument types; `KEY_INVALID` if the
  *   self-check fails (a fault or a corrupted key)
  * @example
- * const sig = rsaSign(privateKey, utf8ToBytes('hello'));
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { utf8ToBytes } from 'hostsig/core';
+ * import { importPrivateKey, rsaSign } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const sig = rsaSign(key, utf8ToBytes('hello'));
+ * sig.length // => 256
+ * rsaSign(key, utf8ToBytes('hello')) // => sig
+ * ```
  */
 export function rsaSign(key: RsaPrivateKey, message: Uint8Array): Uint8Array {
   if (!isRsaPrivateKey(key)) throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RsaPrivateKey from importPrivateKey');

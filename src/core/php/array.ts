@@ -29,6 +29,14 @@ const MAX_DEPTH = 512;
 /**
  * PHP turns a string key that is a canonical decimal integer within int64 into an int key
  * (`"5"` -> 5, but not `"05"`, `"-0"` or `"9223372036854775808"`). Returns the int, or null.
+ * @example
+ * ```ts
+ * import { phpIntKey } from 'hostsig/core';
+ *
+ * phpIntKey('5') // => 5n
+ * phpIntKey('05') // => null
+ * phpIntKey('9223372036854775808') // => null
+ * ```
  */
 export function phpIntKey(key: string): bigint | null {
   if (key.length === 0 || key.length > 20) return null;
@@ -41,6 +49,16 @@ export function phpIntKey(key: string): bigint | null {
  * An ordered PHP array: keys keep insertion order (a plain JS object would move integer-like
  * keys to the front), integer-like string keys are normalized as PHP does, and appending
  * follows PHP's next-free-index rule.
+ * @example
+ * ```ts
+ * import { PhpArray } from 'hostsig/core';
+ *
+ * const a = new PhpArray().set('b', '1').set('5', 'x');
+ * a.append('y'); // PHP's next free index: 6
+ * [...a.keys()] // => ['b', '5', '6']
+ * PhpArray.from({ b: '1', 5: 'x' }).toJS() // => { 5: 'x', b: '1' }
+ * PhpArray.from([['b', '1'], ['5', 'x']]).toJS() // => { b: '1', 5: 'x' }
+ * ```
  */
 export class PhpArray {
   readonly #map = new Map<string, PhpValue>();
@@ -57,6 +75,7 @@ export class PhpArray {
     return this.#map.get(normKey(key));
   }
 
+  /** True when `key` (string or int key, normalized as PHP does) is present. */
   has(key: string | number | bigint): boolean {
     return this.#map.has(normKey(key));
   }
@@ -79,6 +98,7 @@ export class PhpArray {
     return true;
   }
 
+  /** Removes `key`; true when it was present. The next free index does not move back, as in PHP. */
   delete(key: string | number | bigint): boolean {
     return this.#map.delete(normKey(key));
   }
@@ -88,14 +108,17 @@ export class PhpArray {
     return this.#map.keys();
   }
 
+  /** The values, in order. */
   values(): IterableIterator<PhpValue> {
     return this.#map.values();
   }
 
+  /** The `[key, value]` pairs, in order; keys as strings. */
   entries(): IterableIterator<[string, PhpValue]> {
     return this.#map.entries();
   }
 
+  /** Same as {@link entries}. */
   [Symbol.iterator](): IterableIterator<[string, PhpValue]> {
     return this.#map.entries();
   }

@@ -3,6 +3,17 @@
  * (0 = shortest round-trip, PHP's serialize_precision -1), exponent form when the decimal
  * point would sit more than `precision` places right or more than 3 zeros left, `.0` added
  * to a one-digit mantissa (`1.0e+20`). Integral values in fixed form get no fraction.
+ * @example
+ * ```ts
+ * import { phpFormatDouble } from 'hostsig/core';
+ *
+ * // json_encode (serialize_precision -1): precision 0, the shortest round-trip form.
+ * phpFormatDouble(0.1, 0, 'e') // => '0.1'
+ * phpFormatDouble(1e25, 0, 'e') // => '1.0e+25'
+ * // A (string) cast or http_build_query (precision 14, 'E').
+ * phpFormatDouble(1e15, 14, 'E') // => '1.0E+15'
+ * phpFormatDouble(0.1, 17, 'e') // => '0.10000000000000001'
+ * ```
  */
 export function phpFormatDouble(x: number, precision: number, expChar: 'e' | 'E'): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';

@@ -3,6 +3,7 @@ import { HostsigError } from '../errors.js';
 import { type ParamValue, PhpArray, type PhpValue } from './array.js';
 import { phpFormatDouble } from './float.js';
 
+/** Flags of {@link phpJsonEncode}, named after PHP's `JSON_*` constants. */
 export interface PhpJsonEncodeOptions {
   /** PHP's `JSON_FORCE_OBJECT`: every array, lists included, becomes a JSON object. */
   forceObject?: boolean;
@@ -24,7 +25,13 @@ const HEX = '0123456789abcdef';
  * @throws HostsigError `INVALID_UTF8` for a lone surrogate, `JSON_ENCODE_FAILED` for
  *   NaN/Infinity, ints outside int64, or nesting deeper than 512.
  * @example
- * phpJsonEncode({ url: 'http://a/é' }) // '{"url":"http:\\/\\/a\\/\\u00e9"}'
+ * ```ts
+ * import { parseStr, phpJsonEncode } from 'hostsig/core';
+ *
+ * phpJsonEncode({ url: 'http://a/é' }) // => '{"url":"http:\\/\\/a\\/\\u00e9"}'
+ * phpJsonEncode(parseStr('foo[]=1&foo[]=2'), { forceObject: true }) // => '{"foo":{"0":"1","1":"2"}}'
+ * phpJsonEncode('\ud800') // => throws INVALID_UTF8
+ * ```
  */
 export function phpJsonEncode(value: PhpValue | ParamValue, options: PhpJsonEncodeOptions = {}): string {
   const v = value !== null && typeof value === 'object' && !(value instanceof PhpArray) ? PhpArray.from(value as never) : (value as PhpValue);
@@ -70,6 +77,15 @@ function encodeNumber(n: number): string {
 // Anything outside printable ASCII, and '"', '\\' and '/', needs an escape.
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7f]/;
 
+/**
+ * A JSON string literal as PHP's `json_encode` writes it with default flags.
+ * @example
+ * ```ts
+ * import { phpJsonString } from 'hostsig/core';
+ *
+ * phpJsonString('a/é😀') // => '"a\\/\\u00e9\\ud83d\\ude00"'
+ * ```
+ */
 export function phpJsonString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
@@ -111,6 +127,12 @@ function u4(c: number): string {
  * `JSON.stringify` of the JS value the official Node client would hold for this PHP value:
  * lists become arrays, maps objects, whose integer-like keys JavaScript moves to the front
  * in ascending order. Keys are written, never assigned, so `__proto__` is an ordinary key.
+ * @example
+ * ```ts
+ * import { jsJsonStringify } from 'hostsig/core';
+ *
+ * jsJsonStringify([['url', 'http://a/é']]) // => '{"url":"http://a/é"}'
+ * ```
  */
 export function jsJsonStringify(value: PhpValue | ParamValue, options: { topLevelObject?: boolean } = {}): string {
   const v = value !== null && typeof value === 'object' && !(value instanceof PhpArray) ? PhpArray.from(value as never) : (value as PhpValue);

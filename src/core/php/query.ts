@@ -22,7 +22,12 @@ function percentEncode(s: string, rfc3986: boolean): string {
 /**
  * PHP `urlencode` (RFC 1738 flavour): letters, digits and `-_.` stay, space becomes `+`,
  * everything else (`~` included) is `%XX` with uppercase hex over the UTF-8 bytes.
- * @example phpUrlencode('a b~') // 'a+b%7E'
+ * @example
+ * ```ts
+ * import { phpUrlencode } from 'hostsig/core';
+ *
+ * phpUrlencode('a b~') // => 'a+b%7E'
+ * ```
  */
 export function phpUrlencode(s: string): string {
   return percentEncode(s, false);
@@ -30,7 +35,12 @@ export function phpUrlencode(s: string): string {
 
 /**
  * PHP `rawurlencode` (RFC 3986): like {@link phpUrlencode} but `~` stays and space is `%20`.
- * @example phpRawurlencode('a b~') // 'a%20b~'
+ * @example
+ * ```ts
+ * import { phpRawurlencode } from 'hostsig/core';
+ *
+ * phpRawurlencode('a b~') // => 'a%20b~'
+ * ```
  */
 export function phpRawurlencode(s: string): string {
   return percentEncode(s, true);
@@ -46,6 +56,12 @@ function hexVal(b: number): number {
 /**
  * PHP `urldecode` over bytes: `+` is space, `%XX` (either case) is a byte, a `%` not
  * followed by two hex digits stays as it is.
+ * @example
+ * ```ts
+ * import { phpUrldecodeBytes } from 'hostsig/core';
+ *
+ * phpUrldecodeBytes(new TextEncoder().encode('a+%C3%A9%zz')) // => new TextEncoder().encode('a é%zz')
+ * ```
  */
 export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
   // Most names and values have nothing to decode: hand back a view, no copy.
@@ -74,12 +90,21 @@ export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uin
   return out.subarray(0, n);
 }
 
-/** `urldecode` of a string, strict about the UTF-8 of the result. */
+/**
+ * `urldecode` of a string, strict about the UTF-8 of the result.
+ * @example
+ * ```ts
+ * import { phpUrldecode } from 'hostsig/core';
+ *
+ * phpUrldecode('a+b%20c%7E') // => 'a b c~'
+ * ```
+ */
 export function phpUrldecode(s: string): string {
   const b = utf8ToBytes(s);
   return bytesToUtf8(phpUrldecodeBytes(b));
 }
 
+/** Options of {@link httpBuildQuery}. */
 export interface HttpBuildQueryOptions {
   /** `RFC1738` (default, space -> `+`) or `RFC3986` (space -> `%20`, `~` kept). */
   encType?: 'RFC1738' | 'RFC3986';
@@ -89,7 +114,13 @@ export interface HttpBuildQueryOptions {
  * PHP `http_build_query($params, '', '&', $encType)`: nested maps as `a%5Bb%5D=c`, lists as
  * `a%5B0%5D=x`, `true` -> `1`, `false` -> `0`, `null` and empty arrays dropped, floats in
  * PHP's `precision=14` string form.
- * @example httpBuildQuery([['a', ['x', 'y']], ['b', 'c d']]) // 'a%5B0%5D=x&a%5B1%5D=y&b=c+d'
+ * @example
+ * ```ts
+ * import { httpBuildQuery } from 'hostsig/core';
+ *
+ * httpBuildQuery([['a', ['x', 'y']], ['b', 'c d']]) // => 'a%5B0%5D=x&a%5B1%5D=y&b=c+d'
+ * httpBuildQuery({ on: true, off: false, gone: null }) // => 'on=1&off=0'
+ * ```
  */
 export function httpBuildQuery(params: ParamsInput, options: HttpBuildQueryOptions = {}): string {
   const enc = options.encType === 'RFC3986' ? phpRawurlencode : phpUrlencode;
@@ -108,6 +139,14 @@ export function httpBuildQuery(params: ParamsInput, options: HttpBuildQueryOptio
 /**
  * A scalar as PHP turns it into a string. `query` is http_build_query's view (`false` -> `0`),
  * `cast` is `(string)` (`false` -> ``); floats use PHP's `precision=14`.
+ * @example
+ * ```ts
+ * import { phpScalarToString } from 'hostsig/core';
+ *
+ * phpScalarToString(true, 'query') // => '1'
+ * phpScalarToString(false, 'query') // => '0'
+ * phpScalarToString(false, 'cast') // => ''
+ * ```
  */
 export function phpScalarToString(v: Exclude<PhpValue, PhpArray>, mode: 'query' | 'cast'): string {
   switch (typeof v) {
@@ -127,6 +166,7 @@ export function phpScalarToString(v: Exclude<PhpValue, PhpArray>, mode: 'query' 
   }
 }
 
+/** Limits of {@link parseStr}: PHP's `max_input_vars` and `max_input_nesting_level`. */
 export interface ParseStrOptions {
   /** PHP `max_input_vars`: more pairs than this is `BODY_MALFORMED` (PHP would drop the rest). Default 1000. */
   maxVars?: number;
@@ -146,7 +186,12 @@ export interface ParseStrOptions {
  *
  * @throws HostsigError `INVALID_UTF8` when a name or value is not UTF-8 (PHP's json_encode
  *   would fail on it), `BODY_MALFORMED` for the limits above.
- * @example parseStr('a.b=1&c[]=x&c[]=y').toJS() // { a_b: '1', c: ['x', 'y'] }
+ * @example
+ * ```ts
+ * import { parseStr } from 'hostsig/core';
+ *
+ * parseStr('a.b=1&c[]=x&c[]=y&c[]=z&a.b=2').toJS() // => { a_b: '2', c: ['x', 'y', 'z'] }
+ * ```
  */
 export function parseStr(input: string | Uint8Array, options: ParseStrOptions = {}): PhpArray {
   const limits = { maxVars: options.maxVars ?? 1000, maxDepth: options.maxDepth ?? 64 };

@@ -25,7 +25,13 @@ const TOKEN68_RE = /^[A-Za-z0-9+/]+=*$/;
  * @throws HostsigError `INVALID_ARGUMENT` (non-strings, empty username, `:` in the username,
  *   control characters, lone surrogates)
  * @example
- * formatBasicAuth('Aladdin', 'open sesame') // 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=='
+ * ```ts
+ * import { formatBasicAuth } from 'hostsig/hostbill';
+ *
+ * // RFC 7617's example.
+ * formatBasicAuth('Aladdin', 'open sesame') // => 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=='
+ * formatBasicAuth('a:b', 'pw') // => throws INVALID_ARGUMENT
+ * ```
  */
 export function formatBasicAuth(username: string, password: string): string {
   if (typeof username !== 'string' || typeof password !== 'string') throw new HostsigError('INVALID_ARGUMENT', '"username" and "password" expected strings');
@@ -69,7 +75,12 @@ export function splitAuthorization(header: string | null | undefined): { scheme:
  *   (missing, bad base64, not UTF-8, no `:`, empty username, control characters),
  *   `INVALID_ARGUMENT` (not a string)
  * @example
- * parseBasicAuth('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==') // { username: 'Aladdin', password: 'open sesame' }
+ * ```ts
+ * import { parseBasicAuth } from 'hostsig/hostbill';
+ *
+ * parseBasicAuth('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==') // => { username: 'Aladdin', password: 'open sesame' }
+ * parseBasicAuth('Bearer abc') // => throws AUTH_SCHEME_UNSUPPORTED
+ * ```
  */
 export function parseBasicAuth(header: string | null | undefined): BasicCredentials {
   const { scheme, credentials } = splitAuthorization(header);

@@ -12,7 +12,11 @@ const B64TOKEN_RE = /^[A-Za-z0-9\-._~+/]+=*$/;
  * @param token the access token
  * @throws HostsigError `INVALID_ARGUMENT` when the token is not a b64token
  * @example
- * headers.authorization = formatBearerAuth(jwt);
+ * ```ts
+ * import { formatBearerAuth } from 'hostsig/hostbill';
+ *
+ * formatBearerAuth('eyJhbGciOiJSUzI1NiJ9.e30.c2ln') // => 'Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln'
+ * ```
  */
 export function formatBearerAuth(token: string): string {
   if (typeof token !== 'string' || !B64TOKEN_RE.test(token)) throw new HostsigError('INVALID_ARGUMENT', '"token" is not a bearer token (RFC 6750 b64token)');
@@ -25,7 +29,12 @@ export function formatBearerAuth(token: string): string {
  * @returns the token
  * @throws HostsigError `AUTH_SCHEME_UNSUPPORTED`, `AUTH_HEADER_MALFORMED`, `INVALID_ARGUMENT`
  * @example
- * const jwt = parseBearerAuth(request.headers.get('authorization'));
+ * ```ts
+ * import { parseBearerAuth } from 'hostsig/hostbill';
+ *
+ * parseBearerAuth('bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln') // => 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln'
+ * parseBearerAuth(undefined) // => throws AUTH_HEADER_MALFORMED
+ * ```
  */
 export function parseBearerAuth(header: string | null | undefined): string {
   const { scheme, credentials } = splitAuthorization(header);

@@ -51,8 +51,14 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
  * @param credentials `{ username, password }` (username: the client's e-mail)
  * @throws HostsigError `INVALID_ARGUMENT`
  * @example
+ * ```ts
+ * import { hostBillLoginRequest } from 'hostsig/hostbill';
+ *
  * const r = hostBillLoginRequest('https://billing.example.com/api/', { username: 'a@b.c', password: 'pw' });
- * const res = await fetch(r.url, r);
+ * r.url // => 'https://billing.example.com/api/login'
+ * r.body // => '{"username":"a@b.c","password":"pw"}'
+ * // Then: await fetch(r.url, r);
+ * ```
  */
 export function hostBillLoginRequest(baseUrl: string, credentials: BasicCredentials): HostBillHttpRequest {
   if (typeof credentials !== 'object' || credentials === null || typeof credentials.username !== 'string' || typeof credentials.password !== 'string') {
@@ -67,7 +73,13 @@ export function hostBillLoginRequest(baseUrl: string, credentials: BasicCredenti
  * @param refreshToken the refresh token from the last reply
  * @throws HostsigError `INVALID_ARGUMENT`
  * @example
- * const r = hostBillRefreshRequest(base, session.refreshToken);
+ * ```ts
+ * import { hostBillRefreshRequest } from 'hostsig/hostbill';
+ *
+ * const r = hostBillRefreshRequest('https://billing.example.com/api/', 'rt-123');
+ * r.url // => 'https://billing.example.com/api/token'
+ * r.body // => '{"refresh_token":"rt-123"}'
+ * ```
  */
 export function hostBillRefreshRequest(baseUrl: string, refreshToken: string): HostBillHttpRequest {
   if (typeof refreshToken !== 'string' || refreshToken.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"refreshToken" expected a non-empty string');
@@ -88,7 +100,17 @@ function pick(o: Record<string, unknown>, names: string[]): unknown {
  * @throws HostsigError `PROVIDER_ERROR` (not JSON, or an error reply, details `{ error }`),
  *   `TOKEN_INVALID` (no token, or the token is not a JWT)
  * @example
- * const reply = parseHostBillTokenReply(await res.text());
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { parseHostBillTokenReply } from 'hostsig/hostbill';
+ * import { signJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ sub: 'client-42' }, key, { expiresIn: '15m', now: 1700000000 });
+ * parseHostBillTokenReply(JSON.stringify({ token, refresh_token: 'rt-123' })) // => { accessToken: token, refreshToken: 'rt-123', expiresAt: 1700000900 }
+ * parseHostBillTokenReply('{"error":"invalid credentials"}') // => throws PROVIDER_ERROR
+ * ```
  */
 export function parseHostBillTokenReply(body: string | Uint8Array | Readonly<Record<string, unknown>>, now?: NowOption): HostBillTokenReply {
   let json: unknown = body;
@@ -129,8 +151,14 @@ export function parseHostBillTokenReply(body: string | Uint8Array | Readonly<Rec
 }
 
 /** The `fetch` a session uses (the global one, or a test double). */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+  ok: boolean;
+  status: number;
+  /** The response body as text. */
+  text(): Promise<string>;
+}>;
 
+/** What {@link HostBillSession} takes. */
 export interface HostBillSessionOptions {
   /** API base, e.g. `https://billing.example.com/api/`. */
   baseUrl: string;
@@ -152,8 +180,32 @@ export interface HostBillSessionOptions {
  * is refused), and signs every request with `Authorization: Bearer`. Concurrent callers share
  * one login/refresh.
  * @example
- * const s = new HostBillSession({ baseUrl: 'https://billing.example.com/api/', credentials: { username, password } });
- * const res = await s.fetch('details');
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { HostBillSession, HostBillTokenIssuer, MemoryRefreshTokenStore, type FetchLike } from 'hostsig/hostbill';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * // A stand-in HostBill built from hostsig's server half.
+ * const issuer = new HostBillTokenIssuer({
+ *   privateKey: importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8')),
+ *   store: new MemoryRefreshTokenStore(),
+ * });
+ * const fetch: FetchLike = async (url, init) => {
+ *   let status = 200;
+ *   let body = '';
+ *   if (url.endsWith('/login')) body = JSON.stringify(await issuer.issue('client-42'));
+ *   else {
+ *     const r = issuer.verifyBearer(init.headers['authorization']);
+ *     status = r.ok ? 200 : 401;
+ *     body = r.ok ? JSON.stringify({ client: r.subject }) : '{}';
+ *   }
+ *   return { ok: status === 200, status, text: async () => body };
+ * };
+ *
+ * const session = new HostBillSession({ baseUrl: 'https://billing.example.com/api/', credentials: { username: 'a@b.c', password: 'pw' }, fetch });
+ * const res = await session.fetch('details');
+ * await res.text() // => '{"client":"client-42"}'
+ * ```
  */
 export class HostBillSession {
   readonly #o: Required<Pick<HostBillSessionOptions, 'baseUrl' | 'skewSec'>> & HostBillSessionOptions;

@@ -36,6 +36,7 @@ export interface RefreshTokenRecord {
 
 /** Storage for refresh-token digests. Implementations must make `consume` atomic. */
 export interface RefreshTokenStore {
+  /** Stores a refresh-token record under the token's digest. */
   put(digest: string, record: RefreshTokenRecord): Promise<void>;
   /**
    * Marks the token used and returns its record as it was *before* (so `usedAt` set means it
@@ -50,11 +51,21 @@ export interface RefreshTokenStore {
  * An in-memory {@link RefreshTokenStore} for one process (tests, single-node servers). Call
  * `sweep(now)` now and then to drop expired records.
  * @example
- * const issuer = new HostBillTokenIssuer({ privateKey, store: new MemoryRefreshTokenStore() });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { HostBillTokenIssuer, MemoryRefreshTokenStore } from 'hostsig/hostbill';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const store = new MemoryRefreshTokenStore();
+ * const issuer = new HostBillTokenIssuer({ privateKey: importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8')), store });
+ * await issuer.issue('client-42');
+ * store.size // => 1
+ * ```
  */
 export class MemoryRefreshTokenStore implements RefreshTokenStore {
   readonly #byDigest = new Map<string, RefreshTokenRecord>();
 
+  /** Stores a refresh-token record under the token's digest. */
   async put(digest: string, record: RefreshTokenRecord): Promise<void> {
     this.#byDigest.set(digest, { ...record });
   }
@@ -91,6 +102,7 @@ export interface HostBillTokenPair {
   expires_in: number;
 }
 
+/** What {@link HostBillTokenIssuer} takes. */
 export interface HostBillTokenIssuerOptions {
   privateKey: RsaPrivateKey;
   store: RefreshTokenStore;
@@ -115,6 +127,7 @@ export interface HostBillBearerVerified {
   protectedHeader: JwtHeader;
 }
 
+/** What {@link verifyHostBillBearer} returns: the verified token, or a failure with a stable `code`. */
 export type HostBillBearerResult = HostBillBearerVerified | VerifyFailure;
 
 const REFRESH_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -124,7 +137,12 @@ const REFRESH_RE = /^[A-Za-z0-9_-]{43}$/;
  * @param token the refresh token text
  * @throws HostsigError `INVALID_UTF8` for a lone surrogate
  * @example
- * refreshTokenDigest('abc') // 'ba7816bf...15ad'
+ * ```ts
+ * import { refreshTokenDigest } from 'hostsig/hostbill';
+ *
+ * // SHA-256("abc"), FIPS 180-2's example.
+ * refreshTokenDigest('abc') // => 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ * ```
  */
 export function refreshTokenDigest(token: string): string {
   return bytesToHex(sha256(utf8ToBytes(token)));
@@ -139,8 +157,18 @@ export function refreshTokenDigest(token: string): string {
  * @param options `verifyJwt` options (issuer, audience, clockTolerance, now, ...)
  * @throws HostsigError `INVALID_ARGUMENT` only for a missing key
  * @example
- * const r = verifyHostBillBearer(req.headers.authorization, publicKey, { issuer: 'https://billing.example.com' });
- * if (!r.ok) return res.status(401).json({ error: r.code });
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { verifyHostBillBearer } from 'hostsig/hostbill';
+ * import { signJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ sub: 'client-42' }, key, { issuer: 'https://billing.example.com', expiresIn: '15m' });
+ * verifyHostBillBearer(`Bearer ${token}`, key.publicKey, { issuer: 'https://billing.example.com' }) // => { ok: true, subject: 'client-42' }
+ * verifyHostBillBearer(`Bearer ${token}`, key.publicKey, { issuer: 'https://other.example' }) // => { ok: false, code: 'CLAIM_INVALID' }
+ * verifyHostBillBearer(undefined, key.publicKey) // => { ok: false, code: 'AUTH_HEADER_MALFORMED' }
+ * ```
  */
 export function verifyHostBillBearer(authorization: string | null | undefined, key: VerifyKey, options: JwtVerifyOptions = {}): HostBillBearerResult {
   if (key === undefined || key === null) throw new HostsigError('INVALID_ARGUMENT', '"key" is required');
@@ -161,10 +189,22 @@ export function verifyHostBillBearer(authorization: string | null | undefined, k
 /**
  * Issues and rotates HostBill-style tokens.
  * @example
- * const issuer = new HostBillTokenIssuer({ privateKey, store: new MemoryRefreshTokenStore(), issuer: 'https://billing.example.com' });
- * const pair = await issuer.issue('client-42');          // after checking the password
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { HostBillTokenIssuer, MemoryRefreshTokenStore } from 'hostsig/hostbill';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const issuer = new HostBillTokenIssuer({
+ *   privateKey: importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8')),
+ *   store: new MemoryRefreshTokenStore(),
+ *   issuer: 'https://billing.example.com',
+ * });
+ * const pair = await issuer.issue('client-42'); // after checking the password: POST /api/login
+ * pair // => { token_type: 'Bearer', expires_in: 900 }
  * const next = await issuer.refresh(pair.refresh_token); // POST /api/token
- * const r = issuer.verifyBearer(req.headers.authorization);
+ * issuer.verifyBearer(`Bearer ${next.token}`) // => { ok: true, subject: 'client-42' }
+ * await issuer.refresh(pair.refresh_token) // => throws TOKEN_REVOKED
+ * ```
  */
 export class HostBillTokenIssuer {
   readonly #o: HostBillTokenIssuerOptions;

@@ -10,9 +10,20 @@ import { jsJsonStringify, phpJsonEncode } from '../../core/php/json.js';
  */
 export type HostDimeDialect = 'php' | 'js';
 
+/** The dialects hostsig knows: `php` (the official PHP client, what the server checks) and `js`. */
 export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
 
-/** The inner JSON encoding of the params, before it is encoded again. */
+/**
+ * The inner JSON encoding of the params, before it is encoded again.
+ * @example
+ * ```ts
+ * import { hostDimeParamsJson } from 'hostsig/hostdime';
+ *
+ * hostDimeParamsJson([['url', 'http://example.com/a']]) // => '{"url":"http:\\/\\/example.com\\/a"}'
+ * hostDimeParamsJson([['url', 'http://example.com/a']], 'js') // => '{"url":"http://example.com/a"}'
+ * hostDimeParamsJson([]) // => '{}'
+ * ```
+ */
 export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
   // The Node client's params are always an object, even when empty or list-shaped.
   return dialect === 'js' ? jsJsonStringify(params, { topLevelObject: true }) : phpJsonEncode(params, { forceObject: true });
@@ -20,7 +31,13 @@ export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect
 
 /**
  * The JSON part of the hashed string: the params encoded twice in the given dialect.
- * @example hostDimeDoubleJson([['status', 'registered']]) // '"{\\"status\\":\\"registered\\"}"'
+ * @example
+ * ```ts
+ * import { hostDimeDoubleJson } from 'hostsig/hostdime';
+ *
+ * hostDimeDoubleJson([['status', 'registered'], ['order', 'desc']]) // => '"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
+ * hostDimeDoubleJson([['name', 'José']]) // => '"{\\"name\\":\\"Jos\\\\u00e9\\"}"'
+ * ```
  */
 export function hostDimeDoubleJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
   const inner = hostDimeParamsJson(params, dialect);
@@ -29,6 +46,7 @@ export function hostDimeDoubleJson(params: ParamsInput, dialect: HostDimeDialect
   return `"${inner.replace(/["\\/]/g, '\\$&')}"`;
 }
 
+/** What {@link canonicalHostDime} hashes: the request's `api_*` fields and its params. */
 export interface HostDimeCanonicalInput {
   /** `api_timestamp` exactly as sent (Unix seconds). */
   timestamp: number | string;
@@ -48,23 +66,46 @@ export interface HostDimeCanonicalInput {
  * JSON-encoded twice. It contains the private key: print it only where the key may be seen.
  * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded.
  * @example
- * canonicalHostDime({ timestamp: 1369758680, unique: 'ABCDEF', privateKey: 'fazbaz', method: 'domain.list',
- *   params: [['status', 'registered'], ['order', 'desc']] })
- * // '1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
+ * ```ts
+ * import { canonicalHostDime } from 'hostsig/hostdime';
+ *
+ * // HostDime's documented example.
+ * canonicalHostDime({
+ *   timestamp: 1369758680,
+ *   unique: 'ABCDEF',
+ *   privateKey: 'fazbaz',
+ *   method: 'domain.list',
+ *   params: [['status', 'registered'], ['order', 'desc']],
+ * }) // => '1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
+ * ```
  */
 export function canonicalHostDime(input: HostDimeCanonicalInput): string {
   const ts = typeof input.timestamp === 'number' ? String(input.timestamp) : input.timestamp;
   return `${ts}:${input.unique}:${input.privateKey}:${input.method}:${hostDimeDoubleJson(input.params, input.dialect)}`;
 }
 
-/** SHA-256 of the canonical string's UTF-8 bytes. */
+/**
+ * SHA-256 of the canonical string's UTF-8 bytes.
+ * @example
+ * ```ts
+ * import { bytesToHex } from 'hostsig/core';
+ * import { hostDimeHashBytes } from 'hostsig/hostdime';
+ *
+ * bytesToHex(hostDimeHashBytes('1369758680:ABCDEF:fazbaz:server.list:"{}"')) // => '4279db7777096dcb45480574ca95b67430dfe431f8581a7d26c3fb41a4fbdec8'
+ * ```
+ */
 export function hostDimeHashBytes(canonical: string): Uint8Array {
   return sha256(utf8ToBytes(canonical));
 }
 
 /**
  * `api_hash`: lowercase hex SHA-256 of the canonical string.
- * @example hashHostDime('1369758680:ABCDEF:fazbaz:server.list:"{}"') // '4279db77...'
+ * @example
+ * ```ts
+ * import { hashHostDime } from 'hostsig/hostdime';
+ *
+ * hashHostDime('1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"') // => '499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'
+ * ```
  */
 export function hashHostDime(canonical: string): string {
   return bytesToHex(hostDimeHashBytes(canonical));

@@ -6,7 +6,16 @@ const PATH_RE = /\/v1\/([A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*)\.(json|xml|yml)$/;
 /** Response formats HostDime serves. */
 export type HostDimeFormat = 'json' | 'xml' | 'yml';
 
-/** True for a dotted HostDime method name such as `domain.forwarder.add`. */
+/**
+ * True for a dotted HostDime method name such as `domain.forwarder.add`.
+ * @example
+ * ```ts
+ * import { isHostDimeMethod } from 'hostsig/hostdime';
+ *
+ * isHostDimeMethod('domain.forwarder.add') // => true
+ * isHostDimeMethod('domain/list') // => false
+ * ```
+ */
 export function isHostDimeMethod(method: unknown): method is string {
   return typeof method === 'string' && method.length <= 200 && METHOD_RE.test(method);
 }
@@ -14,6 +23,14 @@ export function isHostDimeMethod(method: unknown): method is string {
 /**
  * The request path of a method: `domain.forwarder.add` -> `/v1/domain/forwarder/add.json`.
  * @throws HostsigError `INVALID_ARGUMENT` for a method that is not dotted words.
+ * @example
+ * ```ts
+ * import { hostDimeMethodToPath } from 'hostsig/hostdime';
+ *
+ * hostDimeMethodToPath('domain.forwarder.add') // => '/v1/domain/forwarder/add.json'
+ * hostDimeMethodToPath('server.list', 'xml') // => '/v1/server/list.xml'
+ * hostDimeMethodToPath('server list') // => throws INVALID_ARGUMENT
+ * ```
  */
 export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'json'): string {
   if (!isHostDimeMethod(method)) throw new HostsigError('INVALID_ARGUMENT', '"method" must be dotted words like "server.list"');
@@ -25,6 +42,13 @@ export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'j
  * The method named by a request path: `/v1/server/list.json` -> `server.list`. A query string
  * or fragment is ignored; a prefix before `/v1/` (a mount point) is allowed.
  * Returns null when the path names no method.
+ * @example
+ * ```ts
+ * import { hostDimePathToMethod } from 'hostsig/hostdime';
+ *
+ * hostDimePathToMethod('/api/v1/server/list.json?x=1') // => { method: 'server.list', format: 'json' }
+ * hostDimePathToMethod('/v2/server/list') // => null
+ * ```
  */
 export function hostDimePathToMethod(path: string): { method: string; format: HostDimeFormat } | null {
   if (typeof path !== 'string') return null;

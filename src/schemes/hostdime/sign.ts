@@ -7,8 +7,10 @@ import { randomUuid } from '../../core/random.js';
 import { canonicalHostDime, type HostDimeDialect, hashHostDime } from './canonical.js';
 import { type HostDimeFormat, hostDimeMethodToPath } from './method.js';
 
+/** HostDime's API origin; {@link signHostDime} puts the method's path after it. */
 export const HOSTDIME_BASE_URL = 'https://api.hostdime.com';
 
+/** What {@link signHostDime} takes. */
 export interface SignHostDimeOptions {
   /** `api_key`, the public half. */
   publicKey: string;
@@ -37,6 +39,7 @@ export interface SignHostDimeOptions {
   now?: NowOption;
 }
 
+/** A signed HostDime request, ready for `fetch`, with the canonical string and hash for debugging. */
 export interface SignedHostDimeRequest {
   url: string;
   path: string;
@@ -58,8 +61,24 @@ export interface SignedHostDimeRequest {
  * `api_timestamp`, `api_unique` and `api_hash`.
  * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a bad method, or params named `api_*`.
  * @example
- * const req = signHostDime({ publicKey: 'pub', privateKey: 'priv', method: 'server.list' })
- * await fetch(req.url, { method: 'POST', headers: req.headers, body: req.body })
+ * ```ts
+ * import { signHostDime } from 'hostsig/hostdime';
+ *
+ * // HostDime's documented example, with a fixed timestamp and unique for the demonstration;
+ * // leave both out in real use (the clock and a random UUID v4).
+ * const req = signHostDime({
+ *   publicKey: 'pub',
+ *   privateKey: 'fazbaz',
+ *   method: 'domain.list',
+ *   params: [['status', 'registered'], ['order', 'desc']],
+ *   timestamp: 1369758680,
+ *   unique: 'ABCDEF',
+ * });
+ * req.url // => 'https://api.hostdime.com/v1/domain/list.json'
+ * req.hash // => '499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'
+ * req.body // => 'status=registered&order=desc&api_key=pub&api_timestamp=1369758680&api_unique=ABCDEF&api_hash=499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'
+ * // Then: await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+ * ```
  */
 export function signHostDime(options: SignHostDimeOptions): SignedHostDimeRequest {
   const publicKey = astring(options.publicKey, 'publicKey');

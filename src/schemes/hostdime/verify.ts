@@ -16,6 +16,7 @@ export interface HostDimeRequest {
   body: string | Uint8Array;
 }
 
+/** What {@link verifyHostDime} takes: a key (or a lookup), and the freshness, replay and dialect policy. */
 export interface VerifyHostDimeOptions {
   /** The private key, when there is one. */
   privateKey?: string;
@@ -43,6 +44,7 @@ export interface VerifyHostDimeOptions {
   debug?: boolean;
 }
 
+/** An accepted HostDime request: who sent it, which method, and the params as PHP rebuilt them. */
 export interface HostDimeVerified {
   ok: true;
   publicKey: string;
@@ -56,11 +58,13 @@ export interface HostDimeVerified {
   unique: string;
 }
 
+/** A refused HostDime request: a stable `code` and, with `debug`, the expected canonical string. */
 export interface HostDimeVerifyFailure extends VerifyFailure {
   /** With `debug`: the canonical string hostsig expected (php dialect, string values). */
   canonical?: string;
 }
 
+/** What {@link verifyHostDime} resolves to. */
 export type HostDimeVerifyResult = HostDimeVerified | HostDimeVerifyFailure;
 
 const TS_RE = /^[0-9]{1,15}$/;
@@ -206,8 +210,22 @@ async function resolveKey(p: Parsed, options: VerifyHostDimeOptions): Promise<st
  * `REPLAYED`, `NONCE_STORE_FAILED`/`NONCE_STORE_FULL`.
  * @throws HostsigError `INVALID_ARGUMENT` for bad options only.
  * @example
- * const r = await verifyHostDime({ path: req.path, body: rawBody }, { lookup: (k) => keys.get(k), nonces })
- * if (!r.ok) return reply(401, r.code)
+ * ```ts
+ * import { MemoryNonceStore } from 'hostsig/core';
+ * import { signHostDime, verifyHostDime } from 'hostsig/hostdime';
+ *
+ * const keys = new Map([['pub', 'fazbaz']]);
+ * const nonces = new MemoryNonceStore();
+ * const options = { lookup: (k: string) => keys.get(k), nonces, toleranceSec: 300, now: 1369758700 };
+ * const { path, body } = signHostDime({ publicKey: 'pub', privateKey: 'fazbaz', method: 'domain.list',
+ *   params: [['status', 'registered']], timestamp: 1369758680, unique: 'ABCDEF' });
+ *
+ * // The raw body bytes as received, never a re-serialized object.
+ * await verifyHostDime({ path, body }, options) // => { ok: true, publicKey: 'pub', method: 'domain.list' }
+ * await verifyHostDime({ path, body }, options) // => { ok: false, code: 'REPLAYED' }
+ * await verifyHostDime({ path, body: body.replace('registered', 'expired') }, options) // => { ok: false, code: 'SIGNATURE_INVALID' }
+ * await verifyHostDime({ path, body }, { ...options, now: 1369759000 }) // => { ok: false, code: 'TIMESTAMP_STALE' }
+ * ```
  */
 export async function verifyHostDime(request: HostDimeRequest, options: VerifyHostDimeOptions): Promise<HostDimeVerifyResult> {
   checkOptions(options);
@@ -237,6 +255,14 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
 /**
  * The synchronous form of {@link verifyHostDime} for a known private key and no nonce store
  * (no replay protection: use it only where replays are handled elsewhere).
+ * @example
+ * ```ts
+ * import { verifyHostDimeSync } from 'hostsig/hostdime';
+ *
+ * const body = 'status=registered&order=desc&api_key=pub&api_timestamp=1369758680&api_unique=ABCDEF'
+ *   + '&api_hash=499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd';
+ * verifyHostDimeSync({ path: '/v1/domain/list.json', body }, { privateKey: 'fazbaz', now: 1369758680 }) // => { ok: true, dialect: 'php' }
+ * ```
  */
 export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<VerifyHostDimeOptions, 'lookup' | 'nonces'> & { privateKey: string }): HostDimeVerifyResult {
   checkOptions(options);

@@ -42,7 +42,13 @@ function validParams(x: Partial<ScryptParams>): x is ScryptParams {
 /**
  * True when `pin` has the PIN format: 4 to 16 ASCII digits.
  * @param pin any value
- * @example isHostKeyPin('0042') // true
+ * @example
+ * ```ts
+ * import { isHostKeyPin } from 'hostsig/hostkey';
+ *
+ * isHostKeyPin('0042') // => true
+ * isHostKeyPin('12ab') // => false
+ * ```
  */
 export function isHostKeyPin(pin: unknown): pin is string {
   return typeof pin === 'string' && HOSTKEY_PIN_RE.test(pin);
@@ -54,7 +60,14 @@ export function isHostKeyPin(pin: unknown): pin is string {
  * @param pin 4 to 16 digits
  * @param params scrypt parameters, default {@link DEFAULT_PIN_PARAMS}
  * @throws HostsigError `PIN_INVALID` (not a PIN; the message never holds it), `INVALID_ARGUMENT` (bad params)
- * @example const rec = await hashHostKeyPin('482915')
+ * @example
+ * ```ts
+ * import { hashHostKeyPin } from 'hostsig/hostkey';
+ *
+ * const rec = await hashHostKeyPin('482915');
+ * rec // => { alg: 'scrypt', N: 16384, r: 8, p: 1, dkLen: 32 }
+ * rec.salt.length // => 32
+ * ```
  */
 export async function hashHostKeyPin(pin: string, params: ScryptParams = DEFAULT_PIN_PARAMS): Promise<HostKeyPinRecord> {
   if (!isHostKeyPin(pin)) throw new HostsigError('PIN_INVALID', 'PIN must be 4 to 16 digits');
@@ -72,7 +85,14 @@ export async function hashHostKeyPin(pin: string, params: ScryptParams = DEFAULT
  * @param pin the PIN entered
  * @param record the stored record
  * @throws HostsigError `LOOKUP_FAILED` when the record is malformed
- * @example await verifyHostKeyPinHash('482915', rec) // true
+ * @example
+ * ```ts
+ * import { hashHostKeyPin, verifyHostKeyPinHash } from 'hostsig/hostkey';
+ *
+ * const rec = await hashHostKeyPin('482915');
+ * await verifyHostKeyPinHash('482915', rec) // => true
+ * await verifyHostKeyPinHash('482916', rec) // => false
+ * ```
  */
 export async function verifyHostKeyPinHash(pin: unknown, record: HostKeyPinRecord): Promise<boolean> {
   if (!record || record.alg !== 'scrypt' || !validParams(record) || typeof record.salt !== 'string' || typeof record.hash !== 'string' || !/^[0-9a-f]+$/.test(record.salt) || !/^[0-9a-f]+$/.test(record.hash) || record.hash.length !== record.dkLen * 2 || record.salt.length % 2 !== 0)
@@ -87,7 +107,14 @@ export async function verifyHostKeyPinHash(pin: unknown, record: HostKeyPinRecor
  * True when a record was made with weaker parameters than `params` (re-hash on next success).
  * @param record a stored record
  * @param params the parameters new hashes use
- * @example pinNeedsRehash(rec, { ...DEFAULT_PIN_PARAMS, N: 2 ** 15 }) // true for an N=2^14 record
+ * @example
+ * ```ts
+ * import { DEFAULT_PIN_PARAMS, hashHostKeyPin, pinNeedsRehash } from 'hostsig/hostkey';
+ *
+ * const rec = await hashHostKeyPin('482915');
+ * pinNeedsRehash(rec) // => false
+ * pinNeedsRehash(rec, { ...DEFAULT_PIN_PARAMS, N: 2 ** 15 }) // => true
+ * ```
  */
 export function pinNeedsRehash(record: HostKeyPinRecord, params: ScryptParams = DEFAULT_PIN_PARAMS): boolean {
   return record.N < params.N || record.r < params.r || record.p < params.p || record.dkLen < params.dkLen;
@@ -95,7 +122,9 @@ export function pinNeedsRehash(record: HostKeyPinRecord, params: ScryptParams = 
 
 /** Where PIN records live. */
 export interface HostKeyPinStore {
+  /** The PIN record of `subject`, or null when none is set. */
   get(subject: string): Promise<HostKeyPinRecord | null>;
+  /** Stores (or replaces) `subject`'s PIN record. */
   put(subject: string, record: HostKeyPinRecord): Promise<void>;
 }
 
@@ -113,13 +142,23 @@ export interface PinAttemptStore {
 
 /**
  * In-memory {@link HostKeyPinStore}.
- * @example const pins = new MemoryPinStore()
+ * @example
+ * ```ts
+ * import { createPinService, MemoryPinStore } from 'hostsig/hostkey';
+ *
+ * const pins = new MemoryPinStore();
+ * const service = createPinService({ pins, delay: async () => {} });
+ * await service.setPin('user-42', '482915');
+ * (await pins.get('user-42'))?.alg // => 'scrypt'
+ * ```
  */
 export class MemoryPinStore implements HostKeyPinStore {
   readonly #map = new Map<string, HostKeyPinRecord>();
+  /** The PIN record of `subject`, or null when none is set. */
   async get(subject: string): Promise<HostKeyPinRecord | null> {
     return this.#map.get(subject) ?? null;
   }
+  /** Stores (or replaces) `subject`'s PIN record. */
   async put(subject: string, record: HostKeyPinRecord): Promise<void> {
     this.#map.set(subject, { ...record });
   }
@@ -127,7 +166,15 @@ export class MemoryPinStore implements HostKeyPinStore {
 
 /**
  * In-memory {@link PinAttemptStore} (one process; `begin` is atomic because JS is single-threaded).
- * @example const attempts = new MemoryPinAttemptStore()
+ * @example
+ * ```ts
+ * import { createPinService, MemoryPinAttemptStore } from 'hostsig/hostkey';
+ *
+ * const attempts = new MemoryPinAttemptStore();
+ * const service = createPinService({ attempts, delay: async () => {} });
+ * await service.setPin('user-42', '482915');
+ * await service.checkPin('user-42', '000000') // => { ok: false, code: 'PIN_INVALID', remaining: 2 }
+ * ```
  */
 export class MemoryPinAttemptStore implements PinAttemptStore {
   readonly #map = new Map<string, { attempts: number; locked: boolean }>();
@@ -156,7 +203,14 @@ export type PinDelay = (failures: number) => Promise<void>;
 
 /**
  * The default delay: 1 s, 2 s, 4 s, ... capped at 30 s.
- * @example await defaultPinDelay(2) // waits 2 s
+ * @example
+ * ```ts
+ * import { createPinService, defaultPinDelay } from 'hostsig/hostkey';
+ *
+ * // The default policy: the n-th failure waits 2^(n-1) s, at most 30 s. Pass your own in tests.
+ * const service = createPinService({ delay: defaultPinDelay });
+ * typeof service.checkPin // => 'function'
+ * ```
  */
 export const defaultPinDelay: PinDelay = (failures) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** Math.max(0, failures - 1), 30_000)));
 
@@ -187,9 +241,11 @@ export interface PinServiceOptions {
 
 /** `check_pin` and `set_pin` on the server side. */
 export interface PinService {
+  /** Checks a PIN (`check_pin`): counts the attempt first, delays failures, locks after `maxFailures`. */
   checkPin(subject: string, pin: unknown): Promise<PinCheckResult>;
   /** Sets the first PIN, or changes it when `oldPin` is right (a wrong `oldPin` counts as a failure). */
   setPin(subject: string, newPin: unknown, oldPin?: unknown): Promise<PinCheckResult>;
+  /** Clears `subject`'s failure counter and lock (what support does after a lock). */
   unlock(subject: string): Promise<void>;
 }
 
@@ -202,9 +258,18 @@ export interface PinService {
  * @param options stores, limit, delay policy, scrypt parameters
  * @throws HostsigError `INVALID_ARGUMENT` for bad options
  * @example
- * const pins = createPinService({ delay: async () => {} });
- * await pins.setPin('user-42', '482915');
- * (await pins.checkPin('user-42', '000000')).ok // false, code PIN_INVALID
+ * ```ts
+ * import { createPinService } from 'hostsig/hostkey';
+ *
+ * const pins = createPinService({ delay: async () => {} }); // no sleeping in the example
+ * await pins.setPin('user-42', '482915') // => { ok: true }
+ * await pins.checkPin('user-42', '000000') // => { ok: false, code: 'PIN_INVALID', status: 403, remaining: 2 }
+ * await pins.checkPin('user-42', '482915') // => { ok: true }
+ * await pins.checkPin('user-42', '000000');
+ * await pins.checkPin('user-42', '000000');
+ * await pins.checkPin('user-42', '000000') // => { ok: false, code: 'PIN_LOCKED', remaining: 0 }
+ * await pins.checkPin('user-42', '482915') // => { ok: false, code: 'PIN_LOCKED' }
+ * ```
  */
 export function createPinService(options: PinServiceOptions = {}): PinService {
   const pins = options.pins ?? new MemoryPinStore();

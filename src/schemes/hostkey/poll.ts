@@ -31,7 +31,19 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * @throws HostsigError `INVALID_ARGUMENT` (bad key or options), `PROVIDER_ERROR` (an error
  *   reply, or still not ready after `maxAttempts`: `details.reason` = `poll-limit`), and
  *   whatever `session.request` rejects with
- * @example const done = await pollCallback(session, reply.callback!, { intervalMs: 1000 })
+ * @example
+ * ```ts
+ * import { parseHostKeyReply, pollCallback } from 'hostsig/hostkey';
+ *
+ * // A session stand-in whose callback is ready on the third check.
+ * let checks = 0;
+ * const session = {
+ *   request: async (_module: string, _action: string, fields?: Readonly<Record<string, string | number | boolean>>) =>
+ *     parseHostKeyReply(++checks < 3 ? '{"result":-1,"error":"Not ready"}' : JSON.stringify({ result: { key: fields?.['key'], status: 'done' } })),
+ * };
+ * await pollCallback(session, '0123456789abcdef0123456789abcdef', { intervalMs: 1, sleep: async () => {} }) // => { status: 'done' }
+ * checks // => 3
+ * ```
  */
 export async function pollCallback(session: Pick<HostKeySession, 'request'>, key: string, options: PollCallbackOptions = {}): Promise<SafeJsonObject> {
   if (typeof key !== 'string' || !HOSTKEY_CALLBACK_RE.test(key)) throw new HostsigError('INVALID_ARGUMENT', '"key" must be 32 hex characters');

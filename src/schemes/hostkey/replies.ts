@@ -20,7 +20,12 @@ const NOT_READY = /^\s*not[ _-]?ready\.?\s*$/i;
  * Redacts what could be a secret in a provider message (32+ hex runs, which covers tokens and
  * callback keys) and caps its length at 300 characters.
  * @param s a provider message
- * @example redactProviderMessage('token 0123456789abcdef0123456789abcdef expired') // 'token [redacted] expired'
+ * @example
+ * ```ts
+ * import { redactProviderMessage } from 'hostsig/hostkey';
+ *
+ * redactProviderMessage('token 0123456789abcdef0123456789abcdef expired') // => 'token [redacted] expired'
+ * ```
  */
 export function redactProviderMessage(s: string): string {
   return s.replace(/[0-9a-fA-F]{32,}/g, '[redacted]').slice(0, 300);
@@ -37,7 +42,14 @@ function codeOf(v: SafeJsonValue | undefined): string | null {
  * (nested `result`, or fields at the top level) and both error shapes.
  * @param body the reply body
  * @throws HostsigError `BODY_MALFORMED` (not JSON, not an object), `BODY_TOO_LARGE`
- * @example parseHostKeyReply('{"result":-1,"error":"Invalid token","code":"auth"}') // { ok: false, error: 'Invalid token', code: 'auth', pending: false }
+ * @example
+ * ```ts
+ * import { parseHostKeyReply } from 'hostsig/hostkey';
+ *
+ * parseHostKeyReply('{"result":-1,"error":"Invalid token","code":"auth"}') // => { ok: false, error: 'Invalid token', code: 'auth', pending: false }
+ * parseHostKeyReply('{"result":"OK","callback":"0123456789abcdef0123456789abcdef"}') // => { ok: true, callback: '0123456789abcdef0123456789abcdef' }
+ * parseHostKeyReply('<html>') // => throws BODY_MALFORMED
+ * ```
  */
 export function parseHostKeyReply(body: string | Uint8Array): HostKeyReply {
   const j = parseJsonSafe(body);
@@ -70,7 +82,13 @@ export function parseHostKeyReply(body: string | Uint8Array): HostKeyReply {
  * `invalid token`, `token expired`, `token has expired`, `token not found`, `wrong token`,
  * `bad token`, `not authorized`, `unauthorized` in the message or code.
  * @param reply a parsed reply
- * @example isHostKeyTokenError(parseHostKeyReply('{"code":1,"error":"Token expired"}')) // true
+ * @example
+ * ```ts
+ * import { isHostKeyTokenError, parseHostKeyReply } from 'hostsig/hostkey';
+ *
+ * isHostKeyTokenError(parseHostKeyReply('{"code":1,"error":"Token expired"}')) // => true
+ * isHostKeyTokenError(parseHostKeyReply('{"code":1,"error":"Server not found"}')) // => false
+ * ```
  */
 export function isHostKeyTokenError(reply: HostKeyReply): boolean {
   if (reply.ok || reply.pending) return false;
@@ -99,7 +117,15 @@ function epoch(v: SafeJsonValue | undefined): number | null {
  * @param body the reply body
  * @throws HostsigError `PROVIDER_ERROR` (an error reply: `details.providerCode`,
  *   `details.providerMessage`), `BODY_MALFORMED` (no 32-hex `token`, not JSON)
- * @example parseHostKeyLoginReply(body).token
+ * @example
+ * ```ts
+ * import { parseHostKeyLoginReply } from 'hostsig/hostkey';
+ *
+ * // Both shapes HostKey answers with: nested under `result`, or at the top level.
+ * parseHostKeyLoginReply('{"result":{"token":"0123456789abcdef0123456789abcdef","token_expire":1700010800}}') // => { token: '0123456789abcdef0123456789abcdef', tokenExpire: 1700010800 }
+ * parseHostKeyLoginReply('{"token":"0123456789abcdef0123456789abcdef","token_expire":1700010800}').tokenExpire // => 1700010800
+ * parseHostKeyLoginReply('{"result":-1,"error":"Wrong password","code":"auth"}') // => throws PROVIDER_ERROR
+ * ```
  */
 export function parseHostKeyLoginReply(body: string | Uint8Array): HostKeyLogin {
   const r = parseHostKeyReply(body);
@@ -123,7 +149,13 @@ export function providerError(what: string, r: Extract<HostKeyReply, { ok: false
 /**
  * The server side: a login reply in the nested shape.
  * @param input token, expiry and any extra fields (`servers`, ...)
- * @example hostKeyLoginReplyBody({ token, tokenExpire: 1700010800 })
+ * @example
+ * ```ts
+ * import { hostKeyLoginReplyBody, parseHostKeyLoginReply } from 'hostsig/hostkey';
+ *
+ * const body = hostKeyLoginReplyBody({ token: '0123456789abcdef0123456789abcdef', tokenExpire: 1700010800 });
+ * parseHostKeyLoginReply(body).tokenExpire // => 1700010800
+ * ```
  */
 export function hostKeyLoginReplyBody(input: { token: string; tokenExpire: number; extra?: Record<string, unknown> }): string {
   return JSON.stringify({ result: { ...(input.extra ?? {}), token: input.token, token_expire: input.tokenExpire } });
@@ -133,7 +165,12 @@ export function hostKeyLoginReplyBody(input: { token: string; tokenExpire: numbe
  * The server side: an error reply `{"result":-1,"error","code"}`.
  * @param error for people; never put a secret in it
  * @param code a stable code
- * @example hostKeyErrorReplyBody('Invalid token', 'TOKEN_INVALID')
+ * @example
+ * ```ts
+ * import { hostKeyErrorReplyBody, parseHostKeyReply } from 'hostsig/hostkey';
+ *
+ * parseHostKeyReply(hostKeyErrorReplyBody('Invalid token', 'TOKEN_INVALID')) // => { ok: false, error: 'Invalid token', code: 'TOKEN_INVALID' }
+ * ```
  */
 export function hostKeyErrorReplyBody(error: string, code: string | number): string {
   return JSON.stringify({ result: -1, error, code });

@@ -46,7 +46,14 @@ function str(v: HostKeyFieldValue, name: string): string {
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a bad module, action, field or base URL (never
  *   naming a field's value)
- * @example buildHostKeyRequest('auth', 'info', { token }).url // 'https://invapi.hostkey.com/auth.php'
+ * @example
+ * ```ts
+ * import { buildHostKeyRequest } from 'hostsig/hostkey';
+ *
+ * const r = buildHostKeyRequest('eq', 'show', { token: '0123456789abcdef0123456789abcdef', id: 42 });
+ * r.url // => 'https://invapi.hostkey.com/eq.php'
+ * r.body // => 'action=show&token=0123456789abcdef0123456789abcdef&id=42'
+ * ```
  */
 export function buildHostKeyRequest(
   module: string,
@@ -101,7 +108,12 @@ export interface HostKeyPasswordLogin {
  * @param input billing login, password, optional ttl and fix_ip
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` (empty user or password, bad ttl)
- * @example hostKeyWhmcsLogin({ user: 'me@example.com', password, ttl: 3600, fixIp: true })
+ * @example
+ * ```ts
+ * import { hostKeyWhmcsLogin } from 'hostsig/hostkey';
+ *
+ * hostKeyWhmcsLogin({ user: 'me@example.com', password: 'pass word', ttl: 3600, fixIp: true }).body // => 'action=whmcslogin&user=me%40example.com&password=pass+word&ttl=3600&fix_ip=1'
+ * ```
  */
 export function hostKeyWhmcsLogin(input: HostKeyPasswordLogin, baseUrl?: string): HostKeyRequest {
   if (typeof input?.user !== 'string' || input.user.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"user" must be a non-empty string');
@@ -121,7 +133,14 @@ export function hostKeyWhmcsLogin(input: HostKeyPasswordLogin, baseUrl?: string)
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @param options `ttl` and `fixIp`, as for `whmcslogin`
  * @throws HostsigError `INVALID_ARGUMENT` for an empty key
- * @example hostKeyApiKeyLogin(process.env.HOSTKEY_KEY)
+ * @example
+ * ```ts
+ * import { hostKeyApiKeyLogin } from 'hostsig/hostkey';
+ *
+ * const r = hostKeyApiKeyLogin('my-api-key');
+ * r.url // => 'https://invapi.hostkey.com/auth.php'
+ * r.body // => 'action=login&key=my-api-key'
+ * ```
  */
 export function hostKeyApiKeyLogin(apiKey: string, baseUrl?: string, options: { ttl?: number; fixIp?: boolean } = {}): HostKeyRequest {
   if (typeof apiKey !== 'string' || apiKey.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"apiKey" must be a non-empty string');
@@ -136,7 +155,12 @@ export function hostKeyApiKeyLogin(apiKey: string, baseUrl?: string, options: { 
  * @param token the session token
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token
- * @example hostKeyLogout(token)
+ * @example
+ * ```ts
+ * import { hostKeyLogout } from 'hostsig/hostkey';
+ *
+ * hostKeyLogout('0123456789abcdef0123456789abcdef').body // => 'action=logout&token=0123456789abcdef0123456789abcdef'
+ * ```
  */
 export function hostKeyLogout(token: string, baseUrl?: string): HostKeyRequest {
   return buildHostKeyRequest('auth', 'logout', [['token', checkToken(token)]], baseUrl);
@@ -147,7 +171,12 @@ export function hostKeyLogout(token: string, baseUrl?: string): HostKeyRequest {
  * @param token the session token
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token
- * @example hostKeyInfo(token)
+ * @example
+ * ```ts
+ * import { hostKeyInfo } from 'hostsig/hostkey';
+ *
+ * hostKeyInfo('0123456789abcdef0123456789abcdef').body // => 'action=info&token=0123456789abcdef0123456789abcdef'
+ * ```
  */
 export function hostKeyInfo(token: string, baseUrl?: string): HostKeyRequest {
   return buildHostKeyRequest('auth', 'info', [['token', checkToken(token)]], baseUrl);
@@ -158,7 +187,14 @@ export function hostKeyInfo(token: string, baseUrl?: string): HostKeyRequest {
  * @param input token, new PIN, old PIN when changing
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or PIN (never echoing it)
- * @example hostKeySetPin({ token, newPin: '482915' })
+ * @example
+ * ```ts
+ * import { hostKeySetPin } from 'hostsig/hostkey';
+ *
+ * const r = hostKeySetPin({ token: '0123456789abcdef0123456789abcdef', newPin: '482915' });
+ * r.url // => 'https://invapi.hostkey.com/eq.php'
+ * r.body // => 'action=set_pin&token=0123456789abcdef0123456789abcdef&new_pin=482915'
+ * ```
  */
 export function hostKeySetPin(input: { token: string; newPin: string | number; oldPin?: string | number }, baseUrl?: string): HostKeyRequest {
   const f: [string, HostKeyFieldValue][] = [['token', checkToken(input?.token)]];
@@ -172,7 +208,13 @@ export function hostKeySetPin(input: { token: string; newPin: string | number; o
  * @param input token and PIN
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or PIN
- * @example hostKeyCheckPin({ token, pin: '482915' })
+ * @example
+ * ```ts
+ * import { hostKeyCheckPin } from 'hostsig/hostkey';
+ *
+ * hostKeyCheckPin({ token: '0123456789abcdef0123456789abcdef', pin: '482915' }).body // => 'action=check_pin&token=0123456789abcdef0123456789abcdef&pin=482915'
+ * hostKeyCheckPin({ token: '0123456789abcdef0123456789abcdef', pin: '48a' }) // => throws INVALID_ARGUMENT
+ * ```
  */
 export function hostKeyCheckPin(input: { token: string; pin: string | number }, baseUrl?: string): HostKeyRequest {
   return buildHostKeyRequest('eq', 'check_pin', [['token', checkToken(input?.token)], ['pin', checkPin(input.pin, 'pin')]], baseUrl);
@@ -183,7 +225,13 @@ export function hostKeyCheckPin(input: { token: string; pin: string | number }, 
  * @param input token and the callback key
  * @param baseUrl default {@link HOSTKEY_BASE_URL}
  * @throws HostsigError `INVALID_ARGUMENT` for a malformed token or callback key
- * @example hostKeyCallbackCheck({ token, key: reply.callback })
+ * @example
+ * ```ts
+ * import { hostKeyCallbackCheck } from 'hostsig/hostkey';
+ *
+ * const r = hostKeyCallbackCheck({ token: '0123456789abcdef0123456789abcdef', key: 'fedcba9876543210fedcba9876543210' });
+ * r.url // => 'https://invapi.hostkey.com/eq_callback.php'
+ * ```
  */
 export function hostKeyCallbackCheck(input: { token: string; key: string }, baseUrl?: string): HostKeyRequest {
   if (typeof input?.key !== 'string' || !HOSTKEY_CALLBACK_RE.test(input.key)) throw new HostsigError('INVALID_ARGUMENT', '"key" must be 32 hex characters');

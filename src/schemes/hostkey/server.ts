@@ -23,6 +23,7 @@ export interface HostKeySessionRecord {
 
 /** Where sessions live. Implementations must be safe for concurrent use. */
 export interface HostKeyTokenStore {
+  /** Stores a session record under its `digest`. */
   put(record: HostKeySessionRecord): Promise<void>;
   /** The record for a digest, or null. */
   get(digest: string): Promise<HostKeySessionRecord | null>;
@@ -33,7 +34,14 @@ export interface HostKeyTokenStore {
 /**
  * An in-memory {@link HostKeyTokenStore} for one process, bounded: expired records are swept
  * when it fills, and a store full of live sessions refuses new ones with `LOOKUP_FAILED`.
- * @example const store = new MemoryHostKeyTokenStore({ maxEntries: 10_000 })
+ * @example
+ * ```ts
+ * import { issueHostKeyToken, MemoryHostKeyTokenStore, verifyHostKeyToken } from 'hostsig/hostkey';
+ *
+ * const store = new MemoryHostKeyTokenStore({ maxEntries: 10_000 });
+ * const { token } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 });
+ * await verifyHostKeyToken(token, { store }) // => { ok: true, subject: 'user-42' }
+ * ```
  */
 export class MemoryHostKeyTokenStore implements HostKeyTokenStore {
   readonly #map = new Map<string, HostKeySessionRecord>();
@@ -47,6 +55,7 @@ export class MemoryHostKeyTokenStore implements HostKeyTokenStore {
   get size(): number {
     return this.#map.size;
   }
+  /** Stores a session record under its `digest`. */
   async put(record: HostKeySessionRecord): Promise<void> {
     if (this.#map.size >= this.#max) {
       const now = this.#clock();
@@ -65,7 +74,12 @@ export class MemoryHostKeyTokenStore implements HostKeyTokenStore {
 
 /**
  * A new session token: 32 lowercase hex characters from 16 CSPRNG bytes.
- * @example generateHostKeyToken() // '3f0c...' (32 hex)
+ * @example
+ * ```ts
+ * import { generateHostKeyToken, HOSTKEY_TOKEN_RE } from 'hostsig/hostkey';
+ *
+ * HOSTKEY_TOKEN_RE.test(generateHostKeyToken()) // => true
+ * ```
  */
 export function generateHostKeyToken(): string {
   return bytesToHex(randomBytes(16));
@@ -76,7 +90,12 @@ export function generateHostKeyToken(): string {
  * bits (nothing to guess); a slow KDF would only slow every request.
  * @param token the session token
  * @throws HostsigError `INVALID_ARGUMENT` for a non-string
- * @example digestHostKeyToken(token) // 64 hex
+ * @example
+ * ```ts
+ * import { digestHostKeyToken } from 'hostsig/hostkey';
+ *
+ * digestHostKeyToken('0123456789abcdef0123456789abcdef').length // => 64
+ * ```
  */
 export function digestHostKeyToken(token: string): string {
   if (typeof token !== 'string') throw new HostsigError('INVALID_ARGUMENT', '"token" expected string');
@@ -106,7 +125,14 @@ export interface IssueHostKeyTokenOptions {
  * @returns `{ token, tokenExpire }` for the reply
  * @throws HostsigError `INVALID_ARGUMENT` (bad ttl, `fixIp` without a valid `clientIp`, empty
  *   subject), and whatever the store rejects with
- * @example const { token, tokenExpire } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 })
+ * @example
+ * ```ts
+ * import { issueHostKeyToken, MemoryHostKeyTokenStore } from 'hostsig/hostkey';
+ *
+ * const store = new MemoryHostKeyTokenStore();
+ * const { tokenExpire } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600, now: 1700000000 });
+ * tokenExpire // => 1700003600
+ * ```
  */
 export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Promise<{ token: string; tokenExpire: number }> {
   const { store, subject } = options;
@@ -134,7 +160,12 @@ export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Prom
  * @param body the form body
  * @returns `ttl` (undefined when absent) and `fixIp`
  * @throws HostsigError `BODY_MALFORMED` (a `ttl` that is not a positive integer, `fix_ip` not 0/1, array fields), `INVALID_UTF8`
- * @example parseHostKeyLoginOptions('action=whmcslogin&ttl=600&fix_ip=1') // { ttl: 600, fixIp: true }
+ * @example
+ * ```ts
+ * import { parseHostKeyLoginOptions } from 'hostsig/hostkey';
+ *
+ * parseHostKeyLoginOptions('action=whmcslogin&ttl=600&fix_ip=1') // => { ttl: 600, fixIp: true }
+ * ```
  */
 export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: number | undefined; fixIp: boolean } {
   const q = parseStr(body, { maxVars: 64 });
@@ -192,7 +223,16 @@ function failure(code: HostsigErrorCode, status: HostKeyTokenFailure['status'], 
  * @param token the `token` field
  * @param options store, client address, clock
  * @throws HostsigError `INVALID_ARGUMENT` only for bad options (no store, a `clientIp` that is not an address)
- * @example const r = await verifyHostKeyToken(fields.token, { store, clientIp })
+ * @example
+ * ```ts
+ * import { issueHostKeyToken, MemoryHostKeyTokenStore, verifyHostKeyToken } from 'hostsig/hostkey';
+ *
+ * const store = new MemoryHostKeyTokenStore();
+ * const { token } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600, fixIp: true, clientIp: '192.0.2.7', now: 1700000000 });
+ * await verifyHostKeyToken(token, { store, clientIp: '192.0.2.7', now: 1700000100 }) // => { ok: true, subject: 'user-42', ipBound: true }
+ * await verifyHostKeyToken(token, { store, clientIp: '192.0.2.8', now: 1700000100 }) // => { ok: false, code: 'IP_NOT_ALLOWED', status: 403 }
+ * await verifyHostKeyToken(token, { store, clientIp: '192.0.2.7', now: 1700003700 }) // => { ok: false, code: 'TOKEN_EXPIRED', status: 401 }
+ * ```
  */
 export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
   if (!options || !options.store || typeof options.store.get !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" must be a HostKeyTokenStore');
@@ -234,7 +274,16 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
  * @param options store, client address, clock
  * @returns as {@link verifyHostKeyToken}; a malformed body is 400 `BODY_MALFORMED`/`INVALID_UTF8`, a `token[]` array is `TOKEN_INVALID`
  * @throws HostsigError `INVALID_ARGUMENT` only for bad options
- * @example const r = await verifyHostKeyRequest(await req.text(), { store, clientIp })
+ * @example
+ * ```ts
+ * import { hostKeyInfo, issueHostKeyToken, MemoryHostKeyTokenStore, verifyHostKeyRequest } from 'hostsig/hostkey';
+ *
+ * const store = new MemoryHostKeyTokenStore();
+ * const { token } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 });
+ * // The raw form body of an inbound request.
+ * await verifyHostKeyRequest(hostKeyInfo(token).body, { store }) // => { ok: true, subject: 'user-42' }
+ * await verifyHostKeyRequest('action=info', { store }) // => { ok: false, status: 401 }
+ * ```
  */
 export async function verifyHostKeyRequest(body: string | Uint8Array, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
   let token: unknown;
@@ -252,7 +301,15 @@ export async function verifyHostKeyRequest(body: string | Uint8Array, options: V
  * @param token the token
  * @param store the session store
  * @throws HostsigError whatever the store rejects with
- * @example await revokeHostKeyToken(fields.token, store)
+ * @example
+ * ```ts
+ * import { issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken, verifyHostKeyToken } from 'hostsig/hostkey';
+ *
+ * const store = new MemoryHostKeyTokenStore();
+ * const { token } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 });
+ * await revokeHostKeyToken(token, store) // => true
+ * await verifyHostKeyToken(token, { store }) // => { ok: false, code: 'TOKEN_INVALID' }
+ * ```
  */
 export async function revokeHostKeyToken(token: unknown, store: HostKeyTokenStore): Promise<boolean> {
   if (typeof token !== 'string' || !HOSTKEY_TOKEN_RE.test(token)) return false;

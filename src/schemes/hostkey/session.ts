@@ -17,7 +17,11 @@ import {
 export type HostKeyFetch = (
   url: string,
   init: { method: 'POST'; headers: Record<string, string>; body: string },
-) => Promise<{ readonly status: number; text(): Promise<string> }>;
+) => Promise<{
+  readonly status: number;
+  /** The response body as text. */
+  text(): Promise<string>;
+}>;
 
 /** Login by API key or by billing user and password. */
 export type HostKeyCredentials = { readonly apiKey: string } | { readonly user: string; readonly password: string };
@@ -97,9 +101,22 @@ const FALLBACK_LIFETIME = 7200;
  *   `PROVIDER_ERROR` (transport failure, non-JSON or error reply, unexpected status),
  *   `TOKEN_INVALID` (refused again after a fresh login), `BODY_MALFORMED`
  * @example
- * const s = createHostKeySession({ fetch, credentials: { apiKey: process.env.HOSTKEY_KEY! } });
- * const info = await s.call('auth', 'info');
- * await s.logout();
+ * ```ts
+ * import { createHostKeySession, type HostKeyFetch } from 'hostsig/hostkey';
+ *
+ * // A stand-in for HostKey: answers login with a token and info with the account.
+ * const seen: string[] = [];
+ * const fetch: HostKeyFetch = async (url, init) => {
+ *   seen.push(new URLSearchParams(init.body).get('action') ?? '');
+ *   const text = init.body.startsWith('action=login')
+ *     ? '{"result":{"token":"0123456789abcdef0123456789abcdef","token_expire":1700010800}}'
+ *     : '{"result":{"email":"me@example.com"}}';
+ *   return { status: 200, text: async () => text };
+ * };
+ * const session = createHostKeySession({ fetch, credentials: { apiKey: 'my-api-key' }, now: 1700000000 });
+ * await session.call('auth', 'info') // => { email: 'me@example.com' }
+ * seen // => ['login', 'info']
+ * ```
  */
 export function createHostKeySession(options: HostKeySessionOptions): HostKeySession {
   if (options === null || typeof options !== 'object' || typeof options.fetch !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"fetch" must be a function');

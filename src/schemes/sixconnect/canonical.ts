@@ -4,6 +4,7 @@ import { hmacSha256 } from '../../core/hmac.js';
 import { type ParamsInput, PhpArray } from '../../core/php/array.js';
 import { phpScalarToString, phpUrlencode } from '../../core/php/query.js';
 
+/** What {@link canonicalSixConnect} serializes. */
 export interface SixConnectCanonicalInput {
   /** `target`, e.g. `ipam`. */
   target: string;
@@ -27,8 +28,14 @@ function phpTrim(s: string): string {
  * `meta[type]`, encoded whole), then `&apiKey=..`.
  * @throws HostsigError `INVALID_ARGUMENT` for a param named target, action, apiKey or hash.
  * @example
- * canonicalSixConnect({ target: 'ipam', action: 'get', params: [['type', 'IP'], ['mask', '24']], apiKey: '32-5DAYTJQY2TZHOFOB' })
- * // 'target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB'
+ * ```ts
+ * import { canonicalSixConnect } from 'hostsig/sixconnect';
+ *
+ * canonicalSixConnect({ target: 'ipam', action: 'get', params: [['type', 'IP'], ['mask', '24']], apiKey: '32-5DAYTJQY2TZHOFOB' }) // => 'target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB'
+ * // Nested params as the SDK writes them: the whole name encoded, space as '+'.
+ * canonicalSixConnect({ target: 'resource', action: 'add', apiKey: '32-5DAYTJQY2TZHOFOB',
+ *   params: { meta: { type: 'entry', section: 'resource-holder', name: 'API Test Resource' } } }) // => 'target=resource&action=add&meta%5Btype%5D=entry&meta%5Bsection%5D=resource-holder&meta%5Bname%5D=API+Test+Resource&apiKey=32-5DAYTJQY2TZHOFOB'
+ * ```
  */
 export function canonicalSixConnect(input: SixConnectCanonicalInput): string {
   const target = astring(input.target, 'target');
@@ -49,7 +56,17 @@ export function canonicalSixConnect(input: SixConnectCanonicalInput): string {
   return parts.join('&');
 }
 
-/** The secret as HMAC key bytes: a string is used as its literal bytes, never hex-decoded. */
+/**
+ * The secret as HMAC key bytes: a string is used as its literal bytes, never hex-decoded.
+ * @example
+ * ```ts
+ * import { sixConnectSecretBytes } from 'hostsig/sixconnect';
+ *
+ * // 32 ASCII bytes, not the 16 bytes the hex would decode to.
+ * sixConnectSecretBytes('48b278ec873bda4738923dbc467f8669').length // => 32
+ * sixConnectSecretBytes('') // => throws INVALID_ARGUMENT
+ * ```
+ */
 export function sixConnectSecretBytes(secretKey: string | Uint8Array): Uint8Array {
   if (isBytes(secretKey)) {
     if (secretKey.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"secretKey" must not be empty');
@@ -60,7 +77,17 @@ export function sixConnectSecretBytes(secretKey: string | Uint8Array): Uint8Arra
   return utf8ToBytes(secretKey);
 }
 
-/** The raw 32-byte HMAC-SHA256 of the signed query bytes. */
+/**
+ * The raw 32-byte HMAC-SHA256 of the signed query bytes.
+ * @example
+ * ```ts
+ * import { bytesToBase64 } from 'hostsig/core';
+ * import { sixConnectMac } from 'hostsig/sixconnect';
+ *
+ * const mac = sixConnectMac('target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669');
+ * bytesToBase64(mac) // => '6onK7BpNr5xgTxPCFWXBzl2FYOKDvtbJDTkhP0u74mk='
+ * ```
+ */
 export function sixConnectMac(query: string | Uint8Array, secretKey: string | Uint8Array): Uint8Array {
   const msg = typeof query === 'string' ? utf8ToBytes(query) : query;
   return hmacSha256(sixConnectSecretBytes(secretKey), msg);
@@ -68,8 +95,13 @@ export function sixConnectMac(query: string | Uint8Array, secretKey: string | Ui
 
 /**
  * `hash`: base64 of HMAC-SHA256(secret, signed query).
- * @example sixConnectHash('target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669')
- * // 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ='
+ * @example
+ * ```ts
+ * import { sixConnectHash } from 'hostsig/sixconnect';
+ *
+ * // 6connect's documented example.
+ * sixConnectHash('target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669') // => 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ='
+ * ```
  */
 export function sixConnectHash(query: string | Uint8Array, secretKey: string | Uint8Array): string {
   return bytesToBase64(sixConnectMac(query, secretKey));

@@ -4,6 +4,7 @@ import { HostsigError } from '../../core/errors.js';
 import { type ParamsInput, PhpArray } from '../../core/php/array.js';
 import { canonicalSixConnect, sixConnectHash } from './canonical.js';
 
+/** What {@link signSixConnect} takes. */
 export interface SignSixConnectOptions {
   /** The API endpoint, e.g. `https://ipam.example.com/api/v1/api.php` (no query). */
   baseUrl: string;
@@ -23,6 +24,7 @@ export interface SignSixConnectOptions {
   now?: NowOption;
 }
 
+/** A signed 6connect request: the URL to GET, and its parts for debugging. */
 export interface SignedSixConnectRequest {
   /** The full GET URL. */
   url: string;
@@ -42,8 +44,20 @@ function encodeHash(h: string): string {
  * Signs a 6connect ProVision APIv1 call the way the official PHP SDK does.
  * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a baseUrl with a query, or reserved param names.
  * @example
- * const { url } = signSixConnect({ baseUrl, target: 'ipam', action: 'get', params: { type: 'IP' }, apiKey, secretKey })
- * await fetch(url)
+ * ```ts
+ * import { signSixConnect } from 'hostsig/sixconnect';
+ *
+ * const req = signSixConnect({
+ *   baseUrl: 'https://ipam.example.com/api/v1/api.php',
+ *   target: 'ipam',
+ *   action: 'get',
+ *   params: [['type', 'IP'], ['mask', '24']],
+ *   apiKey: '32-5DAYTJQY2TZHOFOB',
+ *   secretKey: '48b278ec873bda4738923dbc467f8669',
+ * });
+ * req.url // => 'https://ipam.example.com/api/v1/api.php?target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB&hash=yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ='
+ * // Then: await fetch(req.url);
+ * ```
  */
 export function signSixConnect(options: SignSixConnectOptions): SignedSixConnectRequest {
   const baseUrl = astring(options.baseUrl, 'baseUrl');
@@ -67,7 +81,13 @@ export function signSixConnect(options: SignSixConnectOptions): SignedSixConnect
 /**
  * Signs a query string that is already built (its bytes are signed exactly as they are) and
  * returns it with `&hash=` appended.
- * @example signSixConnectQuery('target=test&action=helloWorld&param1=100&apiKey=K', secret)
+ * @example
+ * ```ts
+ * import { signSixConnectQuery } from 'hostsig/sixconnect';
+ *
+ * signSixConnectQuery('target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669') // => 'target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB&hash=6onK7BpNr5xgTxPCFWXBzl2FYOKDvtbJDTkhP0u74mk='
+ * signSixConnectQuery('target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669', { encodeHash: true }) // => 'target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB&hash=6onK7BpNr5xgTxPCFWXBzl2FYOKDvtbJDTkhP0u74mk%3D'
+ * ```
  */
 export function signSixConnectQuery(query: string, secretKey: string | Uint8Array, options: { encodeHash?: boolean } = {}): string {
   astring(query, 'query');

@@ -13,6 +13,7 @@ export interface SixConnectRequest {
   url?: string;
 }
 
+/** What {@link verifySixConnect} takes: a secret (or a lookup), and the opt-in freshness policy. */
 export interface VerifySixConnectOptions {
   secretKey?: string | Uint8Array;
   /** With `secretKey`: the only `apiKey` accepted. */
@@ -29,6 +30,7 @@ export interface VerifySixConnectOptions {
   now?: NowOption;
 }
 
+/** An accepted 6connect request: the `apiKey` and the signed params. */
 export interface SixConnectVerified {
   ok: true;
   apiKey: string;
@@ -41,6 +43,7 @@ export interface SixConnectVerified {
   time?: number;
 }
 
+/** What {@link verifySixConnect} resolves to. */
 export type SixConnectVerifyResult = SixConnectVerified | VerifyFailure;
 
 const B64_RE = /^[A-Za-z0-9+/]{43}=$/;
@@ -253,7 +256,19 @@ function checkOptions(options: VerifySixConnectOptions): void {
  * `UNKNOWN_KEY`, `LOOKUP_FAILED`, `TIMESTAMP_*`, `SIGNATURE_INVALID`, `REPLAYED`, `NONCE_STORE_*`.
  * @throws HostsigError `INVALID_ARGUMENT` for bad options only.
  * @example
- * const r = await verifySixConnect({ url: req.url }, { lookup: (k) => secrets.get(k) })
+ * ```ts
+ * import { verifySixConnect } from 'hostsig/sixconnect';
+ *
+ * const secrets = new Map([['32-5DAYTJQY2TZHOFOB', '48b278ec873bda4738923dbc467f8669']]);
+ * const lookup = (apiKey: string) => secrets.get(apiKey);
+ * const q = 'target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB';
+ * const url = `https://ipam.example.com/api/v1/api.php?${q}`;
+ *
+ * await verifySixConnect({ url: `${url}&hash=yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=` }, { lookup }) // => { ok: true, apiKey: '32-5DAYTJQY2TZHOFOB', target: 'ipam', action: 'get' }
+ * // A proxy that turned '+' into a space, or percent-encoded the hash: still the same hash.
+ * await verifySixConnect({ url: `${url}&hash=yneSFMyxPPe%2B3W4IOkVp50K3VStatBcRRak%2B2ygDUWQ%3D` }, { lookup }) // => { ok: true }
+ * await verifySixConnect({ url: `${url}&hash=yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=&x=1` }, { lookup }) // => { ok: false, code: 'HASH_NOT_LAST' }
+ * ```
  */
 export async function verifySixConnect(request: SixConnectRequest, options: VerifySixConnectOptions): Promise<SixConnectVerifyResult> {
   checkOptions(options);
@@ -295,7 +310,18 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   return verified(p);
 }
 
-/** The synchronous form of {@link verifySixConnect} for a known secret and no nonce store. */
+/**
+ * The synchronous form of {@link verifySixConnect} for a known secret and no nonce store.
+ * @example
+ * ```ts
+ * import { verifySixConnectSync } from 'hostsig/sixconnect';
+ *
+ * verifySixConnectSync(
+ *   { query: 'target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB&hash=6onK7BpNr5xgTxPCFWXBzl2FYOKDvtbJDTkhP0u74mk=' },
+ *   { secretKey: '48b278ec873bda4738923dbc467f8669' },
+ * ) // => { ok: true, signedQuery: 'target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB' }
+ * ```
+ */
 export function verifySixConnectSync(request: SixConnectRequest, options: Omit<VerifySixConnectOptions, 'lookup' | 'nonces'> & { secretKey: string | Uint8Array }): SixConnectVerifyResult {
   checkOptions(options);
   if ((options as VerifySixConnectOptions).lookup || (options as VerifySixConnectOptions).nonces) throw new HostsigError('INVALID_ARGUMENT', 'verifySixConnectSync takes no lookup or nonce store');

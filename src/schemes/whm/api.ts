@@ -70,8 +70,12 @@ function listPairs(name: string, values: readonly string[]): [string, string][] 
  * Builds the `api_token_create` request.
  * @param input token name, ACLs, expiry, whitelist
  * @throws HostsigError `INVALID_ARGUMENT` for a bad name, ACL, expiry or whitelist entry
- * @example buildWhmTokenCreate({ tokenName: 'ci', acls: ['list-accts'] }).pathAndQuery
- * // '/json-api/api_token_create?api.version=1&token_name=ci&acl=list-accts'
+ * @example
+ * ```ts
+ * import { buildWhmTokenCreate } from 'hostsig/whm';
+ *
+ * buildWhmTokenCreate({ tokenName: 'ci', acls: ['list-accts'] }).pathAndQuery // => '/json-api/api_token_create?api.version=1&token_name=ci&acl=list-accts'
+ * ```
  */
 export function buildWhmTokenCreate(input: WhmTokenCreateInput): WhmApiRequest {
   const pairs: [string, string][] = [['token_name', checkName(input?.tokenName)]];
@@ -86,7 +90,12 @@ export function buildWhmTokenCreate(input: WhmTokenCreateInput): WhmApiRequest {
 
 /**
  * Builds the `api_token_list` request.
- * @example buildWhmTokenList().pathAndQuery // '/json-api/api_token_list?api.version=1'
+ * @example
+ * ```ts
+ * import { buildWhmTokenList } from 'hostsig/whm';
+ *
+ * buildWhmTokenList().pathAndQuery // => '/json-api/api_token_list?api.version=1'
+ * ```
  */
 export function buildWhmTokenList(): WhmApiRequest {
   return request('api_token_list', []);
@@ -96,7 +105,12 @@ export function buildWhmTokenList(): WhmApiRequest {
  * Builds the `api_token_revoke` request for one or more token names.
  * @param names one name or several
  * @throws HostsigError `INVALID_ARGUMENT` for an empty list or a bad name
- * @example buildWhmTokenRevoke('ci').query // 'api.version=1&token_name=ci'
+ * @example
+ * ```ts
+ * import { buildWhmTokenRevoke } from 'hostsig/whm';
+ *
+ * buildWhmTokenRevoke('ci').query // => 'api.version=1&token_name=ci'
+ * ```
  */
 export function buildWhmTokenRevoke(names: string | readonly string[]): WhmApiRequest {
   const list = typeof names === 'string' ? [names] : names;
@@ -124,7 +138,13 @@ function fieldList(q: PhpArray, name: string): string[] {
  * @param query the raw query string (without `?`)
  * @throws HostsigError `MISSING_FIELD` (no `token_name`), `BODY_MALFORMED` (bad name, expiry,
  *   ACL or a field given as an array), `INVALID_UTF8`
- * @example parseWhmTokenCreate('api.version=1&token_name=ci&acl-1=a&acl-2=b').acls // ['a', 'b']
+ * @example
+ * ```ts
+ * import { parseWhmTokenCreate } from 'hostsig/whm';
+ *
+ * parseWhmTokenCreate('api.version=1&token_name=ci&acl-1=a&acl-2=b') // => { tokenName: 'ci', acls: ['a', 'b'] }
+ * parseWhmTokenCreate('api.version=1&token_name=no spaces') // => throws BODY_MALFORMED
+ * ```
  */
 export function parseWhmTokenCreate(query: string | Uint8Array): WhmTokenCreateInput {
   const q = parseStr(query, { maxVars: 256 });
@@ -155,7 +175,13 @@ export type WhmApiReply =
  * Objects come back with a null prototype.
  * @param body the reply body
  * @throws HostsigError `BODY_MALFORMED` when it is not JSON or has no `metadata.result` 0/1
- * @example parseWhmApiReply('{"metadata":{"result":0,"reason":"denied"}}') // { ok: false, command: null, reason: 'denied' }
+ * @example
+ * ```ts
+ * import { parseWhmApiReply } from 'hostsig/whm';
+ *
+ * parseWhmApiReply('{"metadata":{"result":0,"reason":"denied"}}') // => { ok: false, command: null, reason: 'denied' }
+ * parseWhmApiReply('{"data":{"x":1},"metadata":{"result":1,"reason":"OK","command":"c"}}') // => { ok: true, command: 'c', data: { x: 1 } }
+ * ```
  */
 export function parseWhmApiReply(body: string | Uint8Array): WhmApiReply {
   const j = parseJsonSafe(body);
@@ -208,7 +234,14 @@ function tokenInfo(o: SafeJsonObject, fallbackName: string): WhmTokenInfo {
  * @param body the reply body
  * @throws HostsigError `PROVIDER_ERROR` (`metadata.result` 0, `details.reason`),
  *   `BODY_MALFORMED` (no valid `data.token`, or not a WHM reply)
- * @example const { token, info } = parseWhmTokenCreateReply(body)
+ * @example
+ * ```ts
+ * import { digestWhmToken, parseWhmTokenCreateReply, whmTokenCreateReply } from 'hostsig/whm';
+ *
+ * const token = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+ * const body = whmTokenCreateReply(token, { name: 'ci', digest: digestWhmToken(token), acls: ['all'] });
+ * parseWhmTokenCreateReply(body) // => { token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M', info: { name: 'ci', acls: ['all'] } }
+ * ```
  */
 export function parseWhmTokenCreateReply(body: string | Uint8Array): { token: string; info: WhmTokenInfo } {
   const data = expectOk(body, 'api_token_create');
@@ -222,7 +255,13 @@ export function parseWhmTokenCreateReply(body: string | Uint8Array): { token: st
  * Parses the `api_token_list` reply: `data.tokens` keyed by token name (an array is accepted too).
  * @param body the reply body
  * @throws HostsigError `PROVIDER_ERROR`, `BODY_MALFORMED`
- * @example parseWhmTokenListReply(body).map((t) => t.name)
+ * @example
+ * ```ts
+ * import { digestWhmToken, parseWhmTokenListReply, whmTokenListReply } from 'hostsig/whm';
+ *
+ * const body = whmTokenListReply([{ name: 'ci', digest: digestWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') }]);
+ * parseWhmTokenListReply(body).map((t) => t.name) // => ['ci']
+ * ```
  */
 export function parseWhmTokenListReply(body: string | Uint8Array): WhmTokenInfo[] {
   const data = expectOk(body, 'api_token_list');
@@ -244,7 +283,13 @@ function bad(): never {
  * Parses the `api_token_revoke` reply.
  * @param body the reply body
  * @throws HostsigError `PROVIDER_ERROR` (`metadata.result` 0), `BODY_MALFORMED`
- * @example parseWhmTokenRevokeReply('{"metadata":{"result":1,"reason":"OK","command":"api_token_revoke"}}')
+ * @example
+ * ```ts
+ * import { parseWhmTokenRevokeReply } from 'hostsig/whm';
+ *
+ * parseWhmTokenRevokeReply('{"metadata":{"result":1,"reason":"OK","command":"api_token_revoke"}}') // => undefined
+ * parseWhmTokenRevokeReply('{"metadata":{"result":0,"reason":"no such token","command":"api_token_revoke"}}') // => throws PROVIDER_ERROR
+ * ```
  */
 export function parseWhmTokenRevokeReply(body: string | Uint8Array): void {
   expectOk(body, 'api_token_revoke');
@@ -258,7 +303,12 @@ function envelope(command: string, result: 0 | 1, reason: string, data: unknown)
  * The server side: a WHM API 1 reply body.
  * @param command the function name, e.g. `api_token_list`
  * @param data the `data` member
- * @example whmApiReply('api_token_revoke', null) // '{"data":null,"metadata":{"command":"api_token_revoke","reason":"OK","result":1,"version":1}}'
+ * @example
+ * ```ts
+ * import { whmApiReply } from 'hostsig/whm';
+ *
+ * whmApiReply('api_token_revoke', null) // => '{"data":null,"metadata":{"command":"api_token_revoke","reason":"OK","result":1,"version":1}}'
+ * ```
  */
 export function whmApiReply(command: string, data: unknown): string {
   return envelope(command, 1, 'OK', data);
@@ -268,7 +318,12 @@ export function whmApiReply(command: string, data: unknown): string {
  * The server side: a failed WHM API 1 reply (`metadata.result` 0 with `reason`).
  * @param command the function name
  * @param reason for people; never put a token in it
- * @example whmApiErrorReply('api_token_create', 'name taken')
+ * @example
+ * ```ts
+ * import { parseWhmApiReply, whmApiErrorReply } from 'hostsig/whm';
+ *
+ * parseWhmApiReply(whmApiErrorReply('api_token_create', 'name taken')) // => { ok: false, command: 'api_token_create', reason: 'name taken' }
+ * ```
  */
 export function whmApiErrorReply(command: string, reason: string): string {
   return envelope(command, 0, reason, null);
@@ -289,7 +344,14 @@ function recordJson(r: WhmTokenRecord): Record<string, unknown> {
  * @param token the token just generated
  * @param record its stored record
  * @throws HostsigError `INVALID_ARGUMENT` when `token` is not a token
- * @example whmTokenCreateReply(token, record)
+ * @example
+ * ```ts
+ * import { digestWhmToken, generateWhmToken, parseWhmApiReply, whmTokenCreateReply } from 'hostsig/whm';
+ *
+ * const token = generateWhmToken();
+ * const body = whmTokenCreateReply(token, { name: 'ci', digest: digestWhmToken(token), acls: ['all'], expiresAt: null });
+ * parseWhmApiReply(body) // => { ok: true, command: 'api_token_create' }
+ * ```
  */
 export function whmTokenCreateReply(token: string, record: WhmTokenRecord): string {
   if (!isWhmToken(token)) throw new HostsigError('INVALID_ARGUMENT', '"token" is not 32 characters of [A-Z0-9]');
@@ -299,7 +361,13 @@ export function whmTokenCreateReply(token: string, record: WhmTokenRecord): stri
 /**
  * The server side: the `api_token_list` reply, `data.tokens` keyed by name, without digests.
  * @param records the user's records
- * @example whmTokenListReply([{ name: 'ci', digest }])
+ * @example
+ * ```ts
+ * import { digestWhmToken, whmTokenListReply } from 'hostsig/whm';
+ *
+ * const body = whmTokenListReply([{ name: 'ci', digest: digestWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') }]);
+ * body.includes('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') // => false
+ * ```
  */
 export function whmTokenListReply(records: readonly WhmTokenRecord[]): string {
   const tokens: Record<string, unknown> = Object.create(null);

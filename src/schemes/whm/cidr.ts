@@ -10,7 +10,14 @@ export { cidrContains, formatIpAddress, isIpAddress, parseCidr, parseIpAddress, 
  * @param ip the client address
  * @param list addresses and ranges
  * @throws HostsigError `INVALID_ARGUMENT` when `ip` or an entry does not parse
- * @example ipAllowed('10.1.2.3', ['10.0.0.0/8', '2001:db8::/32']) // true
+ * @example
+ * ```ts
+ * import { ipAllowed } from 'hostsig/whm';
+ *
+ * ipAllowed('10.1.2.3', ['10.0.0.0/8', '2001:db8::/32']) // => true
+ * ipAllowed('::ffff:10.1.2.3', ['10.0.0.0/8']) // => true
+ * ipAllowed('192.0.2.1', ['10.0.0.0/8']) // => false
+ * ```
  */
 export function ipAllowed(ip: string | IpAddress, list: readonly (string | IpCidr)[]): boolean {
   const addr = typeof ip === 'string' ? parseIpAddress(ip) : ip;

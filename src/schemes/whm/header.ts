@@ -44,7 +44,14 @@ function malformed(reason: string, message: string): never {
  *   characters, no `:`, empty or bad user name, empty credential; `details.reason` says which),
  *   `AUTH_SCHEME_UNSUPPORTED` (another scheme word, e.g. `Basic`), `TOKEN_INVALID` (the
  *   credential is neither a token nor, with `whm`, an access hash)
- * @example parseWhmAuthorization('whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M').user // 'root'
+ * @example
+ * ```ts
+ * import { parseWhmAuthorization } from 'hostsig/whm';
+ *
+ * parseWhmAuthorization('whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M') // => { scheme: 'whm', user: 'root', kind: 'token' }
+ * parseWhmAuthorization('CPANEL bob:U7HMR63FGY292DQZ4H5BFH16JLYMO01M').scheme // => 'cpanel'
+ * parseWhmAuthorization('Basic cm9vdDpwdw==') // => throws AUTH_SCHEME_UNSUPPORTED
+ * ```
  */
 export function parseWhmAuthorization(header: unknown): WhmAuthorization {
   if (typeof header !== 'string' || header.length === 0) malformed('missing', 'Authorization header is missing');
@@ -89,8 +96,13 @@ export interface FormatWhmAuthorizationInput {
  * @param input scheme, user and token
  * @throws HostsigError `INVALID_ARGUMENT` for a bad scheme, user name or token (the message
  *   never contains the token)
- * @example formatWhmAuthorization({ user: 'root', token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' })
- * // 'whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M'
+ * @example
+ * ```ts
+ * import { formatWhmAuthorization } from 'hostsig/whm';
+ *
+ * formatWhmAuthorization({ user: 'root', token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' }) // => 'whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M'
+ * formatWhmAuthorization({ scheme: 'cpanel', user: 'bob', token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' }) // => 'cpanel bob:U7HMR63FGY292DQZ4H5BFH16JLYMO01M'
+ * ```
  */
 export function formatWhmAuthorization(input: FormatWhmAuthorizationInput): string {
   const scheme = input?.scheme ?? 'whm';
@@ -107,7 +119,14 @@ export function formatWhmAuthorization(input: FormatWhmAuthorizationInput): stri
  * @param accessHash the access hash as stored
  * @throws HostsigError `INVALID_ARGUMENT` for a bad user name or an access hash that, without
  *   its line breaks, is not 64..4096 of `[A-Za-z0-9]`
- * @example formatWhmAccessHashAuthorization('root', 'ab12...\n...') // 'WHM root:ab12......'
+ * @example
+ * ```ts
+ * import { formatWhmAccessHashAuthorization } from 'hostsig/whm';
+ *
+ * // The stored access hash is wrapped over lines; every CR and LF is removed.
+ * const stored = `${'a1'.repeat(30)}\r\n${'b2'.repeat(30)}\n`;
+ * formatWhmAccessHashAuthorization('root', stored) // => `WHM root:${'a1'.repeat(30)}${'b2'.repeat(30)}`
+ * ```
  */
 export function formatWhmAccessHashAuthorization(user: string, accessHash: string): string {
   if (typeof user !== 'string' || !WHM_USER_RE.test(user)) throw new HostsigError('INVALID_ARGUMENT', '"user" is not a valid user name');

@@ -15,7 +15,12 @@ export const WHM_TOKEN_LENGTH = 32;
  * reduced mod 36, so no character is more likely than another.
  * @param random source of random bytes (tests inject one); default `crypto.getRandomValues`
  * @throws HostsigError `INVALID_ARGUMENT` when `random` returns something other than bytes
- * @example generateWhmToken() // 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' (random)
+ * @example
+ * ```ts
+ * import { generateWhmToken, isWhmToken } from 'hostsig/whm';
+ *
+ * isWhmToken(generateWhmToken()) // => true
+ * ```
  */
 export function generateWhmToken(random: (n: number) => Uint8Array = randomBytes): string {
   let out = '';
@@ -34,7 +39,13 @@ export function generateWhmToken(random: (n: number) => Uint8Array = randomBytes
 /**
  * True when `token` has the API token format (32 of `[A-Z0-9]`).
  * @param token any value
- * @example isWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') // true
+ * @example
+ * ```ts
+ * import { isWhmToken } from 'hostsig/whm';
+ *
+ * isWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') // => true
+ * isWhmToken('u7hmr63fgy292dqz4h5bfh16jlymo01m') // => false
+ * ```
  */
 export function isWhmToken(token: unknown): token is string {
   return typeof token === 'string' && WHM_TOKEN_RE.test(token);
@@ -48,7 +59,12 @@ export function isWhmToken(token: unknown): token is string {
  * down every request. Records store this digest, never the token.
  * @param token the token
  * @throws HostsigError `INVALID_ARGUMENT` when `token` is not a non-empty string
- * @example digestWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M') // 64 hex characters
+ * @example
+ * ```ts
+ * import { digestWhmToken } from 'hostsig/whm';
+ *
+ * /^[0-9a-f]{64}$/.test(digestWhmToken('U7HMR63FGY292DQZ4H5BFH16JLYMO01M')) // => true
+ * ```
  */
 export function digestWhmToken(token: string): string {
   if (typeof token !== 'string' || token.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"token" expected a non-empty string');

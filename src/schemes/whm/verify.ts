@@ -84,8 +84,14 @@ function failure(code: HostsigErrorCode, status: 401 | 403 | 503, message: strin
  * no normalization downstream can turn an allowed path into another.
  * @param path the request path (a query string or fragment is cut off)
  * @param extra further allowed prefixes (a trailing `/` means "below", none means "this or below")
- * @example cpanelPathAllowed('/execute/Email/list_pops') // true
- * @example cpanelPathAllowed('/execute/../json-api/listaccts') // false
+ * @example
+ * ```ts
+ * import { cpanelPathAllowed } from 'hostsig/whm';
+ *
+ * cpanelPathAllowed('/execute/Email/list_pops') // => true
+ * cpanelPathAllowed('/execute/../json-api/listaccts') // => false
+ * cpanelPathAllowed('/json-api/listaccts') // => false
+ * ```
  */
 export function cpanelPathAllowed(path: string, extra: readonly string[] = []): boolean {
   if (typeof path !== 'string') return false;
@@ -129,8 +135,19 @@ function validDigest(d: unknown): d is string {
  * @throws HostsigError `INVALID_ARGUMENT` only for programmer errors in `options` (no `lookup`,
  *   a `clientIp` that is not an address, a bad `now`)
  * @example
- * const r = await verifyWhmAuthorization(req.headers.authorization, { lookup: (u) => db.tokens(u), clientIp, path });
- * if (!r.ok) return new Response(r.message, { status: r.status });
+ * ```ts
+ * import { digestWhmToken, verifyWhmAuthorization, type WhmTokenRecord } from 'hostsig/whm';
+ *
+ * const token = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+ * const records: WhmTokenRecord[] = [
+ *   { name: 'deploy', digest: digestWhmToken(token), acls: ['all'], expiresAt: null, whitelistIps: ['10.0.0.0/8'] },
+ * ];
+ * const lookup = (user: string) => (user === 'root' ? records : null);
+ *
+ * await verifyWhmAuthorization(`whm root:${token}`, { lookup, clientIp: '10.1.2.3' }) // => { ok: true, user: 'root', tokenName: 'deploy', acls: ['all'] }
+ * await verifyWhmAuthorization(`whm root:${token}`, { lookup, clientIp: '192.0.2.1' }) // => { ok: false, code: 'IP_NOT_ALLOWED', status: 403 }
+ * await verifyWhmAuthorization('whm root:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { lookup, clientIp: '10.1.2.3' }) // => { ok: false, code: 'TOKEN_INVALID', status: 401 }
+ * ```
  */
 export async function verifyWhmAuthorization(header: unknown, options: VerifyWhmOptions): Promise<WhmVerifyResult> {
   if (options === null || typeof options !== 'object' || typeof options.lookup !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"lookup" must be a function');
