@@ -7,3 +7,5 @@
 export * from './core/index.js';
 export * from './schemes/hostdime/index.js';
 export * from './schemes/sixconnect/index.js';
+export * from './schemes/whm/index.js';
+export * from './schemes/hostkey/index.js';

@@ -6,3 +6,5 @@ export * from './nonce.js';
 export { randomBytes, randomUuid } from './random.js';
 export { hmacSha256, verifyHmacSha256, sha256 } from './hmac.js';
 export * from './php/index.js';
+export * from './ip.js';
+export * from './json-safe.js';

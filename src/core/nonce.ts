@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
-import { HostsigError } from './errors.js';
+import { HostsigError, isHostsigError, type VerifyFailure } from './errors.js';
 
 /**
  * Remembers keys (nonces, request ids) for a while, so a replayed request is seen.
@@ -112,4 +112,29 @@ export class MemoryNonceStore implements NonceStore {
     this.#qExp = [];
     this.#head = 0;
   }
+}
+
+/**
+ * Seconds a nonce must be kept: until its request's timestamp leaves the accepted window
+ * (`timestamp + toleranceSec`), plus one second for rounding; never less than one.
+ */
+export function nonceTtl(timestamp: number, toleranceSec: number, now: number): number {
+  return Math.max(1, Math.ceil(timestamp + toleranceSec - now) + 1);
+}
+
+/**
+ * Records a nonce for a verifier: null on first sighting, else the failure to return.
+ * A store that throws, or answers anything but `true`/`false`, fails closed.
+ */
+export async function recordNonce(store: NonceStore, key: string, ttlSec: number, replayMessage: string): Promise<VerifyFailure | null> {
+  let first: unknown;
+  try {
+    first = await store.checkAndStore(key, ttlSec);
+  } catch (e) {
+    if (isHostsigError(e) && e.code === 'NONCE_STORE_FULL') return { ok: false, code: 'NONCE_STORE_FULL', message: e.message };
+    return { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store unavailable' };
+  }
+  if (first === true) return null;
+  if (first === false) return { ok: false, code: 'REPLAYED', message: replayMessage };
+  return { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store gave no answer' };
 }

@@ -166,7 +166,7 @@ describe('verifyHostDime', () => {
     const broken = { checkAndStore: () => Promise.reject(new Error('connection refused')) };
     const liar = { checkAndStore: () => Promise.resolve('yes' as unknown as boolean) };
     expect(await verifyHostDime({ path: r.path, body: r.body }, { ...opts, nonces: broken })).toMatchObject({ ok: false, code: 'NONCE_STORE_FAILED' });
-    expect(await verifyHostDime({ path: r.path, body: r.body }, { ...opts, nonces: liar })).toMatchObject({ ok: false, code: 'REPLAYED' });
+    expect(await verifyHostDime({ path: r.path, body: r.body }, { ...opts, nonces: liar })).toMatchObject({ ok: false, code: 'NONCE_STORE_FAILED' });
   });
 
   it('keeps untrusted names off Object.prototype', async () => {

@@ -48,6 +48,16 @@ function hexVal(b: number): number {
  * followed by two hex digits stays as it is.
  */
 export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  // Most names and values have nothing to decode: hand back a view, no copy.
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c === 0x25 || c === 0x2b) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return b.subarray(start, end);
   const out = new Uint8Array(end - start);
   let n = 0;
   for (let i = start; i < end; i++) {

@@ -2,7 +2,7 @@ import { hexToBytes, isBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure } from '../../core/errors.js';
-import type { NonceStore } from '../../core/nonce.js';
+import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import { PhpArray, type PhpScalar, phpIntKey } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
@@ -228,15 +228,8 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   const m = match(p, privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, privateKey, options);
   if (options.nonces) {
-    const ttl = Math.max(1, Math.ceil(p.timestamp + (options.toleranceSec ?? 300) - now) + 1);
-    let first: boolean;
-    try {
-      first = await options.nonces.checkAndStore(nonceKey(p.publicKey, p.unique), ttl);
-    } catch (e) {
-      const f = toFailure(e, 'NONCE_STORE_FAILED');
-      return f.code === 'NONCE_STORE_FULL' ? f : { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store unavailable' };
-    }
-    if (first !== true) return { ok: false, code: 'REPLAYED', message: 'api_unique was already used' };
+    const replay = await recordNonce(options.nonces, nonceKey(p.publicKey, p.unique), nonceTtl(p.timestamp, options.toleranceSec ?? 300, now), 'api_unique was already used');
+    if (replay) return replay;
   }
   return { ok: true, publicKey: p.publicKey, method: p.method, params: p.params, dialect: m.dialect, typed: m.typed, timestamp: p.timestamp, unique: p.unique };
 }

@@ -2,7 +2,7 @@ import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from 
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
-import type { NonceStore } from '../../core/nonce.js';
+import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray } from '../../core/php/array.js';
 import { parseStr, phpUrldecodeBytes } from '../../core/php/query.js';
 import { sixConnectMac } from './canonical.js';
@@ -43,153 +43,197 @@ export interface SixConnectVerified {
 
 export type SixConnectVerifyResult = SixConnectVerified | VerifyFailure;
 
-const AMP = 0x26;
-const HASH_MARK = utf8ToBytes('&hash=');
 const B64_RE = /^[A-Za-z0-9+/]{43}=$/;
+const DIGITS_RE = /^[0-9]{1,15}$/;
 
-function lastIndexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = hay.length - needle.length; i >= 0; i--) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
+/**
+ * The query as a string to scan: the text itself, or for bytes a binary string (one char per
+ * byte). Scanning strings is much faster in JS engines than walking a Uint8Array; the HMAC
+ * still runs over the exact received bytes (`signedBytes`).
+ */
+interface RawQuery {
+  q: string;
+  /** The received bytes when the query came as bytes. */
+  src: Uint8Array | null;
 }
 
-function latin1(b: Uint8Array): string {
+function binaryString(b: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
   return s;
 }
 
-/** Raw query bytes of the request, without the leading `?` and any fragment. */
-function rawQuery(request: SixConnectRequest): Uint8Array {
+/** The query without the leading `?` and any fragment. */
+function rawQuery(request: SixConnectRequest): RawQuery {
   if (typeof request !== 'object' || request === null) throw new HostsigError('BODY_MALFORMED', 'request expected object');
-  let q: Uint8Array;
   if (request.query !== undefined) {
-    if (isBytes(request.query)) q = request.query;
-    else if (typeof request.query === 'string') q = utf8ToBytes(request.query);
-    else throw new HostsigError('BODY_MALFORMED', 'query expected string or Uint8Array');
-    if (q[0] === 0x3f) q = q.subarray(1);
-  } else if (typeof request.url === 'string') {
+    if (isBytes(request.query)) {
+      const src = request.query[0] === 0x3f ? request.query.subarray(1) : request.query;
+      return { q: binaryString(src), src };
+    }
+    if (typeof request.query !== 'string') throw new HostsigError('BODY_MALFORMED', 'query expected string or Uint8Array');
+    return { q: request.query.startsWith('?') ? request.query.slice(1) : request.query, src: null };
+  }
+  if (typeof request.url === 'string') {
     const u = request.url;
     const qm = u.indexOf('?');
     if (qm === -1) throw new HostsigError('HASH_MISSING', 'no query string');
     const hashMark = u.indexOf('#', qm);
-    q = utf8ToBytes(u.slice(qm + 1, hashMark === -1 ? undefined : hashMark));
-  } else {
-    throw new HostsigError('BODY_MALFORMED', 'request needs "query" or "url"');
+    return { q: u.slice(qm + 1, hashMark === -1 ? undefined : hashMark), src: null };
   }
-  return q;
+  throw new HostsigError('BODY_MALFORMED', 'request needs "query" or "url"');
 }
 
-/** Plain scan of the signed pairs for the fields the check needs (names compared as bytes). */
-function scanFields(signed: Uint8Array): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
+/** The bytes of `raw.q.slice(start, end)` as received. */
+function bytesOf(raw: RawQuery, start: number, end: number): Uint8Array {
+  return raw.src ? raw.src.subarray(start, end) : utf8ToBytes(raw.q.slice(start, end));
+}
+
+/** A name or value with PHP's urldecode applied, as bytes. */
+function decoded(raw: RawQuery, start: number, end: number): Uint8Array {
+  return phpUrldecodeBytes(bytesOf(raw, start, end));
+}
+
+/** Where each wanted field's raw value sits in the query. */
+type Fields = Map<string, [number, number]>;
+
+function hasEscape(q: string, start: number, end: number): boolean {
+  const pct = q.indexOf('%', start);
+  const plus = q.indexOf('+', start);
+  return (pct !== -1 && pct < end) || (plus !== -1 && plus < end);
+}
+
+/**
+ * One pass over the signed pairs, keeping only the `wanted` fields (the last one wins, as in
+ * PHP) and refusing a second `hash`. A name is decoded only when it has an escape in it.
+ */
+function scanFields(raw: RawQuery, signedEnd: number, wanted: readonly string[]): Fields {
+  const { q } = raw;
+  const out: Fields = new Map();
   let start = 0;
-  while (start <= signed.length) {
-    let end = signed.indexOf(AMP, start);
-    if (end === -1) end = signed.length;
+  while (start <= signedEnd) {
+    let end = q.indexOf('&', start);
+    if (end === -1 || end > signedEnd) end = signedEnd;
     if (end > start) {
-      let eq = signed.indexOf(0x3d, start);
+      let eq = q.indexOf('=', start);
       if (eq === -1 || eq > end) eq = end;
-      const name = latin1(phpUrldecodeBytes(signed, start, eq));
+      const name = hasEscape(q, start, eq) ? binaryString(decoded(raw, start, eq)) : q.slice(start, eq);
       if (name === 'hash') throw new HostsigError('HASH_DUPLICATE', 'more than one hash param');
-      out.set(name, eq < end ? phpUrldecodeBytes(signed, eq + 1, end) : new Uint8Array(0));
+      if (wanted.includes(name)) out.set(name, [Math.min(eq + 1, end), end]);
     }
     start = end + 1;
   }
   return out;
 }
 
+/** A wanted field's value as text (strict UTF-8), or undefined when absent. */
+function fieldText(raw: RawQuery, fields: Fields, name: string): string | undefined {
+  const r = fields.get(name);
+  if (!r) return undefined;
+  if (!raw.src && !hasEscape(raw.q, r[0], r[1])) return raw.q.slice(r[0], r[1]);
+  return bytesToUtf8(decoded(raw, r[0], r[1]));
+}
+
 interface Parsed {
+  raw: RawQuery;
+  signedEnd: number;
   signed: Uint8Array;
   mac: Uint8Array;
   apiKey: string;
-  fields: Map<string, Uint8Array>;
+  fields: Fields;
   time?: number;
 }
 
 function parse(request: SixConnectRequest, options: VerifySixConnectOptions, now: number): Parsed {
-  const q = rawQuery(request);
-  const at = lastIndexOf(q, HASH_MARK);
+  const raw = rawQuery(request);
+  const { q } = raw;
+  const at = q.lastIndexOf('&hash=');
   if (at === -1) {
-    if (q.length >= 5 && latin1(q.subarray(0, 5)) === 'hash=') throw new HostsigError('HASH_NOT_LAST', 'hash must be the last param, not the first');
+    if (q.startsWith('hash=')) throw new HostsigError('HASH_NOT_LAST', 'hash must be the last param, not the first');
     throw new HostsigError('HASH_MISSING', 'no hash param');
   }
-  const signed = q.subarray(0, at);
-  const hashRaw = q.subarray(at + HASH_MARK.length);
-  if (hashRaw.includes(AMP)) throw new HostsigError('HASH_NOT_LAST', 'params after hash are not signed');
-  const fields = scanFields(signed);
+  const hashRaw = q.slice(at + 6);
+  if (hashRaw.includes('&')) throw new HostsigError('HASH_NOT_LAST', 'params after hash are not signed');
+  const timeParam = options.time && options.time !== true ? (options.time.param ?? 'time') : 'time';
+  const fields = scanFields(raw, at, ['apiKey', 'target', 'action', timeParam]);
 
   // Raw, percent-encoded, or with '+' turned into a space by a proxy.
   const hashText = decodePercentOnly(hashRaw);
   if (!B64_RE.test(hashText)) throw new HostsigError('HASH_MALFORMED', 'hash must be base64 of 32 bytes');
   const mac = base64ToBytes(hashText);
 
-  const keyBytes = fields.get('apiKey');
-  if (!keyBytes || keyBytes.length === 0) throw new HostsigError('MISSING_FIELD', 'missing apiKey', { field: 'apiKey' });
-  const apiKey = bytesToUtf8(keyBytes);
+  const apiKey = fieldText(raw, fields, 'apiKey');
+  if (!apiKey) throw new HostsigError('MISSING_FIELD', 'missing apiKey', { field: 'apiKey' });
 
   let time: number | undefined;
   if (options.time) {
-    const cfg = options.time === true ? {} : options.time;
-    const name = cfg.param ?? 'time';
-    const tol = cfg.toleranceSec ?? 300;
-    const raw = fields.get(name);
-    if (!raw) throw new HostsigError('MISSING_FIELD', `missing ${name}`, { field: name });
-    const txt = latin1(raw);
-    if (!/^[0-9]{1,15}$/.test(txt)) throw new HostsigError('TIMESTAMP_INVALID', `${name} must be Unix seconds`);
+    const tol = options.time === true ? 300 : (options.time.toleranceSec ?? 300);
+    const txt = fieldText(raw, fields, timeParam);
+    if (txt === undefined) throw new HostsigError('MISSING_FIELD', `missing ${timeParam}`, { field: timeParam });
+    if (!DIGITS_RE.test(txt)) throw new HostsigError('TIMESTAMP_INVALID', `${timeParam} must be Unix seconds`);
     time = Number(txt);
-    if (now - time > tol) throw new HostsigError('TIMESTAMP_STALE', `${name} is too old`, { timestamp: time, now: Math.floor(now), toleranceSec: tol });
-    if (time - now > tol) throw new HostsigError('TIMESTAMP_FUTURE', `${name} is in the future`, { timestamp: time, now: Math.floor(now), toleranceSec: tol });
+    if (now - time > tol) throw new HostsigError('TIMESTAMP_STALE', `${timeParam} is too old`, { timestamp: time, now: Math.floor(now), toleranceSec: tol });
+    if (time - now > tol) throw new HostsigError('TIMESTAMP_FUTURE', `${timeParam} is in the future`, { timestamp: time, now: Math.floor(now), toleranceSec: tol });
   }
-  return { signed, mac, apiKey, fields, time };
+  return { raw, signedEnd: at, signed: bytesOf(raw, 0, at), mac, apiKey, fields, time };
 }
 
 /** `%XX` decoded, `+` left alone, then spaces (a proxy's `+`) back to `+`. */
-function decodePercentOnly(raw: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === 0x25 && i + 2 < raw.length && /^[0-9A-Fa-f]{2}$/.test(String.fromCharCode(raw[i + 1]!, raw[i + 2]!))) {
-      s += String.fromCharCode(parseInt(String.fromCharCode(raw[i + 1]!, raw[i + 2]!), 16));
-      i += 2;
-    } else {
-      s += String.fromCharCode(c);
-    }
-  }
-  return s.replace(/ /g, '+');
+function decodePercentOnly(raw: string): string {
+  const s = raw.includes('%') ? raw.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : raw;
+  return s.includes(' ') ? s.replace(/ /g, '+') : s;
 }
 
-function text(b: Uint8Array | undefined): string | undefined {
-  if (!b) return undefined;
+function textOrBinary(b: Uint8Array): string {
   try {
     return bytesToUtf8(b);
+  } catch {
+    return binaryString(b);
+  }
+}
+
+function optionalText(raw: RawQuery, fields: Fields, name: string): string | undefined {
+  try {
+    return fieldText(raw, fields, name);
   } catch {
     return undefined;
   }
 }
 
-function verified(p: Parsed): SixConnectVerified {
-  let params: PhpArray | undefined;
-  try {
-    params = parseStr(p.signed, { maxVars: Infinity });
-  } catch {
-    params = undefined;
+/** A verified request; `params` is parsed on first read, since most servers need only the identity. */
+class Verified implements SixConnectVerified {
+  readonly ok = true as const;
+  readonly apiKey: string;
+  readonly target?: string;
+  readonly action?: string;
+  readonly signedQuery: string;
+  readonly time?: number;
+  #signed: Uint8Array;
+  #params: PhpArray | undefined | null = null;
+
+  constructor(p: Parsed) {
+    this.apiKey = p.apiKey;
+    this.target = optionalText(p.raw, p.fields, 'target');
+    this.action = optionalText(p.raw, p.fields, 'action');
+    this.signedQuery = p.raw.src ? textOrBinary(p.signed) : p.raw.q.slice(0, p.signedEnd);
+    if (p.time !== undefined) this.time = p.time;
+    this.#signed = p.signed;
   }
-  return {
-    ok: true,
-    apiKey: p.apiKey,
-    target: text(p.fields.get('target')),
-    action: text(p.fields.get('action')),
-    params,
-    signedQuery: latin1IfNeeded(p.signed),
-    ...(p.time !== undefined ? { time: p.time } : {}),
-  };
+
+  get params(): PhpArray | undefined {
+    if (this.#params === null) {
+      try {
+        this.#params = parseStr(this.#signed, { maxVars: Infinity });
+      } catch {
+        this.#params = undefined;
+      }
+    }
+    return this.#params;
+  }
 }
 
-function latin1IfNeeded(b: Uint8Array): string {
-  return text(b) ?? latin1(b);
+function verified(p: Parsed): SixConnectVerified {
+  return new Verified(p);
 }
 
 function checkOptions(options: VerifySixConnectOptions): void {
@@ -243,16 +287,10 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   }
   if (!ok) return { ok: false, code: 'SIGNATURE_INVALID', message: 'hash does not match' };
   if (options.nonces && p.time !== undefined) {
-    const cfg = options.time === true || !options.time ? {} : options.time;
-    const ttl = Math.max(1, Math.ceil(p.time + (cfg.toleranceSec ?? 300) - now) + 1);
-    let first: boolean;
-    try {
-      first = await options.nonces.checkAndStore(`sixconnect:${p.apiKey.length}:${p.apiKey}:${bytesToBase64(p.mac)}`, ttl);
-    } catch (e) {
-      const f = toFailure(e, 'NONCE_STORE_FAILED');
-      return f.code === 'NONCE_STORE_FULL' ? f : { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store unavailable' };
-    }
-    if (first !== true) return { ok: false, code: 'REPLAYED', message: 'this signed URL was already used' };
+    const tol = options.time === true || !options.time ? 300 : (options.time.toleranceSec ?? 300);
+    const key = `sixconnect:${p.apiKey.length}:${p.apiKey}:${bytesToBase64(p.mac)}`;
+    const replay = await recordNonce(options.nonces, key, nonceTtl(p.time, tol, now), 'this signed URL was already used');
+    if (replay) return replay;
   }
   return verified(p);
 }

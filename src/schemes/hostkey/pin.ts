@@ -1,0 +1,282 @@
+import { scryptAsync } from '@noble/hashes/scrypt.js';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.js';
+import { equalBytes } from '../../core/compare.js';
+import { HostsigError, type HostsigErrorCode } from '../../core/errors.js';
+import { randomBytes } from '../../core/random.js';
+import { HOSTKEY_PIN_RE } from './requests.js';
+
+/** scrypt cost parameters. */
+export interface ScryptParams {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly dkLen: number;
+}
+
+/** A stored PIN: scrypt with its parameters, so they can be raised later without a reset. */
+export interface HostKeyPinRecord {
+  readonly alg: 'scrypt';
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly dkLen: number;
+  /** Hex, 16 random bytes. */
+  readonly salt: string;
+  /** Hex, `dkLen` bytes. */
+  readonly hash: string;
+}
+
+/** N = 2^14, r = 8, p = 1 (16 MiB, tens of ms), 32-byte output. */
+export const DEFAULT_PIN_PARAMS: ScryptParams = Object.freeze({ N: 2 ** 14, r: 8, p: 1, dkLen: 32 });
+
+function validParams(x: Partial<ScryptParams>): x is ScryptParams {
+  const { N, r, p, dkLen } = x;
+  return (
+    Number.isSafeInteger(N) && N! >= 2 && N! <= 2 ** 22 && (N! & (N! - 1)) === 0 &&
+    Number.isSafeInteger(r) && r! >= 1 && r! <= 32 &&
+    Number.isSafeInteger(p) && p! >= 1 && p! <= 16 &&
+    Number.isSafeInteger(dkLen) && dkLen! >= 16 && dkLen! <= 64
+  );
+}
+
+/**
+ * True when `pin` has the PIN format: 4 to 16 ASCII digits.
+ * @param pin any value
+ * @example isHostKeyPin('0042') // true
+ */
+export function isHostKeyPin(pin: unknown): pin is string {
+  return typeof pin === 'string' && HOSTKEY_PIN_RE.test(pin);
+}
+
+/**
+ * Hashes a PIN with scrypt and a fresh 16-byte salt. PINs have little entropy (10^4..10^16),
+ * so unlike session tokens they need a slow, memory-hard KDF.
+ * @param pin 4 to 16 digits
+ * @param params scrypt parameters, default {@link DEFAULT_PIN_PARAMS}
+ * @throws HostsigError `PIN_INVALID` (not a PIN; the message never holds it), `INVALID_ARGUMENT` (bad params)
+ * @example const rec = await hashHostKeyPin('482915')
+ */
+export async function hashHostKeyPin(pin: string, params: ScryptParams = DEFAULT_PIN_PARAMS): Promise<HostKeyPinRecord> {
+  if (!isHostKeyPin(pin)) throw new HostsigError('PIN_INVALID', 'PIN must be 4 to 16 digits');
+  if (!validParams(params)) throw new HostsigError('INVALID_ARGUMENT', 'scrypt parameters out of range');
+  const salt = randomBytes(16);
+  const { N, r, p, dkLen } = params;
+  const hash = await scryptAsync(utf8ToBytes(pin), salt, { N, r, p, dkLen });
+  return { alg: 'scrypt', N, r, p, dkLen, salt: bytesToHex(salt), hash: bytesToHex(hash) };
+}
+
+/**
+ * Checks a PIN against its record with the record's own parameters, comparing in constant
+ * time. A malformed PIN is simply false (after the same work, so format is not a timing oracle
+ * beyond its length check).
+ * @param pin the PIN entered
+ * @param record the stored record
+ * @throws HostsigError `LOOKUP_FAILED` when the record is malformed
+ * @example await verifyHostKeyPinHash('482915', rec) // true
+ */
+export async function verifyHostKeyPinHash(pin: unknown, record: HostKeyPinRecord): Promise<boolean> {
+  if (!record || record.alg !== 'scrypt' || !validParams(record) || typeof record.salt !== 'string' || typeof record.hash !== 'string' || !/^[0-9a-f]+$/.test(record.salt) || !/^[0-9a-f]+$/.test(record.hash) || record.hash.length !== record.dkLen * 2 || record.salt.length % 2 !== 0)
+    throw new HostsigError('LOOKUP_FAILED', 'PIN record is malformed');
+  const ok = isHostKeyPin(pin);
+  const { N, r, p, dkLen } = record;
+  const got = await scryptAsync(utf8ToBytes(ok ? pin : '0000'), hexToBytes(record.salt), { N, r, p, dkLen });
+  return equalBytes(got, hexToBytes(record.hash)) && ok;
+}
+
+/**
+ * True when a record was made with weaker parameters than `params` (re-hash on next success).
+ * @param record a stored record
+ * @param params the parameters new hashes use
+ * @example pinNeedsRehash(rec, { ...DEFAULT_PIN_PARAMS, N: 2 ** 15 }) // true for an N=2^14 record
+ */
+export function pinNeedsRehash(record: HostKeyPinRecord, params: ScryptParams = DEFAULT_PIN_PARAMS): boolean {
+  return record.N < params.N || record.r < params.r || record.p < params.p || record.dkLen < params.dkLen;
+}
+
+/** Where PIN records live. */
+export interface HostKeyPinStore {
+  get(subject: string): Promise<HostKeyPinRecord | null>;
+  put(subject: string, record: HostKeyPinRecord): Promise<void>;
+}
+
+/** Failure counters. `begin` must be atomic (an increment), so parallel guesses each count. */
+export interface PinAttemptStore {
+  /** Counts one attempt for `subject`; resolves the count including it and whether the subject is locked. */
+  begin(subject: string): Promise<{ attempts: number; locked: boolean }>;
+  /** Locks `subject` until {@link unlock}. */
+  lock(subject: string): Promise<void>;
+  /** Zeroes the count after a correct PIN (does not unlock). */
+  reset(subject: string): Promise<void>;
+  /** Support's action: clears the lock and the count. */
+  unlock(subject: string): Promise<void>;
+}
+
+/**
+ * In-memory {@link HostKeyPinStore}.
+ * @example const pins = new MemoryPinStore()
+ */
+export class MemoryPinStore implements HostKeyPinStore {
+  readonly #map = new Map<string, HostKeyPinRecord>();
+  async get(subject: string): Promise<HostKeyPinRecord | null> {
+    return this.#map.get(subject) ?? null;
+  }
+  async put(subject: string, record: HostKeyPinRecord): Promise<void> {
+    this.#map.set(subject, { ...record });
+  }
+}
+
+/**
+ * In-memory {@link PinAttemptStore} (one process; `begin` is atomic because JS is single-threaded).
+ * @example const attempts = new MemoryPinAttemptStore()
+ */
+export class MemoryPinAttemptStore implements PinAttemptStore {
+  readonly #map = new Map<string, { attempts: number; locked: boolean }>();
+  async begin(subject: string): Promise<{ attempts: number; locked: boolean }> {
+    const s = this.#map.get(subject) ?? { attempts: 0, locked: false };
+    s.attempts++;
+    this.#map.set(subject, s);
+    return { ...s };
+  }
+  async lock(subject: string): Promise<void> {
+    const s = this.#map.get(subject) ?? { attempts: 0, locked: false };
+    s.locked = true;
+    this.#map.set(subject, s);
+  }
+  async reset(subject: string): Promise<void> {
+    const s = this.#map.get(subject);
+    if (s) s.attempts = 0;
+  }
+  async unlock(subject: string): Promise<void> {
+    this.#map.delete(subject);
+  }
+}
+
+/** How long to hold a failure before answering, given the failure count (1, 2, ...). */
+export type PinDelay = (failures: number) => Promise<void>;
+
+/**
+ * The default delay: 1 s, 2 s, 4 s, ... capped at 30 s.
+ * @example await defaultPinDelay(2) // waits 2 s
+ */
+export const defaultPinDelay: PinDelay = (failures) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** Math.max(0, failures - 1), 30_000)));
+
+/** A PIN check outcome. */
+export type PinCheckResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly code: HostsigErrorCode;
+      /** 403: the session is known, the PIN does not allow the action; 400: a bad new PIN; 503: a store broke. */
+      readonly status: 400 | 403 | 503;
+      readonly message: string;
+      /** Wrong PINs left before the lock (0 when locked). */
+      readonly remaining: number;
+    };
+
+/** What {@link createPinService} takes. */
+export interface PinServiceOptions {
+  pins?: HostKeyPinStore;
+  attempts?: PinAttemptStore;
+  /** Wrong PINs before the lock. Default 3. */
+  maxFailures?: number;
+  /** Default {@link defaultPinDelay}; tests inject one that does not sleep. */
+  delay?: PinDelay;
+  /** Parameters for new hashes (old records keep theirs until re-hashed). Default {@link DEFAULT_PIN_PARAMS}. */
+  params?: ScryptParams;
+}
+
+/** `check_pin` and `set_pin` on the server side. */
+export interface PinService {
+  checkPin(subject: string, pin: unknown): Promise<PinCheckResult>;
+  /** Sets the first PIN, or changes it when `oldPin` is right (a wrong `oldPin` counts as a failure). */
+  setPin(subject: string, newPin: unknown, oldPin?: unknown): Promise<PinCheckResult>;
+  unlock(subject: string): Promise<void>;
+}
+
+/**
+ * The PIN service: scrypt hashes, a failure counter that locks after `maxFailures` wrong PINs
+ * (the 3rd wrong PIN answers `PIN_LOCKED`), every failure delayed by `delay(failures)`, a
+ * correct PIN resetting the counter unless locked. Attempts are counted *before* the PIN is
+ * checked, so parallel guesses cannot get more than `maxFailures` PINs evaluated; a locked
+ * subject's PINs are not evaluated at all. Nothing it returns contains a PIN.
+ * @param options stores, limit, delay policy, scrypt parameters
+ * @throws HostsigError `INVALID_ARGUMENT` for bad options
+ * @example
+ * const pins = createPinService({ delay: async () => {} });
+ * await pins.setPin('user-42', '482915');
+ * (await pins.checkPin('user-42', '000000')).ok // false, code PIN_INVALID
+ */
+export function createPinService(options: PinServiceOptions = {}): PinService {
+  const pins = options.pins ?? new MemoryPinStore();
+  const attempts = options.attempts ?? new MemoryPinAttemptStore();
+  const max = options.maxFailures ?? 3;
+  const delay = options.delay ?? defaultPinDelay;
+  const params = options.params ?? DEFAULT_PIN_PARAMS;
+  if (!Number.isSafeInteger(max) || max < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxFailures" must be a positive integer');
+  if (typeof delay !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"delay" must be a function');
+  if (!validParams(params)) throw new HostsigError('INVALID_ARGUMENT', 'scrypt parameters out of range');
+
+  const fail = (code: HostsigErrorCode, status: 400 | 403 | 503, message: string, remaining: number): PinCheckResult => ({ ok: false, code, status, message, remaining });
+
+  async function check(subject: string, pin: unknown): Promise<PinCheckResult> {
+    if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
+    let record: HostKeyPinRecord | null;
+    try {
+      record = await pins.get(subject);
+    } catch {
+      return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
+    }
+    if (!record) return fail('PIN_INVALID', 403, 'no PIN is set', max);
+    let state: { attempts: number; locked: boolean };
+    try {
+      state = await attempts.begin(subject);
+    } catch {
+      return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
+    }
+    if (state.locked || state.attempts > max) {
+      await attempts.lock(subject).catch(() => undefined);
+      await delay(state.attempts);
+      return fail('PIN_LOCKED', 403, 'PIN entry is locked; contact support', 0);
+    }
+    let good: boolean;
+    try {
+      good = await verifyHostKeyPinHash(pin, record);
+    } catch {
+      return fail('LOOKUP_FAILED', 503, 'PIN record is malformed', 0);
+    }
+    if (good) {
+      await attempts.reset(subject);
+      if (pinNeedsRehash(record, params)) await pins.put(subject, await hashHostKeyPin(pin as string, params));
+      return { ok: true };
+    }
+    if (state.attempts >= max) {
+      await attempts.lock(subject);
+      await delay(state.attempts);
+      return fail('PIN_LOCKED', 403, 'wrong PIN; PIN entry is now locked', 0);
+    }
+    await delay(state.attempts);
+    return fail('PIN_INVALID', 403, 'wrong PIN', max - state.attempts);
+  }
+
+  return {
+    checkPin: check,
+    async setPin(subject, newPin, oldPin) {
+      if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
+      if (!isHostKeyPin(newPin)) return fail('PIN_INVALID', 400, 'new PIN must be 4 to 16 digits', max);
+      let existing: HostKeyPinRecord | null;
+      try {
+        existing = await pins.get(subject);
+      } catch {
+        return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
+      }
+      if (existing) {
+        if (oldPin === undefined) return fail('MISSING_FIELD', 400, 'old_pin is required to change the PIN', max);
+        const r = await check(subject, oldPin);
+        if (!r.ok) return r;
+      }
+      await pins.put(subject, await hashHostKeyPin(newPin, params));
+      return { ok: true };
+    },
+    unlock: (subject) => attempts.unlock(subject),
+  };
+}

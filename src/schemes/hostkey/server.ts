@@ -1,0 +1,260 @@
+import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.js';
+import { type Clock, type NowOption, resolveNow, systemClock } from '../../core/clock.js';
+import { equalBytes } from '../../core/compare.js';
+import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
+import { sha256 } from '../../core/hmac.js';
+import { formatIpAddress, parseIpAddress } from '../../core/ip.js';
+import { parseStr } from '../../core/php/query.js';
+import { randomBytes } from '../../core/random.js';
+import { HOSTKEY_TOKEN_RE } from './requests.js';
+
+/** A stored session. The token itself is never stored, only its digest. */
+export interface HostKeySessionRecord {
+  /** Lowercase hex SHA-256 of the token. */
+  readonly digest: string;
+  /** Whose session (billing user id, e-mail, API key id). */
+  readonly subject: string;
+  /** Unix seconds. */
+  readonly expiresAt: number;
+  readonly createdAt: number;
+  /** With `fix_ip`: the canonical address the token is bound to. */
+  readonly ip: string | null;
+}
+
+/** Where sessions live. Implementations must be safe for concurrent use. */
+export interface HostKeyTokenStore {
+  put(record: HostKeySessionRecord): Promise<void>;
+  /** The record for a digest, or null. */
+  get(digest: string): Promise<HostKeySessionRecord | null>;
+  /** Removes a record; resolves whether there was one. */
+  delete(digest: string): Promise<boolean>;
+}
+
+/**
+ * An in-memory {@link HostKeyTokenStore} for one process, bounded: expired records are swept
+ * when it fills, and a store full of live sessions refuses new ones with `LOOKUP_FAILED`.
+ * @example const store = new MemoryHostKeyTokenStore({ maxEntries: 10_000 })
+ */
+export class MemoryHostKeyTokenStore implements HostKeyTokenStore {
+  readonly #map = new Map<string, HostKeySessionRecord>();
+  readonly #max: number;
+  readonly #clock: Clock;
+  constructor(options: { maxEntries?: number; clock?: Clock } = {}) {
+    this.#max = options.maxEntries ?? 100_000;
+    if (!Number.isSafeInteger(this.#max) || this.#max < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxEntries" must be a positive integer');
+    this.#clock = options.clock ?? systemClock;
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  async put(record: HostKeySessionRecord): Promise<void> {
+    if (this.#map.size >= this.#max) {
+      const now = this.#clock();
+      for (const [k, r] of this.#map) if (r.expiresAt <= now) this.#map.delete(k);
+      if (this.#map.size >= this.#max) throw new HostsigError('LOOKUP_FAILED', 'session store is full');
+    }
+    this.#map.set(record.digest, { ...record });
+  }
+  async get(digest: string): Promise<HostKeySessionRecord | null> {
+    return this.#map.get(digest) ?? null;
+  }
+  async delete(digest: string): Promise<boolean> {
+    return this.#map.delete(digest);
+  }
+}
+
+/**
+ * A new session token: 32 lowercase hex characters from 16 CSPRNG bytes.
+ * @example generateHostKeyToken() // '3f0c...' (32 hex)
+ */
+export function generateHostKeyToken(): string {
+  return bytesToHex(randomBytes(16));
+}
+
+/**
+ * The storage digest of a session token: hex SHA-256. A fast hash is right for 128 random
+ * bits (nothing to guess); a slow KDF would only slow every request.
+ * @param token the session token
+ * @throws HostsigError `INVALID_ARGUMENT` for a non-string
+ * @example digestHostKeyToken(token) // 64 hex
+ */
+export function digestHostKeyToken(token: string): string {
+  if (typeof token !== 'string') throw new HostsigError('INVALID_ARGUMENT', '"token" expected string');
+  return bytesToHex(sha256(utf8ToBytes(token)));
+}
+
+/** What {@link issueHostKeyToken} takes. */
+export interface IssueHostKeyTokenOptions {
+  store: HostKeyTokenStore;
+  subject: string;
+  /** Requested lifetime (the `ttl` field); clamped to `maxTtl`. Default `defaultTtl`. */
+  ttl?: number;
+  /** Default 10800 (the documented `ttl` default). */
+  defaultTtl?: number;
+  /** Default 86400. */
+  maxTtl?: number;
+  /** Bind to `clientIp` (`fix_ip=1`). */
+  fixIp?: boolean;
+  clientIp?: string;
+  now?: NowOption;
+}
+
+/**
+ * Issues a session token (`whmcslogin`/`login` on the server side): stores its digest with
+ * the subject, expiry and optional IP binding, and returns the token once.
+ * @param options store, subject, ttl, fix_ip, client address, clock
+ * @returns `{ token, tokenExpire }` for the reply
+ * @throws HostsigError `INVALID_ARGUMENT` (bad ttl, `fixIp` without a valid `clientIp`, empty
+ *   subject), and whatever the store rejects with
+ * @example const { token, tokenExpire } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 })
+ */
+export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Promise<{ token: string; tokenExpire: number }> {
+  const { store, subject } = options;
+  if (!store || typeof store.put !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" must be a HostKeyTokenStore');
+  if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
+  const defaultTtl = options.defaultTtl ?? 10800;
+  const maxTtl = options.maxTtl ?? 86400;
+  const ttl = options.ttl ?? defaultTtl;
+  for (const [n, v] of [['ttl', ttl], ['defaultTtl', defaultTtl], ['maxTtl', maxTtl]] as const)
+    if (!Number.isSafeInteger(v) || v <= 0) throw new HostsigError('INVALID_ARGUMENT', `"${n}" must be a positive integer of seconds`);
+  let ip: string | null = null;
+  if (options.fixIp) {
+    if (options.clientIp === undefined) throw new HostsigError('INVALID_ARGUMENT', '"fixIp" needs "clientIp"');
+    ip = formatIpAddress(parseIpAddress(options.clientIp));
+  }
+  const now = Math.floor(resolveNow(options.now));
+  const token = generateHostKeyToken();
+  const tokenExpire = now + Math.min(ttl, maxTtl);
+  await store.put({ digest: digestHostKeyToken(token), subject, expiresAt: tokenExpire, createdAt: now, ip });
+  return { token, tokenExpire };
+}
+
+/**
+ * Reads the `ttl` and `fix_ip` fields of a login form body (hostile input).
+ * @param body the form body
+ * @returns `ttl` (undefined when absent) and `fixIp`
+ * @throws HostsigError `BODY_MALFORMED` (a `ttl` that is not a positive integer, `fix_ip` not 0/1, array fields), `INVALID_UTF8`
+ * @example parseHostKeyLoginOptions('action=whmcslogin&ttl=600&fix_ip=1') // { ttl: 600, fixIp: true }
+ */
+export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: number | undefined; fixIp: boolean } {
+  const q = parseStr(body, { maxVars: 64 });
+  const ttlRaw = q.get('ttl');
+  const fixRaw = q.get('fix_ip');
+  let ttl: number | undefined;
+  if (ttlRaw !== undefined && ttlRaw !== '') {
+    if (typeof ttlRaw !== 'string' || !/^[1-9][0-9]{0,8}$/.test(ttlRaw)) throw new HostsigError('BODY_MALFORMED', '"ttl" must be a positive integer', { field: 'ttl' });
+    ttl = Number(ttlRaw);
+  }
+  if (fixRaw !== undefined && fixRaw !== '0' && fixRaw !== '1' && fixRaw !== '') throw new HostsigError('BODY_MALFORMED', '"fix_ip" must be 0 or 1', { field: 'fix_ip' });
+  return { ttl, fixIp: fixRaw === '1' };
+}
+
+/** What {@link verifyHostKeyToken} takes. */
+export interface VerifyHostKeyTokenOptions {
+  store: HostKeyTokenStore;
+  /** Required to verify IP-bound tokens. */
+  clientIp?: string;
+  now?: NowOption;
+}
+
+/** A verified session. */
+export interface HostKeyTokenVerified {
+  readonly ok: true;
+  readonly subject: string;
+  readonly expiresAt: number;
+  readonly ipBound: boolean;
+}
+
+/** A refused session: `status` 401 (who are you), 403 (not allowed), 400 (bad body), 503 (store broke, try again). */
+export interface HostKeyTokenFailure {
+  readonly ok: false;
+  readonly code: HostsigErrorCode;
+  readonly status: 400 | 401 | 403 | 503;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** What {@link verifyHostKeyToken} resolves to. */
+export type HostKeyTokenResult = HostKeyTokenVerified | HostKeyTokenFailure;
+
+function failure(code: HostsigErrorCode, status: HostKeyTokenFailure['status'], message: string, details?: Record<string, unknown>): HostKeyTokenFailure {
+  return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
+}
+
+/**
+ * Verifies a session token. The store is indexed by the token's SHA-256: a lookup by digest
+ * leaks at most digest bits through timing, which do not help find a token; the stored digest
+ * is compared again in constant time.
+ *
+ * Statuses: `TOKEN_INVALID` (malformed, unknown or revoked) and `TOKEN_EXPIRED` are 401; a
+ * token used from another address than it was bound to (`fix_ip`) is 403 `IP_NOT_ALLOWED`;
+ * a failing store is 503 `LOOKUP_FAILED`. Expired records are deleted when seen.
+ * @param token the `token` field
+ * @param options store, client address, clock
+ * @throws HostsigError `INVALID_ARGUMENT` only for bad options (no store, a `clientIp` that is not an address)
+ * @example const r = await verifyHostKeyToken(fields.token, { store, clientIp })
+ */
+export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
+  if (!options || !options.store || typeof options.store.get !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" must be a HostKeyTokenStore');
+  const now = resolveNow(options.now);
+  const client = options.clientIp === undefined ? null : parseIpAddress(options.clientIp);
+  if (token === undefined || token === null || token === '') return failure('MISSING_FIELD', 401, 'token is missing', { field: 'token' });
+  if (typeof token !== 'string' || !HOSTKEY_TOKEN_RE.test(token)) return failure('TOKEN_INVALID', 401, 'invalid token');
+  const digest = digestHostKeyToken(token);
+  let rec: HostKeySessionRecord | null;
+  try {
+    rec = await options.store.get(digest);
+  } catch {
+    return failure('LOOKUP_FAILED', 503, 'session store failed');
+  }
+  if (!rec || typeof rec.digest !== 'string' || !/^[0-9a-f]{64}$/.test(rec.digest) || !equalBytes(hexToBytes(rec.digest), hexToBytes(digest))) return failure('TOKEN_INVALID', 401, 'invalid token');
+  if (!(now < rec.expiresAt)) {
+    try {
+      await options.store.delete(digest);
+    } catch {
+      /* the failure below stands either way */
+    }
+    return failure('TOKEN_EXPIRED', 401, 'token has expired');
+  }
+  if (rec.ip !== null && rec.ip !== undefined) {
+    let bound: bigint;
+    try {
+      bound = parseIpAddress(rec.ip).value;
+    } catch {
+      return failure('LOOKUP_FAILED', 503, 'session record has a malformed address');
+    }
+    if (client === null || client.value !== bound) return failure('IP_NOT_ALLOWED', 403, 'token is bound to another address');
+  }
+  return { ok: true, subject: rec.subject, expiresAt: rec.expiresAt, ipBound: rec.ip !== null && rec.ip !== undefined };
+}
+
+/**
+ * Verifies the `token=` field of a form body (any invapi call on the server side).
+ * @param body the raw form body
+ * @param options store, client address, clock
+ * @returns as {@link verifyHostKeyToken}; a malformed body is 400 `BODY_MALFORMED`/`INVALID_UTF8`, a `token[]` array is `TOKEN_INVALID`
+ * @throws HostsigError `INVALID_ARGUMENT` only for bad options
+ * @example const r = await verifyHostKeyRequest(await req.text(), { store, clientIp })
+ */
+export async function verifyHostKeyRequest(body: string | Uint8Array, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
+  let token: unknown;
+  try {
+    token = parseStr(body, { maxVars: 256 }).get('token');
+  } catch (e) {
+    const err = isHostsigError(e) ? e : null;
+    return failure(err && err.code !== 'INVALID_ARGUMENT' ? err.code : 'BODY_MALFORMED', 400, 'form body is malformed');
+  }
+  return verifyHostKeyToken(typeof token === 'string' || token === undefined ? token : 0, options);
+}
+
+/**
+ * Revokes a session token (`logout`). Unknown or malformed tokens resolve false.
+ * @param token the token
+ * @param store the session store
+ * @throws HostsigError whatever the store rejects with
+ * @example await revokeHostKeyToken(fields.token, store)
+ */
+export async function revokeHostKeyToken(token: unknown, store: HostKeyTokenStore): Promise<boolean> {
+  if (typeof token !== 'string' || !HOSTKEY_TOKEN_RE.test(token)) return false;
+  return store.delete(digestHostKeyToken(token));
+}

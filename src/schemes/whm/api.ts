@@ -1,0 +1,308 @@
+import { HostsigError } from '../../core/errors.js';
+import { isJsonObject, own, parseJsonSafe, type SafeJsonObject, type SafeJsonValue } from '../../core/json-safe.js';
+import { PhpArray } from '../../core/php/array.js';
+import { httpBuildQuery, parseStr } from '../../core/php/query.js';
+import { isWhmToken } from './token.js';
+import type { WhmTokenRecord } from './verify.js';
+
+/** `token_name`: 1..50 of `[A-Za-z0-9_-]`. */
+export const WHM_TOKEN_NAME_RE = /^[A-Za-z0-9_-]{1,50}$/;
+
+/** A WHM API 1 request: `GET /json-api/<function>?api.version=1&...`. */
+export interface WhmApiRequest {
+  readonly method: 'GET';
+  readonly path: string;
+  /** The query string without `?`, form-encoded as PHP `http_build_query` would. */
+  readonly query: string;
+  /** `path?query`. */
+  readonly pathAndQuery: string;
+}
+
+/** What `api_token_create` takes, camelCase. */
+export interface WhmTokenCreateInput {
+  tokenName: string;
+  /** ACL names; omitted = the creator's full rights. */
+  acls?: readonly string[];
+  /** Unix seconds; 0 or omitted = never. */
+  expiresAt?: number;
+  /** Addresses and CIDR ranges. */
+  whitelistIps?: readonly string[];
+}
+
+/** A token as `api_token_list` / `api_token_create` describe it (never with a digest). */
+export interface WhmTokenInfo {
+  name: string;
+  acls: string[];
+  /** Unix seconds, or null for never. */
+  expiresAt: number | null;
+  whitelistIps: string[];
+  createdAt: number | null;
+}
+
+const ACL_RE = /^[a-z0-9_-]{1,64}$/i;
+
+function checkName(name: unknown): string {
+  if (typeof name !== 'string' || !WHM_TOKEN_NAME_RE.test(name)) throw new HostsigError('INVALID_ARGUMENT', '"tokenName" must be 1..50 of [A-Za-z0-9_-]');
+  return name;
+}
+
+function checkStrings(v: unknown, what: string, re: RegExp | null): string[] {
+  if (!Array.isArray(v)) throw new HostsigError('INVALID_ARGUMENT', `"${what}" expected an array of strings`);
+  return v.map((s) => {
+    if (typeof s !== 'string' || (re && !re.test(s)) || s.length > 128) throw new HostsigError('INVALID_ARGUMENT', `"${what}" has an invalid entry`);
+    return s;
+  });
+}
+
+function request(fn: string, pairs: [string, string][]): WhmApiRequest {
+  const query = httpBuildQuery([['api.version', '1'], ...pairs]);
+  const path = `/json-api/${fn}`;
+  return { method: 'GET', path, query, pathAndQuery: `${path}?${query}` };
+}
+
+/** WHM API 1 lists: `name-1=a&name-2=b` (one value: `name=a`). */
+function listPairs(name: string, values: readonly string[]): [string, string][] {
+  if (values.length === 1) return [[name, values[0]!]];
+  return values.map((v, i) => [`${name}-${i + 1}`, v]);
+}
+
+/**
+ * Builds the `api_token_create` request.
+ * @param input token name, ACLs, expiry, whitelist
+ * @throws HostsigError `INVALID_ARGUMENT` for a bad name, ACL, expiry or whitelist entry
+ * @example buildWhmTokenCreate({ tokenName: 'ci', acls: ['list-accts'] }).pathAndQuery
+ * // '/json-api/api_token_create?api.version=1&token_name=ci&acl=list-accts'
+ */
+export function buildWhmTokenCreate(input: WhmTokenCreateInput): WhmApiRequest {
+  const pairs: [string, string][] = [['token_name', checkName(input?.tokenName)]];
+  if (input.acls !== undefined) pairs.push(...listPairs('acl', checkStrings(input.acls, 'acls', ACL_RE)));
+  if (input.expiresAt !== undefined) {
+    if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt < 0) throw new HostsigError('INVALID_ARGUMENT', '"expiresAt" must be a non-negative integer');
+    pairs.push(['expires_at', String(input.expiresAt)]);
+  }
+  if (input.whitelistIps !== undefined) pairs.push(...listPairs('whitelist_ip', checkStrings(input.whitelistIps, 'whitelistIps', /^[0-9A-Fa-f.:/]+$/)));
+  return request('api_token_create', pairs);
+}
+
+/**
+ * Builds the `api_token_list` request.
+ * @example buildWhmTokenList().pathAndQuery // '/json-api/api_token_list?api.version=1'
+ */
+export function buildWhmTokenList(): WhmApiRequest {
+  return request('api_token_list', []);
+}
+
+/**
+ * Builds the `api_token_revoke` request for one or more token names.
+ * @param names one name or several
+ * @throws HostsigError `INVALID_ARGUMENT` for an empty list or a bad name
+ * @example buildWhmTokenRevoke('ci').query // 'api.version=1&token_name=ci'
+ */
+export function buildWhmTokenRevoke(names: string | readonly string[]): WhmApiRequest {
+  const list = typeof names === 'string' ? [names] : names;
+  if (!Array.isArray(list) || list.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"names" must name at least one token');
+  return request('api_token_revoke', listPairs('token_name', list.map(checkName)));
+}
+
+function fieldList(q: PhpArray, name: string): string[] {
+  const out: string[] = [];
+  const single = q.get(name);
+  if (typeof single === 'string') out.push(single);
+  else if (single !== undefined) throw new HostsigError('BODY_MALFORMED', `"${name}" must be a string`, { field: name });
+  for (let i = 1; ; i++) {
+    const v = q.get(`${name}-${i}`);
+    if (v === undefined) break;
+    if (typeof v !== 'string') throw new HostsigError('BODY_MALFORMED', `"${name}-${i}" must be a string`, { field: name });
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Parses an `api_token_create` query (the server side), reading `acl`/`acl-N` and
+ * `whitelist_ip`/`whitelist_ip-N`.
+ * @param query the raw query string (without `?`)
+ * @throws HostsigError `MISSING_FIELD` (no `token_name`), `BODY_MALFORMED` (bad name, expiry,
+ *   ACL or a field given as an array), `INVALID_UTF8`
+ * @example parseWhmTokenCreate('api.version=1&token_name=ci&acl-1=a&acl-2=b').acls // ['a', 'b']
+ */
+export function parseWhmTokenCreate(query: string | Uint8Array): WhmTokenCreateInput {
+  const q = parseStr(query, { maxVars: 256 });
+  const name = q.get('token_name');
+  if (name === undefined) throw new HostsigError('MISSING_FIELD', '"token_name" is required', { field: 'token_name' });
+  if (typeof name !== 'string' || !WHM_TOKEN_NAME_RE.test(name)) throw new HostsigError('BODY_MALFORMED', '"token_name" must be 1..50 of [A-Za-z0-9_-]', { field: 'token_name' });
+  const out: WhmTokenCreateInput = { tokenName: name };
+  const acls = fieldList(q, 'acl');
+  if (acls.some((a) => !ACL_RE.test(a))) throw new HostsigError('BODY_MALFORMED', '"acl" has an invalid entry', { field: 'acl' });
+  if (acls.length) out.acls = acls;
+  const exp = q.get('expires_at');
+  if (exp !== undefined) {
+    if (typeof exp !== 'string' || !/^(?:0|[1-9][0-9]{0,14})$/.test(exp)) throw new HostsigError('BODY_MALFORMED', '"expires_at" must be Unix seconds', { field: 'expires_at' });
+    out.expiresAt = Number(exp);
+  }
+  const ips = fieldList(q, 'whitelist_ip');
+  if (ips.length) out.whitelistIps = ips;
+  return out;
+}
+
+/** A parsed WHM API 1 reply envelope. */
+export type WhmApiReply =
+  | { readonly ok: true; readonly command: string | null; readonly data: SafeJsonValue }
+  | { readonly ok: false; readonly command: string | null; readonly reason: string };
+
+/**
+ * Parses a WHM API 1 reply: `{"data": ..., "metadata": {"result": 1|0, "reason": "...", ...}}`.
+ * Objects come back with a null prototype.
+ * @param body the reply body
+ * @throws HostsigError `BODY_MALFORMED` when it is not JSON or has no `metadata.result` 0/1
+ * @example parseWhmApiReply('{"metadata":{"result":0,"reason":"denied"}}') // { ok: false, command: null, reason: 'denied' }
+ */
+export function parseWhmApiReply(body: string | Uint8Array): WhmApiReply {
+  const j = parseJsonSafe(body);
+  if (!isJsonObject(j)) throw new HostsigError('BODY_MALFORMED', 'WHM reply is not a JSON object');
+  const meta = own(j, 'metadata');
+  if (!isJsonObject(meta)) throw new HostsigError('BODY_MALFORMED', 'WHM reply has no metadata');
+  const result = own(meta, 'result');
+  const cmd = own(meta, 'command');
+  const command = typeof cmd === 'string' ? cmd : null;
+  const reasonRaw = own(meta, 'reason');
+  const reason = typeof reasonRaw === 'string' ? reasonRaw.slice(0, 500) : '';
+  if (result === 1 || result === '1') return { ok: true, command, data: own(j, 'data') ?? null };
+  if (result === 0 || result === '0') return { ok: false, command, reason };
+  throw new HostsigError('BODY_MALFORMED', 'WHM reply metadata.result is not 0 or 1');
+}
+
+function expectOk(body: string | Uint8Array, command: string): SafeJsonValue {
+  const r = parseWhmApiReply(body);
+  if (r.command !== null && r.command !== command) throw new HostsigError('BODY_MALFORMED', `reply is for ${r.command.slice(0, 64)}, not ${command}`);
+  if (!r.ok) throw new HostsigError('PROVIDER_ERROR', `${command} failed: ${r.reason}`, { reason: r.reason });
+  return r.data;
+}
+
+function num(v: SafeJsonValue | undefined): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^[0-9]{1,15}$/.test(v)) return Number(v);
+  return null;
+}
+
+function strList(v: SafeJsonValue | undefined): string[] {
+  if (typeof v === 'string') return v ? [v] : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function tokenInfo(o: SafeJsonObject, fallbackName: string): WhmTokenInfo {
+  const name = own(o, 'name') ?? own(o, 'token_name') ?? fallbackName;
+  if (typeof name !== 'string' || !WHM_TOKEN_NAME_RE.test(name)) throw new HostsigError('BODY_MALFORMED', 'token entry has no valid name');
+  const exp = num(own(o, 'expires_at'));
+  return {
+    name,
+    acls: strList(own(o, 'acls')),
+    expiresAt: exp === 0 ? null : exp,
+    whitelistIps: strList(own(o, 'whitelist_ips')),
+    createdAt: num(own(o, 'create_time')),
+  };
+}
+
+/**
+ * Parses the `api_token_create` reply; the only place the new token ever appears.
+ * @param body the reply body
+ * @throws HostsigError `PROVIDER_ERROR` (`metadata.result` 0, `details.reason`),
+ *   `BODY_MALFORMED` (no valid `data.token`, or not a WHM reply)
+ * @example const { token, info } = parseWhmTokenCreateReply(body)
+ */
+export function parseWhmTokenCreateReply(body: string | Uint8Array): { token: string; info: WhmTokenInfo } {
+  const data = expectOk(body, 'api_token_create');
+  if (!isJsonObject(data)) throw new HostsigError('BODY_MALFORMED', 'api_token_create reply has no data');
+  const token = own(data, 'token');
+  if (!isWhmToken(token)) throw new HostsigError('BODY_MALFORMED', 'api_token_create reply has no valid token');
+  return { token, info: tokenInfo(data, '') };
+}
+
+/**
+ * Parses the `api_token_list` reply: `data.tokens` keyed by token name (an array is accepted too).
+ * @param body the reply body
+ * @throws HostsigError `PROVIDER_ERROR`, `BODY_MALFORMED`
+ * @example parseWhmTokenListReply(body).map((t) => t.name)
+ */
+export function parseWhmTokenListReply(body: string | Uint8Array): WhmTokenInfo[] {
+  const data = expectOk(body, 'api_token_list');
+  if (!isJsonObject(data)) throw new HostsigError('BODY_MALFORMED', 'api_token_list reply has no data');
+  const tokens = own(data, 'tokens');
+  if (Array.isArray(tokens)) return tokens.map((t) => (isJsonObject(t) ? tokenInfo(t, '') : bad()));
+  if (!isJsonObject(tokens)) throw new HostsigError('BODY_MALFORMED', 'api_token_list reply has no tokens');
+  return Object.keys(tokens).map((k) => {
+    const t = tokens[k];
+    return isJsonObject(t) ? tokenInfo(t, k) : bad();
+  });
+}
+
+function bad(): never {
+  throw new HostsigError('BODY_MALFORMED', 'token entry is not an object');
+}
+
+/**
+ * Parses the `api_token_revoke` reply.
+ * @param body the reply body
+ * @throws HostsigError `PROVIDER_ERROR` (`metadata.result` 0), `BODY_MALFORMED`
+ * @example parseWhmTokenRevokeReply('{"metadata":{"result":1,"reason":"OK","command":"api_token_revoke"}}')
+ */
+export function parseWhmTokenRevokeReply(body: string | Uint8Array): void {
+  expectOk(body, 'api_token_revoke');
+}
+
+function envelope(command: string, result: 0 | 1, reason: string, data: unknown): string {
+  return JSON.stringify({ data, metadata: { command, reason, result, version: 1 } });
+}
+
+/**
+ * The server side: a WHM API 1 reply body.
+ * @param command the function name, e.g. `api_token_list`
+ * @param data the `data` member
+ * @example whmApiReply('api_token_revoke', null) // '{"data":null,"metadata":{"command":"api_token_revoke","reason":"OK","result":1,"version":1}}'
+ */
+export function whmApiReply(command: string, data: unknown): string {
+  return envelope(command, 1, 'OK', data);
+}
+
+/**
+ * The server side: a failed WHM API 1 reply (`metadata.result` 0 with `reason`).
+ * @param command the function name
+ * @param reason for people; never put a token in it
+ * @example whmApiErrorReply('api_token_create', 'name taken')
+ */
+export function whmApiErrorReply(command: string, reason: string): string {
+  return envelope(command, 0, reason, null);
+}
+
+function recordJson(r: WhmTokenRecord): Record<string, unknown> {
+  return {
+    name: r.name,
+    acls: [...(r.acls ?? [])],
+    create_time: r.createdAt ?? null,
+    expires_at: r.expiresAt ?? 0,
+    whitelist_ips: [...(r.whitelistIps ?? [])],
+  };
+}
+
+/**
+ * The server side: the `api_token_create` reply, carrying the new token once.
+ * @param token the token just generated
+ * @param record its stored record
+ * @throws HostsigError `INVALID_ARGUMENT` when `token` is not a token
+ * @example whmTokenCreateReply(token, record)
+ */
+export function whmTokenCreateReply(token: string, record: WhmTokenRecord): string {
+  if (!isWhmToken(token)) throw new HostsigError('INVALID_ARGUMENT', '"token" is not 32 characters of [A-Z0-9]');
+  return whmApiReply('api_token_create', { ...recordJson(record), token });
+}
+
+/**
+ * The server side: the `api_token_list` reply, `data.tokens` keyed by name, without digests.
+ * @param records the user's records
+ * @example whmTokenListReply([{ name: 'ci', digest }])
+ */
+export function whmTokenListReply(records: readonly WhmTokenRecord[]): string {
+  const tokens: Record<string, unknown> = Object.create(null);
+  for (const r of records) tokens[r.name] = recordJson(r);
+  return whmApiReply('api_token_list', { tokens });
+}

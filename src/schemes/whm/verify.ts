@@ -1,0 +1,215 @@
+import { hexToBytes } from '../../core/bytes.js';
+import { type NowOption, resolveNow } from '../../core/clock.js';
+import { equalBytes } from '../../core/compare.js';
+import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
+import { cidrContains, type IpAddress, type IpCidr, parseCidr, parseIpAddress } from '../../core/ip.js';
+import { parseWhmAuthorization, type WhmCredentialKind, type WhmScheme } from './header.js';
+import { digestWhmToken } from './token.js';
+
+/** A stored API token. `digest` is {@link digestWhmToken} of the token; the token itself is never stored. */
+export interface WhmTokenRecord {
+  /** `token_name`: at most 50 of `[A-Za-z0-9_-]`, unique per user. */
+  name: string;
+  /** Lowercase hex SHA-256 of the token. */
+  digest: string;
+  /** ACL names the token carries (`all` for everything); handed back on success. */
+  acls?: readonly string[];
+  /** Unix seconds after which the token fails; 0, null or absent = never. */
+  expiresAt?: number | null;
+  /** Addresses and CIDR ranges allowed to use the token; empty or absent = any. */
+  whitelistIps?: readonly string[] | null;
+  /** Unix seconds of creation (informational). */
+  createdAt?: number;
+}
+
+/** What {@link verifyWhmAuthorization} needs. */
+export interface VerifyWhmOptions {
+  /**
+   * All token records of `user` for this scheme (`whm`: root and resellers, `cpanel`: cPanel
+   * accounts), expired ones included. Resolve `null`/`[]` for an unknown user. A throw or
+   * rejection becomes `LOOKUP_FAILED`.
+   */
+  lookup: (user: string, scheme: WhmScheme) => readonly WhmTokenRecord[] | null | undefined | Promise<readonly WhmTokenRecord[] | null | undefined>;
+  /**
+   * Legacy access hashes: the digest ({@link digestWhmToken}) of `user`'s access hash with CR/LF
+   * removed, or null. Without this option a `WHM user:accesshash` header is refused.
+   */
+  lookupAccessHash?: (user: string) => string | null | undefined | Promise<string | null | undefined>;
+  /** The client address, checked against `whitelistIps`. Required when a matched record has a whitelist. */
+  clientIp?: string;
+  /** The request path (a query string is cut off). Required for `cpanel` headers. */
+  path?: string;
+  /** Extra path prefixes cPanel tokens may reach, besides `/execute/` and `/json-api/cpanel`. */
+  cpanelPaths?: readonly string[];
+  now?: NowOption;
+}
+
+/** A verified header. */
+export interface WhmVerified {
+  readonly ok: true;
+  readonly scheme: WhmScheme;
+  readonly user: string;
+  readonly kind: WhmCredentialKind;
+  /** The matched token's name (null for an access hash). */
+  readonly tokenName: string | null;
+  /** The matched token's ACLs (null for an access hash, which carries the user's full rights). */
+  readonly acls: readonly string[] | null;
+  /** The matched token's expiry, or null for never. */
+  readonly expiresAt: number | null;
+}
+
+/** A refused header: `status` is the HTTP status to answer with. */
+export interface WhmVerifyFailure {
+  readonly ok: false;
+  readonly code: HostsigErrorCode;
+  /** 401: the server does not know who this is. 403: it does, and refuses. 503: lookup broke, try again. */
+  readonly status: 401 | 403 | 503;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** What {@link verifyWhmAuthorization} resolves to. */
+export type WhmVerifyResult = WhmVerified | WhmVerifyFailure;
+
+const DIGEST_RE = /^[0-9a-f]{64}$/;
+const DEFAULT_CPANEL_PATHS = ['/execute/', '/json-api/cpanel'];
+
+function failure(code: HostsigErrorCode, status: 401 | 403 | 503, message: string, details?: Record<string, unknown>): WhmVerifyFailure {
+  return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
+}
+
+/**
+ * cPanel tokens reach only `/execute/...` and `/json-api/cpanel` (plus `extra` prefixes). The
+ * path must be plain: no dot segments, no `//`, no encoded `.` `/` `\`, no backslash, so that
+ * no normalization downstream can turn an allowed path into another.
+ * @param path the request path (a query string or fragment is cut off)
+ * @param extra further allowed prefixes (a trailing `/` means "below", none means "this or below")
+ * @example cpanelPathAllowed('/execute/Email/list_pops') // true
+ * @example cpanelPathAllowed('/execute/../json-api/listaccts') // false
+ */
+export function cpanelPathAllowed(path: string, extra: readonly string[] = []): boolean {
+  if (typeof path !== 'string') return false;
+  const q = path.search(/[?#]/);
+  const p = q === -1 ? path : path.slice(0, q);
+  if (!p.startsWith('/') || p.includes('//') || p.includes('\\') || /%(?:2e|2f|5c)/i.test(p)) return false;
+  if (/(?:^|\/)\.\.?(?:\/|$)/.test(p)) return false;
+  if (!/^[\x21-\x7e]*$/.test(p)) return false;
+  for (const prefix of [...DEFAULT_CPANEL_PATHS, ...extra]) {
+    if (prefix.endsWith('/') ? p.startsWith(prefix) && p.length > prefix.length : p === prefix || p.startsWith(`${prefix}/`)) return true;
+  }
+  return false;
+}
+
+function validDigest(d: unknown): d is string {
+  return typeof d === 'string' && DIGEST_RE.test(d);
+}
+
+/**
+ * Verifies a cPanel & WHM `Authorization` header against the user's stored token records.
+ *
+ * The presented token's digest is compared in constant time with the digest of every record
+ * of the user (no early exit), then the matched record's expiry, IP whitelist and, for
+ * `cpanel`, the path rule are applied. Never throws on hostile input, and no failure ever
+ * contains the token.
+ *
+ * Status decisions (401 = who are you, 403 = not allowed):
+ * - 401: missing or malformed header, unsupported scheme, bad token format, unknown user or
+ *   token (`TOKEN_INVALID`), and an expired token (`TOKEN_EXPIRED`): an expired token no
+ *   longer proves who the caller is, and a fresh token fixes the request, which is what 401
+ *   tells a client.
+ * - 403: a valid, unexpired token used from an address outside its whitelist
+ *   (`IP_NOT_ALLOWED`), or a cPanel token on a path it may not reach (`PATH_NOT_ALLOWED`): the
+ *   caller is identified and the server refuses; other credentials for the same user would
+ *   not help unless they carry other rights.
+ * - 503: `LOOKUP_FAILED` (the lookup threw, or a record is malformed: bad digest or whitelist entry).
+ *
+ * @param header the `Authorization` header value
+ * @param options lookup, client address, path, clock
+ * @returns {@link WhmVerifyResult}
+ * @throws HostsigError `INVALID_ARGUMENT` only for programmer errors in `options` (no `lookup`,
+ *   a `clientIp` that is not an address, a bad `now`)
+ * @example
+ * const r = await verifyWhmAuthorization(req.headers.authorization, { lookup: (u) => db.tokens(u), clientIp, path });
+ * if (!r.ok) return new Response(r.message, { status: r.status });
+ */
+export async function verifyWhmAuthorization(header: unknown, options: VerifyWhmOptions): Promise<WhmVerifyResult> {
+  if (options === null || typeof options !== 'object' || typeof options.lookup !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"lookup" must be a function');
+  const now = resolveNow(options.now);
+  let client: IpAddress | null = null;
+  if (options.clientIp !== undefined) client = parseIpAddress(options.clientIp);
+
+  let auth;
+  try {
+    auth = parseWhmAuthorization(header);
+  } catch (e) {
+    const err = isHostsigError(e) ? e : new HostsigError('AUTH_HEADER_MALFORMED', 'Authorization header is malformed');
+    return failure(err.code, 401, err.message, { ...err.details });
+  }
+  const presented = hexToBytes(digestWhmToken(auth.credential));
+
+  if (auth.kind === 'accesshash') {
+    if (typeof options.lookupAccessHash !== 'function') return failure('AUTH_SCHEME_UNSUPPORTED', 401, 'access hash authentication is not enabled');
+    let stored: unknown;
+    try {
+      stored = await options.lookupAccessHash(auth.user);
+    } catch {
+      return failure('LOOKUP_FAILED', 503, 'access hash lookup failed');
+    }
+    if (stored === null || stored === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+    if (!validDigest(stored)) return failure('LOOKUP_FAILED', 503, 'stored access hash digest is malformed');
+    if (!equalBytes(presented, hexToBytes(stored))) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+    return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'accesshash', tokenName: null, acls: null, expiresAt: null };
+  }
+
+  let records: unknown;
+  try {
+    records = await options.lookup(auth.user, auth.scheme);
+  } catch {
+    return failure('LOOKUP_FAILED', 503, 'token lookup failed');
+  }
+  if (records === null || records === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+  if (!Array.isArray(records)) return failure('LOOKUP_FAILED', 503, 'token lookup did not return an array');
+
+  // Validate every record first, then compare against all of them without stopping early.
+  const digests: Uint8Array[] = [];
+  for (const r of records as unknown[]) {
+    if (r === null || typeof r !== 'object' || !validDigest((r as WhmTokenRecord).digest)) return failure('LOOKUP_FAILED', 503, 'a token record is malformed');
+    digests.push(hexToBytes((r as WhmTokenRecord).digest));
+  }
+  let matched = -1;
+  for (let i = 0; i < digests.length; i++) {
+    const eq = equalBytes(presented, digests[i]!);
+    // Branch-free select; digests are unique in practice, the first match wins otherwise.
+    matched = eq && matched === -1 ? i : matched;
+  }
+  if (matched === -1) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+  const rec = records[matched] as WhmTokenRecord;
+  const name = typeof rec.name === 'string' ? rec.name : '';
+
+  const exp = rec.expiresAt ?? 0;
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed expiry');
+  if (exp !== 0 && now >= exp) return failure('TOKEN_EXPIRED', 401, 'token has expired', { tokenName: name, expiresAt: exp });
+
+  const list = rec.whitelistIps ?? [];
+  if (!Array.isArray(list)) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist');
+  if (list.length > 0) {
+    let ranges: IpCidr[];
+    try {
+      ranges = list.map((e) => parseCidr(e));
+    } catch {
+      return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist entry', { tokenName: name });
+    }
+    if (client === null) return failure('IP_NOT_ALLOWED', 403, 'token is restricted to a whitelist and the client address is unknown', { tokenName: name });
+    let hit = false;
+    for (const range of ranges) if (cidrContains(range, client)) hit = true;
+    if (!hit) return failure('IP_NOT_ALLOWED', 403, 'client address is not in the token whitelist', { tokenName: name });
+  }
+
+  if (auth.scheme === 'cpanel') {
+    if (options.path === undefined) return failure('PATH_NOT_ALLOWED', 403, 'no request path given for a cPanel token', { tokenName: name });
+    if (!cpanelPathAllowed(options.path, options.cpanelPaths)) return failure('PATH_NOT_ALLOWED', 403, 'cPanel tokens may not reach this path', { tokenName: name });
+  }
+
+  const acls = Array.isArray(rec.acls) ? rec.acls.filter((a): a is string => typeof a === 'string') : [];
+  return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'token', tokenName: name, acls, expiresAt: exp === 0 ? null : exp };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { HostsigError } from '../../src/core/errors.js';
+import {
+  digestHostKeyToken,
+  HOSTKEY_TOKEN_RE,
+  hostKeyApiKeyLogin,
+  hostKeyCallbackCheck,
+  hostKeyCheckPin,
+  hostKeyInfo,
+  hostKeyLogout,
+  hostKeySetPin,
+  hostKeyWhmcsLogin,
+  MemoryHostKeyTokenStore,
+  parseHostKeyLoginReply,
+  parseHostKeyReply,
+  verifyHostKeyPinHash,
+  verifyHostKeyToken,
+} from '../../src/schemes/hostkey/index.js';
+import { loadVectors } from '../helpers/wycheproof.js';
+
+type Case = { tcId: number; comment: string; input: Record<string, any>; stages?: Record<string, string>; result: 'valid' | 'invalid'; error?: string };
+type Group = { type: string; tests: Case[] };
+const file = loadVectors<{ scheme: string; numberOfTests: number; testGroups: Group[] }>('hostkey.json');
+
+async function codeOf(f: () => unknown): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(HostsigError);
+    return (e as HostsigError).code;
+  }
+  return 'none';
+}
+
+const builders: Record<string, (a: any) => { url: string; body: string }> = {
+  whmcslogin: (a) => hostKeyWhmcsLogin(a),
+  login: (a) => hostKeyApiKeyLogin(a.apiKey),
+  logout: (a) => hostKeyLogout(a.token),
+  info: (a) => hostKeyInfo(a.token),
+  set_pin: (a) => hostKeySetPin(a),
+  check_pin: (a) => hostKeyCheckPin(a),
+  callback_check: (a) => hostKeyCallbackCheck(a),
+};
+
+const runners: Record<string, (c: Case) => Promise<void> | void> = {
+  async HostKeyRequest(c) {
+    const b = builders[c.input.builder]!;
+    expect(b).toBeDefined();
+    if (c.result === 'valid') {
+      const r = b(c.input.args);
+      expect({ url: r.url, body: r.body }).toEqual(c.stages);
+    } else expect(await codeOf(() => b(c.input.args))).toBe(c.error);
+  },
+  async HostKeyReply(c) {
+    if (c.result === 'invalid') {
+      expect(await codeOf(() => parseHostKeyLoginReply(c.input.body))).toBe(c.error);
+      return;
+    }
+    const r = parseHostKeyReply(c.input.body);
+    const got: Record<string, string> = {};
+    if (r.ok) {
+      got.shape = r.data === r.top ? 'top' : 'nested';
+      if (r.callback) got.callback = r.callback;
+      if (c.stages!.token) {
+        const l = parseHostKeyLoginReply(c.input.body);
+        got.token = l.token;
+        got.tokenExpire = String(l.tokenExpire);
+      }
+    } else {
+      expect(r.pending).toBe(true);
+      got.shape = 'top';
+      got.pending = 'true';
+    }
+    expect(got).toEqual(c.stages);
+  },
+  async HostKeyTokenFormat(c) {
+    const store = new MemoryHostKeyTokenStore();
+    if (c.result === 'valid') {
+      expect(HOSTKEY_TOKEN_RE.test(c.input.token)).toBe(true);
+      expect(digestHostKeyToken(c.input.token)).toBe(c.stages!.digest);
+      await store.put({ digest: c.stages!.digest!, subject: 's', expiresAt: 10, createdAt: 0, ip: null });
+      expect(await verifyHostKeyToken(c.input.token, { store, now: 1 })).toMatchObject({ ok: true, subject: 's' });
+    } else {
+      expect(HOSTKEY_TOKEN_RE.test(c.input.token)).toBe(false);
+      expect(await verifyHostKeyToken(c.input.token, { store, now: 1 })).toMatchObject({ ok: false, code: c.error });
+    }
+  },
+  async HostKeyPinHash(c) {
+    const { pin, salt, N, r, p, dkLen } = c.input;
+    const rec = { alg: 'scrypt' as const, N, r, p, dkLen, salt, hash: c.stages!.hash! };
+    expect(await verifyHostKeyPinHash(pin, rec)).toBe(true);
+    expect(await verifyHostKeyPinHash(pin === '0000' ? '0001' : '0000', rec)).toBe(false);
+  },
+};
+
+describe('vectors/hostkey.json', () => {
+  it('is well-formed: unique tcIds from 1, count matches', () => {
+    const ids = file.testGroups.flatMap((g) => g.tests.map((t) => t.tcId));
+    expect(file.scheme).toBe('hostkey');
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+    expect(ids.length).toBe(file.numberOfTests);
+    for (const g of file.testGroups) expect(Object.keys(runners)).toContain(g.type);
+  });
+  for (const g of file.testGroups)
+    for (const c of g.tests)
+      it(`${g.type} #${c.tcId}: ${c.comment}`, async () => {
+        expect(c.result === 'invalid').toBe(c.error !== undefined);
+        await runners[g.type]!(c);
+      });
+});
