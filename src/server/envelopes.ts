@@ -1,4 +1,5 @@
 import type { HostsigErrorCode } from '../core/errors.js';
+import type { RequestHead } from './types.js';
 
 /** The HTTP statuses a verifier answers a failed request with. Never 500. */
 export type FailureStatus = 400 | 401 | 403 | 413 | 503;
@@ -49,7 +50,7 @@ export const STATUS_BY_CODE: Readonly<Record<HostsigErrorCode, FailureStatus>> =
   ALG_NOT_ALLOWED: 401,
   CRIT_UNSUPPORTED: 401,
   CLAIM_INVALID: 401,
-  AUTH_HEADER_MALFORMED: 400,
+  AUTH_HEADER_MALFORMED: 401,
   AUTH_SCHEME_UNSUPPORTED: 401,
   TOKEN_INVALID: 401,
   TOKEN_EXPIRED: 401,
@@ -72,6 +73,8 @@ export interface EnvelopeInput {
   code: HostsigErrorCode;
   message: string;
   status: FailureStatus;
+  /** The request, when it could be read (e.g. to name the WHM function or pick cPanel's shape). */
+  head?: RequestHead;
 }
 
 /** A provider's error envelope: the JSON value to send. */
@@ -93,10 +96,19 @@ export const sixConnectEnvelope: EnvelopeBuilder = ({ code, message }) => ({
   code,
 });
 
-/** WHM API 1: `{"metadata": {"result": 0, "reason": "...", "version": 1}, "data": null}`. */
-export const whmEnvelope: EnvelopeBuilder = ({ code, message }) => ({
-  metadata: { version: 1, result: 0, reason: message, code },
+/** The WHM API 1 function a path names (`/json-api/listaccts` -> `listaccts`), or `''`. */
+function whmCommand(head: RequestHead | undefined): string {
+  const m = head ? /\/json-api\/([A-Za-z0-9_]{1,64})$/.exec(head.path) : null;
+  return m ? m[1]! : '';
+}
+
+/**
+ * WHM API 1: `{"data": null, "metadata": {"command": "...", "reason": "...", "result": 0, "version": 1}}`
+ * (the shape of `whmApiErrorReply`), with the hostsig code added to `metadata`.
+ */
+export const whmEnvelope: EnvelopeBuilder = ({ code, message, head }) => ({
   data: null,
+  metadata: { command: whmCommand(head), reason: message, result: 0, version: 1, hostsig_code: code },
 });
 
 /** cPanel UAPI: `{"status": 0, "errors": ["..."], "data": null, "messages": null, "metadata": {}}`. */
@@ -106,8 +118,15 @@ export const cpanelEnvelope: EnvelopeBuilder = ({ code, message }) => ({
   messages: null,
   warnings: null,
   data: null,
-  metadata: { code },
+  metadata: { hostsig_code: code },
 });
+
+/** WHM or cPanel by the `Authorization` scheme word (and the path: `/execute/` is UAPI). */
+export const whmOrCpanelEnvelope: EnvelopeBuilder = (input) => {
+  const auth = input.head?.headers['authorization'] ?? '';
+  const cpanel = /^cpanel\s/i.test(auth) || (input.head !== undefined && input.head.path.startsWith('/execute/'));
+  return cpanel ? cpanelEnvelope(input) : whmEnvelope(input);
+};
 
 /** HostKey invapi: `{"result": -1, "error": "...", "code": "..."}`. */
 export const hostKeyEnvelope: EnvelopeBuilder = ({ code, message }) => ({

@@ -8,7 +8,9 @@
  * @module hostsig/server
  */
 import { hostdime } from './schemes/hostdime.js';
+import { hostkey } from './schemes/hostkey.js';
 import { sixconnect } from './schemes/sixconnect.js';
+import { whm } from './schemes/whm.js';
 import { createVerifierFor, type Verifier, type VerifierOptions, type VerifierResult, type VerifierSuccess } from './verifier.js';
 
 /**
@@ -17,8 +19,10 @@ import { createVerifierFor, type Verifier, type VerifierOptions, type VerifierRe
  * and list it below; its options type and result type follow from the plug-in.
  */
 export const BUILTIN_SCHEMES = Object.freeze({
+  whm,
   sixconnect,
   hostdime,
+  hostkey,
 });
 
 export type BuiltinSchemes = typeof BUILTIN_SCHEMES;
@@ -51,6 +55,8 @@ export type { BodyInput, BodyReader, FetchRequestLike, HeadersInput, PlainReques
 export * from './envelopes.js';
 export { hostdime, type HostDimeSchemeOptions } from './schemes/hostdime.js';
 export { sixconnect, type SixConnectSchemeOptions } from './schemes/sixconnect.js';
+export { whm, type WhmSchemeOptions } from './schemes/whm.js';
+export { hostkey, type HostKeySchemeOptions } from './schemes/hostkey.js';
 export { RedisNonceStore, type RedisNonceStoreOptions, type RedisSetClient } from './redis.js';
 export { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
 export { HostsigError, type HostsigErrorCode } from '../core/errors.js';

@@ -26,6 +26,8 @@ export interface PlainRequest {
   url: string;
   headers?: HeadersInput;
   body?: BodyInput;
+  /** The client's address, when known (node adapters pass the socket's). */
+  clientIp?: string;
 }
 
 /** The Fetch API `Request` members the verifier uses (Hono, Bun, Deno, Workers, Next.js, undici). */
@@ -97,7 +99,9 @@ export function normalizeHead(request: VerifiableRequest): RequestHead {
   if (typeof method !== 'string' || !METHOD_RE.test(method)) malformed('request method expected an HTTP token');
   if (typeof url !== 'string') malformed('request url expected string');
   const { path, query } = splitUrl(url);
-  return { method: method.toUpperCase(), url, path, query, headers: normalizeHeaders(request.headers) };
+  const ip = (request as PlainRequest).clientIp;
+  const head = { method: method.toUpperCase(), url, path, query, headers: normalizeHeaders(request.headers) };
+  return typeof ip === 'string' ? { ...head, clientIp: ip } : head;
 }
 
 function tooLarge(maxBytes: number): HostsigError {

@@ -18,6 +18,8 @@ export interface RequestHead {
   /** The raw query after `?`, no fragment, never re-encoded; `''` when there is none. */
   readonly query: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** The client's address when the adapter or the `clientIp` option knows it (WHM whitelists, HostKey `fix_ip`). */
+  readonly clientIp?: string;
 }
 
 /** A request with its raw body, as every scheme plug-in receives it. */
@@ -45,7 +47,12 @@ export interface SchemeSuccess<Detail> {
   readonly detail: Detail;
 }
 
-export type SchemeOutcome<Detail> = SchemeSuccess<Detail> | VerifyFailure;
+/** A plug-in's failure; `status` overrides the code's default status (schemes that decide it themselves). */
+export interface SchemeFailure extends VerifyFailure {
+  readonly status?: FailureStatus;
+}
+
+export type SchemeOutcome<Detail> = SchemeSuccess<Detail> | SchemeFailure;
 
 /** What the verifier hands each plug-in when it is created. */
 export interface SchemeContext {

@@ -1,7 +1,9 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure } from '../core/errors.js';
 import { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
-import { type EnvelopeBuilder, genericEnvelope, statusForCode } from './envelopes.js';
+import { type EnvelopeBuilder, type FailureStatus, genericEnvelope, statusForCode } from './envelopes.js';
+
+const ALLOWED_STATUS: ReadonlySet<number> = new Set([400, 401, 403, 413, 503]);
 import { normalizeHead, readBody, type VerifiableRequest } from './request.js';
 import type { CommonSchemeOptions, Identity, NormalizedRequest, RequestHead, SchemeContext, SchemeHandler, SchemePlugin, VerifierFailure } from './types.js';
 
@@ -31,6 +33,12 @@ export interface VerifierOptions<R extends SchemeRegistry> {
   lookupTimeoutMs?: number;
   /** Time cap on one nonce-store call; a slower one is `NONCE_STORE_FAILED`. Default 2000 ms. */
   nonceTimeoutMs?: number;
+  /**
+   * The client's address for a request (WHM whitelists, HostKey `fix_ip`). Default: the
+   * `clientIp` a plain request or an adapter supplies (node adapters: the socket's address).
+   * Behind a proxy, return the address you trust (e.g. from `x-forwarded-for`).
+   */
+  clientIp?: (head: RequestHead) => string | undefined;
   /** Picks the scheme instead of detection: return a configured scheme's name, or null for none. */
   select?: (head: RequestHead) => (keyof R & string) | null | undefined;
 }
@@ -59,7 +67,7 @@ export interface Verifier<R extends SchemeRegistry> {
   /** The scheme a request would be verified with, or null. Reads no body. */
   detect(head: RequestHead): (keyof R & string) | null;
   /** Builds a failure in a scheme's envelope (adapters use it for errors found before `verify`). */
-  failure(code: HostsigErrorCode, message: string, scheme?: (keyof R & string) | null, details?: HostsigErrorDetails): VerifierFailure<keyof R & string>;
+  failure(code: HostsigErrorCode, message: string, scheme?: (keyof R & string) | null, details?: HostsigErrorDetails, head?: RequestHead): VerifierFailure<keyof R & string>;
   readonly maxBodyBytes: number;
   /** The configured scheme names, in detection order. */
   readonly schemes: readonly (keyof R & string)[];
@@ -163,13 +171,15 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
   if (active.length === 0) throw new HostsigError('INVALID_ARGUMENT', 'configure at least one scheme');
   const byName = new Map(active.map((a) => [a.name as string, a]));
   const select = options.select;
+  const clientIpOf = options.clientIp;
+  if (clientIpOf !== undefined && typeof clientIpOf !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"clientIp" expected function');
 
-  function failure(code: HostsigErrorCode, message: string, scheme: Name | null = null, details?: HostsigErrorDetails): VerifierFailure<Name> {
-    const status = statusForCode(code);
+  function failure(code: HostsigErrorCode, message: string, scheme: Name | null = null, details?: HostsigErrorDetails, head?: RequestHead, statusOverride?: FailureStatus): VerifierFailure<Name> {
+    const status = statusOverride !== undefined && ALLOWED_STATUS.has(statusOverride) ? statusOverride : statusForCode(code);
     const build = (scheme !== null && byName.get(scheme)?.envelope) || genericEnvelope;
     let envelope: unknown;
     try {
-      envelope = build({ code, message, status });
+      envelope = build(head ? { code, message, status, head } : { code, message, status });
     } catch {
       envelope = genericEnvelope({ code, message, status });
     }
@@ -194,20 +204,25 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
 
   async function verify(request: VerifiableRequest): Promise<VerifierResult<R>> {
     let scheme: Name | null = null;
+    let head: RequestHead | undefined;
     try {
-      const head = normalizeHead(request);
+      head = normalizeHead(request);
+      if (clientIpOf) {
+        const ip = clientIpOf(head);
+        head = typeof ip === 'string' ? { ...head, clientIp: ip } : { ...head, clientIp: undefined };
+      }
       scheme = detect(head);
-      if (scheme === null) return failure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme');
+      if (scheme === null) return failure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme', null, undefined, head);
       const entry = byName.get(scheme)!;
-      if ((request as { bodyUsed?: unknown }).bodyUsed === true) return failure('BODY_MALFORMED', 'the request body was already read', scheme);
+      if ((request as { bodyUsed?: unknown }).bodyUsed === true) return failure('BODY_MALFORMED', 'the request body was already read', scheme, undefined, head);
       const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
       const normalized: NormalizedRequest = Object.freeze({ ...head, body });
       const out = await entry.handler.verify(normalized);
       if (out.ok === true) return { ok: true, scheme, identity: out.identity, detail: out.detail, request: normalized } as VerifierSuccess<R>;
-      return failure(out.code, out.message, scheme, out.details);
+      return failure(out.code, out.message, scheme, out.details, head, out.status);
     } catch (e) {
       const f = toFailure(e, 'BODY_MALFORMED');
-      return failure(f.code, f.message, scheme, f.details);
+      return failure(f.code, f.message, scheme, f.details, head);
     }
   }
 
