@@ -2,10 +2,10 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure } from '../core/errors.js';
 import { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
 import { type EnvelopeBuilder, type FailureStatus, genericEnvelope, statusForCode } from './envelopes.js';
-
-const ALLOWED_STATUS: ReadonlySet<number> = new Set([400, 401, 403, 413, 503]);
 import { normalizeHead, readBody, type VerifiableRequest } from './request.js';
 import type { CommonSchemeOptions, Identity, NormalizedRequest, RequestHead, SchemeContext, SchemeHandler, SchemePlugin, VerifierFailure } from './types.js';
+
+const ALLOWED_STATUS: ReadonlySet<number> = new Set([400, 401, 403, 413, 503]);
 
 /** A set of scheme plug-ins by name; the listing order is the detection order. */
 export type SchemeRegistry = Readonly<Record<string, SchemePlugin<any, any>>>;
