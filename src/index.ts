@@ -9,3 +9,6 @@ export * from './schemes/hostdime/index.js';
 export * from './schemes/sixconnect/index.js';
 export * from './schemes/whm/index.js';
 export * from './schemes/hostkey/index.js';
+export * from './schemes/hostbill/index.js';
+export * from './rsa/index.js';
+export * from './jwt/index.js';

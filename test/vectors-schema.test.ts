@@ -28,7 +28,7 @@ describe('vector files', () => {
     expect(ids.length).toBe(data.numberOfTests);
   });
 
-  it('the schema rejects a case without a result, and an invalid case without an error', () => {
+  it('the schema rejects a case without a result, an invalid case without an error, and a valid one with an error', () => {
     const data = JSON.parse(readFileSync(join(dir, 'hostdime.json'), 'utf8'));
     const broken = structuredClone(data);
     delete broken.testGroups[0].tests[0].result;
@@ -37,5 +37,8 @@ describe('vector files', () => {
     const inv = noError.testGroups.flatMap((g: { tests: { result: string; error?: string }[] }) => g.tests).find((t: { result: string }) => t.result === 'invalid');
     delete inv.error;
     expect(validate(noError)).toBe(false);
+    const validWithError = structuredClone(data);
+    validWithError.testGroups[0].tests[0].error = 'SIGNATURE_INVALID';
+    expect(validate(validWithError)).toBe(false);
   });
 });

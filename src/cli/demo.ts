@@ -1,45 +1,72 @@
-import { MemoryNonceStore } from '../core/index.js';
-import { signHostDime, verifyHostDime } from '../schemes/hostdime/index.js';
-import { signSixConnect, verifySixConnect } from '../schemes/sixconnect/index.js';
+/**
+ * The main job: start `hostsig serve` in-process on a random loopback port, sign requests
+ * per scheme with the library (plus a replay, a tamper and a real-world mistake each), send
+ * them over HTTP, and print the server's verdicts and diagnoses; then run the vector suite.
+ */
+import { signHostDime } from '../schemes/hostdime/index.js';
+import { signSixConnect, signSixConnectQuery } from '../schemes/sixconnect/index.js';
+import { DEMO_CONFIG, startServer } from './commands/serve.js';
+import type { Style } from './output.js';
+import { table } from './output.js';
+import type { VerifyOutcome } from './schemes.js';
 
 export interface DemoRow {
   scheme: string;
   request: string;
+  /** What the demo expects: valid, or the error code. */
+  expect: string;
+  status: number;
   verdict: string;
+  diagnosis: string;
 }
 
-/** Signs one request per implemented scheme with the client half, verifies it with the server half, then replays or tampers it. */
+const HD_PUB = 'demo-public';
+const HD_PRIV = 'demo-private';
+const SC_KEY = '32-5DAYTJQY2TZHOFOB';
+const SC_SECRET = '48b278ec873bda4738923dbc467f8669';
+
 export async function runDemo(): Promise<DemoRow[]> {
+  let last: VerifyOutcome | undefined;
+  const h = await startServer({ port: 0, config: DEMO_CONFIG, log: () => {}, onVerdict: (o) => (last = o) });
   const rows: DemoRow[] = [];
-  const nonces = new MemoryNonceStore();
+  const send = async (scheme: string, label: string, expect: string, url: string, init?: RequestInit) => {
+    last = undefined;
+    const res = await fetch(url, init);
+    await res.text();
+    const o = last as VerifyOutcome | undefined;
+    const d = o?.diagnosis?.matches[0];
+    rows.push({ scheme, request: label, expect, status: res.status, verdict: res.headers.get('x-hostsig-verdict') ?? '?', diagnosis: d ? d.id : '' });
+  };
+  try {
+    const hd = signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params: { status: 'registered', note: 'Jos\u00e9 / 😀' }, baseUrl: h.url });
+    const post = (body: string): RequestInit => ({ method: 'POST', headers: hd.headers, body });
+    await send('hostdime', `POST ${hd.path}`, 'valid', hd.url, post(hd.body));
+    await send('hostdime', '  same request again', 'REPLAYED', hd.url, post(hd.body));
+    await send('hostdime', '  a param changed', 'SIGNATURE_INVALID', hd.url, post(hd.body.replace('registered', 'expired')));
+    const js = signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params: { status: 'registered', note: 'Jos\u00e9 / 😀' }, dialect: 'js', baseUrl: h.url });
+    await send('hostdime', '  signed like the Node client', 'SIGNATURE_INVALID', js.url, post(js.body));
 
-  const hd = signHostDime({ publicKey: 'demo-public', privateKey: 'demo-private', method: 'domain.list', params: { status: 'registered', note: 'Jos\u00e9 / 😀' } });
-  const hdVerify = (body: string) => verifyHostDime({ path: hd.path, body }, { lookup: (k) => (k === 'demo-public' ? 'demo-private' : null), nonces });
-  rows.push({ scheme: 'hostdime', request: `POST ${hd.path}`, verdict: verdict(await hdVerify(hd.body)) });
-  rows.push({ scheme: 'hostdime', request: '  same request again', verdict: verdict(await hdVerify(hd.body)) });
-  rows.push({ scheme: 'hostdime', request: '  a param changed', verdict: verdict(await hdVerify(hd.body.replace('registered', 'expired'))) });
-
-  const sc = signSixConnect({
-    baseUrl: 'https://ipam.example.test/api/v1/api.php',
-    target: 'ipam',
-    action: 'get',
-    params: { type: 'IP', mask: '24', meta: { name: 'API Test' } },
-    apiKey: '32-5DAYTJQY2TZHOFOB',
-    secretKey: '48b278ec873bda4738923dbc467f8669',
-  });
-  const scVerify = (url: string) => verifySixConnect({ url }, { secretKey: '48b278ec873bda4738923dbc467f8669' });
-  rows.push({ scheme: 'sixconnect', request: `GET ?${sc.signedQuery.slice(0, 40)}...`, verdict: verdict(await scVerify(sc.url)) });
-  rows.push({ scheme: 'sixconnect', request: '  hash with + turned to space', verdict: verdict(await scVerify(sc.url.replace(/\+(?=[^&]*$)/g, '%20'))) });
-  rows.push({ scheme: 'sixconnect', request: '  param after hash', verdict: verdict(await scVerify(`${sc.url}&mask=8`)) });
+    const base = `${h.url}/api/v1/api.php`;
+    const sc = signSixConnect({ baseUrl: base, target: 'ipam', action: 'get', params: { type: 'IP', mask: '24', meta: { name: 'API Test' } }, apiKey: SC_KEY, secretKey: SC_SECRET });
+    await send('sixconnect', `GET ?${sc.signedQuery.slice(0, 34)}...`, 'valid', sc.url);
+    await send('sixconnect', '  hash with + turned to %20', 'valid', sc.url.replace(/\+(?=[^&]*$)/g, '%20'));
+    await send('sixconnect', '  param after hash', 'HASH_NOT_LAST', `${sc.url}&mask=8`);
+    const hexKey = Uint8Array.from(SC_SECRET.match(/../g)!.map((b) => parseInt(b, 16)));
+    await send('sixconnect', '  secret hex-decoded', 'SIGNATURE_INVALID', `${base}?${signSixConnectQuery(sc.signedQuery, hexKey)}`);
+  } finally {
+    await h.close();
+  }
   return rows;
 }
 
-function verdict(r: { ok: boolean; code?: string }): string {
-  return r.ok ? 'valid' : `rejected: ${r.code}`;
+export function demoOk(rows: DemoRow[]): boolean {
+  return rows.every((r) => r.verdict === r.expect);
 }
 
-export function formatDemo(rows: DemoRow[]): string {
-  const w = [Math.max(6, ...rows.map((r) => r.scheme.length)), Math.max(7, ...rows.map((r) => r.request.length))];
-  const line = (a: string, b: string, c: string) => `${a.padEnd(w[0]!)}  ${b.padEnd(w[1]!)}  ${c}`;
-  return [line('scheme', 'request', 'verdict'), line('-'.repeat(w[0]!), '-'.repeat(w[1]!), '-------'), ...rows.map((r) => line(r.scheme, r.request, r.verdict))].join('\n');
+export function formatDemo(rows: DemoRow[], style: Style): string {
+  return table(
+    ['scheme', 'request', 'HTTP', 'verdict', 'diagnosis'],
+    rows.map((r) => [r.scheme, r.request, String(r.status), r.verdict === r.expect ? (r.verdict === 'valid' ? style.green(r.verdict) : style.yellow(r.verdict)) : style.red(`${r.verdict} (expected ${r.expect})`), r.diagnosis]),
+    style,
+  );
 }

@@ -1,7 +1,7 @@
 import { bytesToHex, utf8ToBytes } from '../../core/bytes.js';
 import { sha256 } from '../../core/hmac.js';
 import type { ParamsInput } from '../../core/php/array.js';
-import { jsJsonStringify, phpJsonEncode, phpJsonString } from '../../core/php/json.js';
+import { jsJsonStringify, phpJsonEncode } from '../../core/php/json.js';
 
 /**
  * How the params are turned into the JSON part of the hashed string.
@@ -24,7 +24,9 @@ export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect
  */
 export function hostDimeDoubleJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
   const inner = hostDimeParamsJson(params, dialect);
-  return dialect === 'js' ? JSON.stringify(inner) : phpJsonString(inner);
+  if (dialect === 'js') return JSON.stringify(inner);
+  // PHP's inner JSON is printable ASCII, so encoding it again only escapes '"', '\' and '/'.
+  return `"${inner.replace(/["\\/]/g, '\\$&')}"`;
 }
 
 export interface HostDimeCanonicalInput {

@@ -1,0 +1,308 @@
+<?php
+// hostsig vector adapter in plain PHP 8 (no Composer, no extensions beyond php-cli's defaults).
+//
+// An independent implementation of HostDime and 6connect, written with PHP's own
+// json_encode, parse_str, urlencode and hash_hmac, that speaks hostsig's JSON-lines vector
+// protocol (docs/vector-protocol.md):
+//
+//   hostsig vectors --exec "php examples/adapters/php/hostsig-adapter.php"
+//
+// stdin:  one request per line  {"id":1,"scheme":"hostdime","type":"HostDimeCanonical","input":{...}}
+// stdout: one response per line {"id":1,"result":"valid","stages":{...}} | {"id":1,"result":"invalid","error":"CODE"}
+//         or {"id":1,"unsupported":true} for a group type this adapter does not implement.
+
+ini_set('serialize_precision', '-1');
+error_reporting(E_ALL);
+
+const SIXCONNECT_BASE_URL = 'https://example.6connect.test/api/v1/api.php';
+
+final class Invalid extends Exception {}
+
+// ---- params: the vectors' language-neutral encoding -> PHP arrays --------------------------
+
+function pairsToArray(array $pairs): array
+{
+    $out = [];
+    foreach ($pairs as [$k, $v]) {
+        $out[$k] = toValue($v);
+    }
+    return $out;
+}
+
+function toValue(mixed $v): mixed
+{
+    if (is_array($v)) {
+        if (array_key_exists('$map', $v)) {
+            return pairsToArray($v['$map']);
+        }
+        return array_map('toValue', $v);
+    }
+    return $v;
+}
+
+// ---- HostDime ---------------------------------------------------------------------------------
+
+/** The official PHP client: json_encode(json_encode($params, JSON_FORCE_OBJECT)). */
+function hdPhpInner(array $params): string
+{
+    $json = json_encode($params, JSON_FORCE_OBJECT);
+    if ($json === false) {
+        throw new Invalid(json_last_error() === JSON_ERROR_UTF8 ? 'INVALID_UTF8' : 'JSON_ENCODE_FAILED');
+    }
+    return $json;
+}
+
+/** A JavaScript number as Number.prototype.toString writes it. */
+function jsNumber(int|float $n): string
+{
+    if (is_int($n)) {
+        return (string) $n;
+    }
+    if (!is_finite($n)) {
+        return 'null';
+    }
+    $s = json_encode($n); // PHP's shortest round-trip digits, e.g. 1.0e+25, 0.1, 1.5e-7
+    preg_match('/^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i', $s, $m);
+    $sign = $m[1];
+    $all = $m[2] . ($m[3] ?? '');
+    $exp = (int) ($m[4] ?? 0);
+    $lz = strlen($all) - strlen(ltrim($all, '0'));
+    $d = rtrim(ltrim($all, '0'), '0');
+    if ($d === '') {
+        return '0';
+    }
+    $n10 = strlen($m[2]) - $lz + $exp; // value = 0.d * 10^n10
+    $k = strlen($d);
+    if ($k <= $n10 && $n10 <= 21) {
+        return $sign . $d . str_repeat('0', $n10 - $k);
+    }
+    if (0 < $n10 && $n10 <= 21) {
+        return $sign . substr($d, 0, $n10) . '.' . substr($d, $n10);
+    }
+    if (-6 < $n10 && $n10 <= 0) {
+        return $sign . '0.' . str_repeat('0', -$n10) . $d;
+    }
+    $e = $n10 - 1;
+    $es = ($e < 0 ? '-' : '+') . abs($e);
+    return $sign . ($k === 1 ? $d : $d[0] . '.' . substr($d, 1)) . 'e' . $es;
+}
+
+/** JSON.stringify of the value the official Node client holds (object keys: array indexes first). */
+function jsStringify(mixed $v, bool $asObject = false): string
+{
+    if (is_string($v)) {
+        return json_encode($v, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_LINE_TERMINATORS);
+    }
+    if (is_int($v) || is_float($v)) {
+        return jsNumber($v);
+    }
+    if (is_bool($v)) {
+        return $v ? 'true' : 'false';
+    }
+    if ($v === null) {
+        return 'null';
+    }
+    if (!$asObject && array_is_list($v)) {
+        return '[' . implode(',', array_map(fn($x) => jsStringify($x), $v)) . ']';
+    }
+    $ints = [];
+    $rest = [];
+    foreach ($v as $k => $x) {
+        $ks = (string) $k;
+        $entry = jsStringify($ks) . ':' . jsStringify($x);
+        if (preg_match('/^(0|[1-9][0-9]{0,9})$/', $ks) && (int) $ks < 4294967295) {
+            $ints[(int) $ks] = $entry;
+        } else {
+            $rest[] = $entry;
+        }
+    }
+    ksort($ints);
+    return '{' . implode(',', [...array_values($ints), ...$rest]) . '}';
+}
+
+function hdStages(string $dialect, string $method, string $ts, string $unique, string $priv, array $params): array
+{
+    if ($dialect === 'js') {
+        $inner = jsStringify($params, true);
+        $double = jsStringify($inner);
+    } else {
+        $inner = hdPhpInner($params);
+        $double = json_encode($inner);
+    }
+    $canonical = "$ts:$unique:$priv:$method:$double";
+    return ['paramsJson' => $inner, 'doubleJson' => $double, 'canonical' => $canonical, 'hash' => hash('sha256', $canonical)];
+}
+
+function hostDimeCanonical(array $in): array
+{
+    $s = hdStages($in['dialect'] ?? 'php', $in['method'], (string) $in['timestamp'], $in['unique'], $in['privateKey'], pairsToArray($in['params']));
+    return ['result' => 'valid', 'stages' => $s];
+}
+
+function hostDimeSign(array $in): array
+{
+    $params = pairsToArray($in['params']);
+    $query = http_build_query($params);
+    parse_str($query, $post); // hash what the server's $_POST will hold
+    $s = hdStages('php', $in['method'], (string) $in['timestamp'], $in['unique'], $in['privateKey'], $post);
+    $auth = 'api_key=' . urlencode($in['publicKey']) . '&api_timestamp=' . $in['timestamp']
+        . '&api_unique=' . urlencode($in['unique']) . '&api_hash=' . $s['hash'];
+    return ['result' => 'valid', 'stages' => [
+        'canonical' => $s['canonical'],
+        'hash' => $s['hash'],
+        'body' => $query === '' ? $auth : "$query&$auth",
+        'path' => '/v1/' . str_replace('.', '/', $in['method']) . '.json',
+    ]];
+}
+
+/** Numeric-looking strings as the numbers PHP would have encoded. */
+function typed(array $a): array
+{
+    foreach ($a as $k => $v) {
+        if (is_array($v)) {
+            $a[$k] = typed($v);
+        } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,17})$/', $v) && (string) (int) $v === $v) {
+            $a[$k] = (int) $v;
+        } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/', $v) && is_finite((float) $v)) {
+            $a[$k] = (float) $v;
+        }
+    }
+    return $a;
+}
+
+function hostDimeVerify(array $in): array
+{
+    if (!preg_match('#/v1/([A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*)\.(json|xml|yml)$#', $in['path'], $m)) {
+        throw new Invalid('METHOD_UNKNOWN');
+    }
+    $method = str_replace('/', '.', $m[1]);
+    parse_str($in['body'], $post);
+    foreach (['api_key', 'api_timestamp', 'api_unique', 'api_hash'] as $f) {
+        if (!isset($post[$f]) || !is_string($post[$f]) || ($post[$f] === '' && in_array($f, ['api_key', 'api_unique'], true))) {
+            throw new Invalid('MISSING_FIELD');
+        }
+    }
+    if (!preg_match('/^[0-9a-f]{64}$/', $post['api_hash'])) {
+        throw new Invalid('HASH_MALFORMED');
+    }
+    if (isset($in['publicKey']) && $post['api_key'] !== $in['publicKey']) {
+        throw new Invalid('UNKNOWN_KEY');
+    }
+    $ts = $post['api_timestamp'];
+    if (!preg_match('/^[0-9]{1,15}$/', $ts)) {
+        throw new Invalid('TIMESTAMP_INVALID');
+    }
+    $tol = $in['toleranceSec'] ?? 300;
+    if ($in['now'] - (int) $ts > $tol) {
+        throw new Invalid('TIMESTAMP_STALE');
+    }
+    if ((int) $ts - $in['now'] > $tol) {
+        throw new Invalid('TIMESTAMP_FUTURE');
+    }
+    $params = array_filter($post, fn($k) => !(is_string($k) && str_starts_with($k, 'api_')), ARRAY_FILTER_USE_KEY);
+    hdPhpInner($params); // INVALID_UTF8 before any hash is compared (never accept the "false" hash)
+    foreach ($in['dialects'] ?? ['php'] as $dialect) {
+        foreach ([$params, typed($params)] as $p) {
+            $s = hdStages($dialect, $method, $ts, $post['api_unique'], $in['privateKey'], $p);
+            if (hash_equals($s['hash'], $post['api_hash'])) {
+                return ['result' => 'valid', 'stages' => ['paramsJson' => $s['paramsJson'], 'canonical' => $s['canonical'], 'hash' => $s['hash']]];
+            }
+        }
+    }
+    throw new Invalid('SIGNATURE_INVALID');
+}
+
+// ---- 6connect -----------------------------------------------------------------------------------
+
+/** Nested params as name[sub] pairs, in order (the official SDK's serialization). */
+function flattenParams(array $a, ?string $prefix = null): array
+{
+    $out = [];
+    foreach ($a as $k => $v) {
+        $name = $prefix === null ? (string) $k : "{$prefix}[{$k}]";
+        if (is_array($v)) {
+            array_push($out, ...flattenParams($v, $name));
+        } else {
+            $out[] = [$name, $v];
+        }
+    }
+    return $out;
+}
+
+function sixConnectSign(array $in): array
+{
+    $q = 'target=' . urlencode($in['target']) . '&action=' . urlencode($in['action']);
+    foreach (flattenParams(pairsToArray($in['params'] ?? [])) as [$k, $v]) {
+        $q .= '&' . urlencode($k) . '=' . urlencode(trim((string) $v));
+    }
+    $q .= '&apiKey=' . urlencode($in['apiKey']);
+    $hash = base64_encode(hash_hmac('sha256', $q, $in['secretKey'], true));
+    return ['result' => 'valid', 'stages' => ['query' => $q, 'hash' => $hash, 'url' => SIXCONNECT_BASE_URL . "?$q&hash=$hash"]];
+}
+
+function sixConnectVerify(array $in): array
+{
+    $segs = explode('&', $in['query']);
+    $at = [];
+    foreach ($segs as $i => $s) {
+        if ($s === 'hash' || str_starts_with($s, 'hash=')) {
+            $at[] = $i;
+        }
+    }
+    if (!$at) {
+        throw new Invalid('HASH_MISSING');
+    }
+    if (count($at) > 1) {
+        throw new Invalid('HASH_DUPLICATE');
+    }
+    if ($at[0] !== count($segs) - 1) {
+        throw new Invalid('HASH_NOT_LAST');
+    }
+    $signed = implode('&', array_slice($segs, 0, $at[0]));
+    // Raw, percent-encoded, or with + turned into a space on the way.
+    $h = str_replace(' ', '+', rawurldecode(substr($segs[$at[0]], 5)));
+    $mac = base64_decode($h, true);
+    if ($mac === false || strlen($mac) !== 32 || base64_encode($mac) !== $h) {
+        throw new Invalid('HASH_MALFORMED');
+    }
+    $keys = array_values(array_filter(array_slice($segs, 0, $at[0]), fn($s) => str_starts_with($s, 'apiKey=')));
+    if (count($keys) !== 1 || $keys[0] === 'apiKey=') {
+        throw new Invalid('MISSING_FIELD');
+    }
+    if (isset($in['apiKey']) && urldecode(substr($keys[0], 7)) !== $in['apiKey']) {
+        throw new Invalid('UNKNOWN_KEY');
+    }
+    $mine = base64_encode(hash_hmac('sha256', $signed, $in['secretKey'], true));
+    if (!hash_equals(base64_decode($mine), $mac)) {
+        throw new Invalid('SIGNATURE_INVALID');
+    }
+    return ['result' => 'valid', 'stages' => ['query' => $signed, 'hash' => $mine]];
+}
+
+// ---- the protocol loop ----------------------------------------------------------------------
+
+const HANDLERS = [
+    'HostDimeCanonical' => 'hostDimeCanonical',
+    'HostDimeSign' => 'hostDimeSign',
+    'HostDimeVerify' => 'hostDimeVerify',
+    'SixConnectSign' => 'sixConnectSign',
+    'SixConnectVerify' => 'sixConnectVerify',
+];
+
+while (($line = fgets(STDIN)) !== false) {
+    if (trim($line) === '') {
+        continue;
+    }
+    $req = json_decode($line, true, 512, JSON_THROW_ON_ERROR);
+    $fn = HANDLERS[$req['type']] ?? null;
+    if ($fn === null) {
+        $resp = ['unsupported' => true];
+    } else {
+        try {
+            $resp = $fn($req['input']);
+        } catch (Invalid $e) {
+            $resp = ['result' => 'invalid', 'error' => $e->getMessage()];
+        }
+    }
+    fwrite(STDOUT, json_encode(['id' => $req['id']] + $resp, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE) . "\n");
+}

@@ -1,0 +1,62 @@
+import { bool, type CommandSpec, type ParsedArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
+import { type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
+import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest } from './common.js';
+import { formatDiagnosis } from './diagnose.js';
+
+export const verifySpec: CommandSpec = {
+  name: 'verify',
+  summary: 'verify a signed request and show the expected vs received strings',
+  usage: [
+    'verify hostdime --request req.http --private-key KEY',
+    'verify hostdime --path /v1/domain/list.json --body "status=...&api_hash=..." --private-key KEY',
+    'verify sixconnect --url "https://host/api/v1/api.php?...&hash=..." --secret SECRET',
+    'verify [scheme] --request - --config keys.json        (request on stdin)',
+  ],
+  flags: REQUEST_FLAGS,
+  notes: 'The scheme may be left out when the request shows it (a /v1/...json path: HostDime; a hash= query: 6connect).',
+};
+
+export async function verifyResolved(r: ResolvedRequest): Promise<VerifyOutcome> {
+  if (r.scheme === 'hostdime') return verifyHostDimeCli(r.hostdime!, r.keys, { now: r.now, toleranceSec: r.toleranceSec, dialects: r.dialects });
+  return verifySixConnectCli(r.sixconnect!, r.keys, { now: r.now, time: r.time, toleranceSec: r.toleranceSec });
+}
+
+export function outcomeJson(o: VerifyOutcome): unknown {
+  return {
+    scheme: o.scheme,
+    result: o.ok ? 'valid' : 'invalid',
+    ...(o.code ? { error: o.code, message: o.message } : {}),
+    ...(o.keyId !== undefined ? { keyId: o.keyId } : {}),
+    ...(o.method !== undefined ? { method: o.method } : {}),
+    stages: o.stages,
+    ...(o.diagnosis ? { diagnosis: o.diagnosis.matches.map(({ id, title, fix, label }) => ({ id, title, fix, label })) } : {}),
+  };
+}
+
+export function formatOutcome(o: VerifyOutcome, io: Io): string {
+  const st = io.style;
+  const head = `${st.bold(`verify ${o.scheme}`)}: ${verdictWord(o.ok, st)}${o.code ? ` ${st.red(o.code)} (${o.message})` : ''}`;
+  const pairs: [string, string][] = [];
+  if (o.keyId !== undefined) pairs.push(['key', o.keyId]);
+  if (o.method !== undefined) pairs.push(['method', o.method]);
+  if (o.stages.canonical !== undefined) pairs.push(['canonical', o.stages.canonical]);
+  if (o.stages.expected !== undefined) pairs.push(['expected', o.stages.expected]);
+  if (o.stages.received !== undefined) {
+    const same = o.stages.received === o.stages.expected;
+    pairs.push(['received', same ? st.green(o.stages.received) : st.red(o.stages.received)]);
+    if (!same && o.stages.expected !== undefined) pairs.push(['', st.yellow(diffMarks(o.stages.expected, o.stages.received))]);
+  }
+  const lines = [head];
+  if (pairs.length) lines.push(block(pairs, st));
+  if (o.diagnosis) lines.push('', formatDiagnosis(o.diagnosis, io, false));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
+  const r = resolveRequest('verify', args.positionals[0], args.flags);
+  const o = await verifyResolved(r);
+  io.out(bool(args.flags, 'json') ? jsonOut(outcomeJson(o)) : formatOutcome(o, io));
+  return o.ok ? 0 : 1;
+}

@@ -1,0 +1,152 @@
+/**
+ * RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 section 8.2), on bigints.
+ */
+import { abytes } from '../core/bytes.js';
+import { equalBytes } from '../core/compare.js';
+import { HostsigError } from '../core/errors.js';
+import { sha256 } from '../core/hmac.js';
+import { randomBytes } from '../core/random.js';
+import { bigintToBytes, bytesToBigint, gcd, modInverse, modPow } from './bigint.js';
+import { isRsaPrivateKey, isRsaPublicKey, type RsaPrivateKey, type RsaPublicKey } from './keys.js';
+
+/** DER of DigestInfo { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING(32) } minus the hash (RFC 8017 9.2 note 1). */
+const SHA256_DIGEST_INFO_PREFIX = /* @__PURE__ */ new Uint8Array([
+  0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+]);
+
+/**
+ * EMSA-PKCS1-v1_5 encoding (RFC 8017 9.2) of a SHA-256 hash into `k` bytes:
+ * `00 01 FF..FF 00 || DigestInfo || H`. Exported for tests and staged vectors.
+ * @param hash 32-byte SHA-256 digest
+ * @param k modulus length in bytes
+ * @throws HostsigError `INVALID_ARGUMENT` for a wrong hash length or a too-small k
+ * @example
+ * const em = emsaPkcs1v15Sha256(sha256(msg), 256);
+ */
+export function emsaPkcs1v15Sha256(hash: Uint8Array, k: number): Uint8Array {
+  abytes(hash, 'hash');
+  if (hash.length !== 32) throw new HostsigError('INVALID_ARGUMENT', `"hash" expected Uint8Array of length 32, got length=${hash.length}`);
+  const tLen = SHA256_DIGEST_INFO_PREFIX.length + 32;
+  if (!Number.isSafeInteger(k) || k < tLen + 11) throw new HostsigError('INVALID_ARGUMENT', '"k" is too small for EMSA-PKCS1-v1_5');
+  const em = new Uint8Array(k).fill(0xff, 2, k - tLen - 1);
+  em[0] = 0x00;
+  em[1] = 0x01;
+  em[k - tLen - 1] = 0x00;
+  em.set(SHA256_DIGEST_INFO_PREFIX, k - tLen);
+  em.set(hash, k - 32);
+  return em;
+}
+
+function publicOf(key: unknown): RsaPublicKey {
+  if (isRsaPublicKey(key)) return key;
+  if (isRsaPrivateKey(key)) return key.publicKey;
+  throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RSA key from importPublicKey/importPrivateKey');
+}
+
+/**
+ * Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature. The expected encoded block is rebuilt
+ * from the message and compared whole, in constant time; nothing is parsed out of the
+ * signature, so the BER/garbage/short-padding forgeries of the Bleichenbacher'06 family
+ * cannot pass. A signature of the wrong length, or `>= n`, is simply `false`.
+ * @param key public key (or a private key: its public half is used)
+ * @param message the signed bytes (hashed here)
+ * @param signature exactly `key.size` bytes
+ * @returns true when the signature is valid
+ * @throws HostsigError `INVALID_ARGUMENT` only for wrong argument types
+ * @example
+ * if (!rsaVerify(publicKey, utf8ToBytes(signingInput), sig)) throw new Error('bad signature');
+ */
+export function rsaVerify(key: RsaPublicKey | RsaPrivateKey, message: Uint8Array, signature: Uint8Array): boolean {
+  const pub = publicOf(key);
+  abytes(message, 'message');
+  abytes(signature, 'signature');
+  if (signature.length !== pub.size) return false;
+  const s = bytesToBigint(signature);
+  if (s >= pub.n) return false;
+  // m = s^e mod n; e = 65537 takes modPow's 17-multiplication fast path.
+  const em = bigintToBytes(modPow(s, pub.e, pub.n), pub.size);
+  if (em === null) return false;
+  return equalBytes(em, emsaPkcs1v15Sha256(sha256(message), pub.size));
+}
+
+// ---- signing ----
+
+/**
+ * Blinding factors per key: `A = r^e mod n` and `Ai = r^-1 mod n`. Computing a fresh pair costs
+ * a modular inverse, so, like OpenSSL, a pair is reused with both halves squared after each
+ * signature ((r^2)^e and (r^2)^-1 still match) and replaced after 32 uses.
+ */
+interface Blinding {
+  a: bigint;
+  ai: bigint;
+  uses: number;
+}
+const blindings = /* @__PURE__ */ new WeakMap<RsaPrivateKey, Blinding>();
+const BLINDING_REFRESH = 32;
+
+function freshBlinding(key: RsaPrivateKey): Blinding {
+  for (;;) {
+    const r = bytesToBigint(randomBytes(key.size + 8)) % key.n;
+    if (r < 2n || gcd(r, key.n) !== 1n) continue;
+    const ai = modInverse(r, key.n);
+    if (ai === null) continue;
+    return { a: modPow(r, key.e, key.n), ai, uses: 0 };
+  }
+}
+
+function nextBlinding(key: RsaPrivateKey): { a: bigint; ai: bigint } {
+  let b = blindings.get(key);
+  if (!b || b.uses >= BLINDING_REFRESH) {
+    b = freshBlinding(key);
+    blindings.set(key, b);
+  }
+  const out = { a: b.a, ai: b.ai };
+  b.a = (b.a * b.a) % key.n;
+  b.ai = (b.ai * b.ai) % key.n;
+  b.uses++;
+  return out;
+}
+
+/**
+ * RSASP1 with CRT (RFC 8017 5.2.1, second form) on a blinded input.
+ * Blinding: sign m*r^e instead of m, then multiply by r^-1; the private-key operation never
+ * sees the attacker-chosen value, which defeats timing attacks on bigint arithmetic that is
+ * not constant time. (The exponent itself is not blinded.)
+ */
+function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
+  const { n, p, q, dp, dq, qi } = key;
+  const { a, ai } = nextBlinding(key);
+  const mb = (m * a) % n;
+  // CRT: two half-size exponentiations instead of one full one (about 3-4x faster).
+  const s1 = modPow(mb % p, dp, p);
+  const s2 = modPow(mb % q, dq, q);
+  let h = ((s1 - s2) * qi) % p;
+  if (h < 0n) h += p;
+  const sb = s2 + h * q;
+  return (sb * ai) % n;
+}
+
+/**
+ * Signs with RSASSA-PKCS1-v1_5 and SHA-256. Deterministic: the same key and message give the
+ * same signature (blinding does not change the output). The result is checked against the
+ * public key before it is returned, so a computation fault (which with CRT would leak a
+ * factor of n) never leaves this function.
+ * @param key private key
+ * @param message bytes to sign (hashed here)
+ * @returns signature of exactly `key.size` bytes, leading zeros kept
+ * @throws HostsigError `INVALID_ARGUMENT` for wrong argument types; `KEY_INVALID` if the
+ *   self-check fails (a fault or a corrupted key)
+ * @example
+ * const sig = rsaSign(privateKey, utf8ToBytes('hello'));
+ */
+export function rsaSign(key: RsaPrivateKey, message: Uint8Array): Uint8Array {
+  if (!isRsaPrivateKey(key)) throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RsaPrivateKey from importPrivateKey');
+  abytes(message, 'message');
+  const em = emsaPkcs1v15Sha256(sha256(message), key.size);
+  const m = bytesToBigint(em);
+  const s = rsasp1(key, m);
+  // Fault check (Boneh-DeMillo-Lipton): s^e must give m back.
+  if (modPow(s, key.e, key.n) !== m) throw new HostsigError('KEY_INVALID', 'RSA signature self-check failed (fault or corrupted key); no signature was released');
+  return bigintToBytes(s, key.size)!;
+}
+

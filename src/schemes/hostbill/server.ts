@@ -1,0 +1,259 @@
+/**
+ * HostBill User API, server side (a HostBill-compatible API or a gateway in front of one):
+ * issue RS256 access tokens plus opaque refresh tokens, rotate refresh tokens on use, and
+ * verify `Authorization: Bearer` tokens.
+ *
+ * Refresh tokens are 32 random bytes (base64url); the store only ever sees their SHA-256.
+ * Each refresh token is single-use: using it returns a new pair, and presenting an already
+ * used one is treated as theft (RFC 9700 4.14.2): the whole chain ("family") is revoked and
+ * the call fails with `TOKEN_REVOKED`.
+ */
+import { bytesToBase64url, bytesToHex, utf8ToBytes } from '../../core/bytes.js';
+import { type NowOption, resolveNow } from '../../core/clock.js';
+import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { sha256 } from '../../core/hmac.js';
+import { randomBytes, randomUuid } from '../../core/random.js';
+import { type Duration, durationSeconds } from '../../jwt/claims.js';
+import { signJwt } from '../../jwt/sign.js';
+import type { JwtHeader, JwtPayload } from '../../jwt/types.js';
+import { type JwtVerifyOptions, type VerifyKey, verifyJwt } from '../../jwt/verify.js';
+import { isRsaPrivateKey, type RsaPrivateKey } from '../../rsa/keys.js';
+import { parseBearerAuth } from './bearer.js';
+
+/** What the store keeps per refresh token (keyed by the token's SHA-256, hex). */
+export interface RefreshTokenRecord {
+  /** Whom the tokens are for (`sub`). */
+  subject: string;
+  /** Extra access-token claims carried from the login. */
+  claims?: Readonly<Record<string, unknown>>;
+  /** All tokens rotated from one login share a family. */
+  familyId: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  /** Set (by `consume`) when the token has been used. */
+  usedAt?: number;
+}
+
+/** Storage for refresh-token digests. Implementations must make `consume` atomic. */
+export interface RefreshTokenStore {
+  put(digest: string, record: RefreshTokenRecord): Promise<void>;
+  /**
+   * Marks the token used and returns its record as it was *before* (so `usedAt` set means it
+   * had been used already); undefined when unknown or revoked.
+   */
+  consume(digest: string, now: number): Promise<RefreshTokenRecord | undefined>;
+  /** Forgets every token of a family. */
+  revokeFamily(familyId: string): Promise<void>;
+}
+
+/**
+ * An in-memory {@link RefreshTokenStore} for one process (tests, single-node servers). Call
+ * `sweep(now)` now and then to drop expired records.
+ * @example
+ * const issuer = new HostBillTokenIssuer({ privateKey, store: new MemoryRefreshTokenStore() });
+ */
+export class MemoryRefreshTokenStore implements RefreshTokenStore {
+  readonly #byDigest = new Map<string, RefreshTokenRecord>();
+
+  async put(digest: string, record: RefreshTokenRecord): Promise<void> {
+    this.#byDigest.set(digest, { ...record });
+  }
+
+  async consume(digest: string, now: number): Promise<RefreshTokenRecord | undefined> {
+    const r = this.#byDigest.get(digest);
+    if (!r) return undefined;
+    const before = { ...r };
+    if (r.usedAt === undefined) r.usedAt = now;
+    return before;
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    for (const [d, r] of this.#byDigest) if (r.familyId === familyId) this.#byDigest.delete(d);
+  }
+
+  /** Drops expired records. */
+  sweep(now: number): void {
+    for (const [d, r] of this.#byDigest) if (r.expiresAt <= now) this.#byDigest.delete(d);
+  }
+
+  /** Records held. */
+  get size(): number {
+    return this.#byDigest.size;
+  }
+}
+
+/** The reply body for `/login` and `/token`. */
+export interface HostBillTokenPair {
+  token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  /** Access-token lifetime in seconds. */
+  expires_in: number;
+}
+
+export interface HostBillTokenIssuerOptions {
+  privateKey: RsaPrivateKey;
+  store: RefreshTokenStore;
+  /** Header `kid`. */
+  kid?: string;
+  /** `iss` of access tokens (and checked by `verifyBearer`). */
+  issuer?: string;
+  /** `aud` of access tokens (and checked by `verifyBearer`). */
+  audience?: string;
+  /** Access-token lifetime. Default `"15m"`. */
+  accessTokenTtl?: Duration;
+  /** Refresh-token lifetime. Default `"30d"`. */
+  refreshTokenTtl?: Duration;
+  now?: NowOption;
+}
+
+/** A verified Bearer request. */
+export interface HostBillBearerVerified {
+  ok: true;
+  subject: string | undefined;
+  payload: JwtPayload;
+  protectedHeader: JwtHeader;
+}
+
+export type HostBillBearerResult = HostBillBearerVerified | VerifyFailure;
+
+const REFRESH_RE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * SHA-256 (hex) of a refresh token: the only form the store sees.
+ * @param token the refresh token text
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
+ * @example
+ * refreshTokenDigest('abc') // 'ba7816bf...15ad'
+ */
+export function refreshTokenDigest(token: string): string {
+  return bytesToHex(sha256(utf8ToBytes(token)));
+}
+
+/**
+ * Verifies an `Authorization: Bearer` value as an RS256 JWT. Never throws on hostile input:
+ * returns `{ ok: true, subject, payload, protectedHeader }` or a `VerifyFailure` with the code
+ * (`AUTH_HEADER_MALFORMED`, `AUTH_SCHEME_UNSUPPORTED`, and every `verifyJwt` code).
+ * @param authorization the header value
+ * @param key the issuer's public key
+ * @param options `verifyJwt` options (issuer, audience, clockTolerance, now, ...)
+ * @throws HostsigError `INVALID_ARGUMENT` only for a missing key
+ * @example
+ * const r = verifyHostBillBearer(req.headers.authorization, publicKey, { issuer: 'https://billing.example.com' });
+ * if (!r.ok) return res.status(401).json({ error: r.code });
+ */
+export function verifyHostBillBearer(authorization: string | null | undefined, key: VerifyKey, options: JwtVerifyOptions = {}): HostBillBearerResult {
+  if (key === undefined || key === null) throw new HostsigError('INVALID_ARGUMENT', '"key" is required');
+  if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
+    return { ok: false, code: 'AUTH_HEADER_MALFORMED', message: 'Authorization header expected string' };
+  }
+  try {
+    const token = parseBearerAuth(authorization);
+    const { payload, protectedHeader } = verifyJwt(token, key, options);
+    return { ok: true, subject: payload.sub, payload, protectedHeader };
+  } catch (e) {
+    const f = toFailure(e, 'TOKEN_INVALID');
+    if (f.code === 'INVALID_ARGUMENT') throw e;
+    return f;
+  }
+}
+
+/**
+ * Issues and rotates HostBill-style tokens.
+ * @example
+ * const issuer = new HostBillTokenIssuer({ privateKey, store: new MemoryRefreshTokenStore(), issuer: 'https://billing.example.com' });
+ * const pair = await issuer.issue('client-42');          // after checking the password
+ * const next = await issuer.refresh(pair.refresh_token); // POST /api/token
+ * const r = issuer.verifyBearer(req.headers.authorization);
+ */
+export class HostBillTokenIssuer {
+  readonly #o: HostBillTokenIssuerOptions;
+  readonly #accessTtl: number;
+  readonly #refreshTtl: number;
+
+  constructor(options: HostBillTokenIssuerOptions) {
+    if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
+    if (!isRsaPrivateKey(options.privateKey)) throw new HostsigError('INVALID_ARGUMENT', '"privateKey" expected an RsaPrivateKey from importPrivateKey');
+    const s = options.store;
+    if (!s || typeof s.put !== 'function' || typeof s.consume !== 'function' || typeof s.revokeFamily !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" expected a RefreshTokenStore');
+    this.#o = options;
+    this.#accessTtl = durationSeconds(options.accessTokenTtl ?? '15m', 'accessTokenTtl');
+    this.#refreshTtl = durationSeconds(options.refreshTokenTtl ?? '30d', 'refreshTokenTtl');
+    if (this.#accessTtl <= 0 || this.#refreshTtl <= 0) throw new HostsigError('INVALID_ARGUMENT', 'token lifetimes must be positive');
+  }
+
+  async #pair(subject: string, claims: Readonly<Record<string, unknown>> | undefined, familyId: string, now: number): Promise<HostBillTokenPair> {
+    const o = this.#o;
+    const token = signJwt({ ...claims }, o.privateKey, {
+      subject,
+      now,
+      expiresIn: this.#accessTtl,
+      jwtId: randomUuid(),
+      ...(o.kid !== undefined ? { kid: o.kid } : {}),
+      ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+      ...(o.audience !== undefined ? { audience: o.audience } : {}),
+    });
+    const refresh = bytesToBase64url(randomBytes(32));
+    const record: RefreshTokenRecord = { subject, familyId, expiresAt: now + this.#refreshTtl };
+    if (claims !== undefined) record.claims = claims;
+    await o.store.put(refreshTokenDigest(refresh), record);
+    return { token, refresh_token: refresh, token_type: 'Bearer', expires_in: this.#accessTtl };
+  }
+
+  /**
+   * Issues an access token and a new refresh-token family for a user who just logged in.
+   * @param subject the user (becomes `sub`)
+   * @param claims extra access-token claims (kept for refreshes)
+   * @throws HostsigError `INVALID_ARGUMENT`
+   */
+  async issue(subject: string, claims?: Readonly<Record<string, unknown>>): Promise<HostBillTokenPair> {
+    if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" expected a non-empty string');
+    if (claims !== undefined && (typeof claims !== 'object' || claims === null || Array.isArray(claims))) throw new HostsigError('INVALID_ARGUMENT', '"claims" expected object');
+    return this.#pair(subject, claims, randomUuid(), Math.floor(resolveNow(this.#o.now)));
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair; the old refresh token stops working.
+   * @param refreshToken the token from the last pair
+   * @throws HostsigError `TOKEN_INVALID` (malformed or unknown), `TOKEN_EXPIRED`,
+   *   `TOKEN_REVOKED` (already used: the family is revoked)
+   */
+  async refresh(refreshToken: string): Promise<HostBillTokenPair> {
+    if (typeof refreshToken !== 'string' || !REFRESH_RE.test(refreshToken)) throw new HostsigError('TOKEN_INVALID', 'malformed refresh token');
+    const now = Math.floor(resolveNow(this.#o.now));
+    const rec = await this.#o.store.consume(refreshTokenDigest(refreshToken), now);
+    if (!rec) throw new HostsigError('TOKEN_INVALID', 'unknown or revoked refresh token');
+    if (rec.usedAt !== undefined) {
+      await this.#o.store.revokeFamily(rec.familyId);
+      throw new HostsigError('TOKEN_REVOKED', 'refresh token was already used; every token of this login is revoked');
+    }
+    if (rec.expiresAt <= now) throw new HostsigError('TOKEN_EXPIRED', 'refresh token expired');
+    return this.#pair(rec.subject, rec.claims, rec.familyId, now);
+  }
+
+  /**
+   * Revokes the login a refresh token belongs to (logout). Unknown tokens are ignored.
+   * @param refreshToken any token of the family
+   */
+  async revoke(refreshToken: string): Promise<void> {
+    if (typeof refreshToken !== 'string' || !REFRESH_RE.test(refreshToken)) return;
+    const rec = await this.#o.store.consume(refreshTokenDigest(refreshToken), Math.floor(resolveNow(this.#o.now)));
+    if (rec) await this.#o.store.revokeFamily(rec.familyId);
+  }
+
+  /**
+   * Verifies `Authorization: Bearer` against this issuer's key, `iss` and `aud`; see
+   * {@link verifyHostBillBearer}. Never throws on hostile input.
+   * @param authorization the header value
+   * @param options extra `verifyJwt` options (clockTolerance, requiredClaims, ...)
+   */
+  verifyBearer(authorization: string | null | undefined, options: JwtVerifyOptions = {}): HostBillBearerResult {
+    const o = this.#o;
+    return verifyHostBillBearer(authorization, o.privateKey.publicKey, {
+      ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+      ...(o.audience !== undefined ? { audience: o.audience } : {}),
+      ...(o.now !== undefined ? { now: o.now } : {}),
+      ...options,
+    });
+  }
+}

@@ -1,0 +1,148 @@
+// `hostsig vectors` (against hostsig and, over the JSON-lines protocol, the PHP adapter) and
+// `hostsig serve` answering real HTTP requests.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash, createHmac } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signHostDime } from '../../src/schemes/hostdime/index.js';
+import { phpAvailable } from '../helpers/php.js';
+import { REPO_ROOT } from '../helpers/wycheproof.js';
+import { BIN, ensureBuilt, hostsig, json } from './run.js';
+
+let dir: string;
+beforeAll(() => {
+  ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'hostsig-vs-'));
+});
+
+const ADAPTER = join('examples', 'adapters', 'php', 'hostsig-adapter.php');
+
+describe('hostsig vectors', () => {
+  it('passes every known group against hostsig and skips unknown ones with a note', () => {
+    const r = hostsig(['vectors']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hostdime\s+HostDimeVerify\s+\d+\s+\d+\s+0\s+0\s+ok/);
+    const rep = json(hostsig(['vectors', '--json']));
+    expect(rep.totals.fail).toBe(0);
+    expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
+    expect(rep.rows.map((x: { scheme: string }) => x.scheme)).toEqual(expect.arrayContaining(['hostdime', 'sixconnect']));
+  });
+
+  it('--scheme narrows; an unknown scheme is exit 3', () => {
+    const rep = json(hostsig(['vectors', '--scheme', 'sixconnect', '--json']));
+    expect(new Set(rep.rows.map((x: { scheme: string }) => x.scheme))).toEqual(new Set(['sixconnect']));
+    expect(hostsig(['vectors', '--scheme', 'nope']).code).toBe(3);
+  });
+
+  it('--exec: an implementation that answers "valid" to everything fails, with the first difference named', () => {
+    const liar = join(dir, 'liar.mjs');
+    writeFileSync(liar, `import { createInterface } from 'node:readline';\ncreateInterface({ input: process.stdin }).on('line', (l) => { const r = JSON.parse(l); console.log(JSON.stringify({ id: r.id, result: 'valid', stages: {} })); });\n`);
+    const r = hostsig(['vectors', '--exec', `"${process.execPath}" "${liar}"`, '--scheme', 'sixconnect', '--json']);
+    expect(r.code).toBe(1);
+    const rep = json(r);
+    expect(rep.totals.fail).toBeGreaterThan(0);
+    expect(rep.failures.map((f: { what: string }) => f.what)).toEqual(expect.arrayContaining(['stage query', 'result']));
+  });
+
+  it('--exec: an implementation that exits at once fails every case', () => {
+    const r = hostsig(['vectors', '--exec', `"${process.execPath}" -e "process.exit(0)"`, '--scheme', 'hostdime', '--json']);
+    expect(r.code).toBe(1);
+    expect(json(r).failures[0].got).toMatch(/exited/);
+  });
+
+  it.skipIf(!phpAvailable())('--exec: the PHP reference adapter passes every case it implements', () => {
+    const r = hostsig(['vectors', '--exec', `php ${ADAPTER}`, '--json']);
+    const rep = json(r);
+    expect(rep.failures).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
+  });
+
+  it.skipIf(!phpAvailable())('--exec: the PHP adapter with JSON_UNESCAPED_SLASHES fails at stage doubleJson', () => {
+    const broken = join(dir, 'broken-adapter.php');
+    const src = readFileSync(join(REPO_ROOT, ADAPTER), 'utf8');
+    const patched = src.replace('$double = json_encode($inner);', '$double = json_encode($inner, JSON_UNESCAPED_SLASHES);');
+    expect(patched).not.toBe(src);
+    writeFileSync(broken, patched);
+    const r = hostsig(['vectors', '--exec', `php ${broken}`, '--scheme', 'hostdime']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('first difference: stage doubleJson');
+  });
+});
+
+describe('hostsig serve', () => {
+  it('verifies real HTTP requests: valid, replayed, tampered, a JS-dialect client, 6connect', async () => {
+    const cfg = join(dir, 'keys.json');
+    writeFileSync(cfg, JSON.stringify({ hostdime: { keys: { pub1: 'priv1' } }, sixconnect: { keys: { K1: 's3cret' } } }));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', cfg], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c) => {
+          out += c;
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      });
+      const req = signHostDime({ publicKey: 'pub1', privateKey: 'priv1', method: 'domain.list', params: { status: 'registered' }, baseUrl: url });
+      const post = (body: string) => fetch(req.url, { method: 'POST', headers: req.headers, body });
+
+      const ok = await post(req.body);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ error: null, response: { verified: true, method: 'domain.list', api_key: 'pub1' } });
+
+      const replay = await post(req.body);
+      expect(replay.status).toBe(401);
+      expect(await replay.json()).toMatchObject({ error: { message: expect.stringContaining('REPLAYED'), code: 401 }, response: null });
+
+      const tampered = await post(req.body.replace('registered', 'expired'));
+      expect(tampered.status).toBe(401);
+      expect((await tampered.json()).error.message).toContain('SIGNATURE_INVALID');
+
+      // A client that hashes with JSON.stringify twice (written here, not by hostsig).
+      const ts = Math.floor(Date.now() / 1000);
+      const p = { url: 'http://x.test/a', tags: ['a', 'b'] };
+      const h = createHash('sha256').update(`${ts}:u-1:priv1:domain.list:${JSON.stringify(JSON.stringify(p))}`).digest('hex');
+      const jsBody = `url=http%3A%2F%2Fx.test%2Fa&tags%5B0%5D=a&tags%5B1%5D=b&api_key=pub1&api_timestamp=${ts}&api_unique=u-1&api_hash=${h}`;
+      const js = await post(jsBody);
+      expect(js.status).toBe(401);
+
+      const q = 'target=ipam&action=get&type=IP&apiKey=K1';
+      const sc = await fetch(`${url}/api/v1/api.php?${q}&hash=${encodeURIComponent(createHmac('sha256', 's3cret').update(q).digest('base64'))}`);
+      expect(sc.status).toBe(200);
+      expect(await sc.json()).toMatchObject({ success: true, apiKey: 'K1' });
+      const scBad = await fetch(`${url}/api/v1/api.php?${q}&hash=${encodeURIComponent(createHmac('sha256', 'other').update(q).digest('base64'))}`);
+      expect(scBad.status).toBe(401);
+      expect(await scBad.json()).toMatchObject({ success: false, code: 'SIGNATURE_INVALID' });
+
+      expect((await fetch(`${url}/nothing`)).status).toBe(404);
+
+      await new Promise((r) => setTimeout(r, 100));
+      const lines = stderr.trim().split('\n');
+      expect(lines.some((l) => /hostdime POST \/v1\/domain\/list\.json -> valid key=pub1/.test(l))).toBe(true);
+      expect(lines.some((l) => / -> REPLAYED key=pub1/.test(l))).toBe(true);
+      expect(lines.some((l) => / -> SIGNATURE_INVALID key=pub1; diagnosis: js-dialect /.test(l))).toBe(true);
+      expect(lines.some((l) => /sixconnect GET \/api\/v1\/api\.php -> SIGNATURE_INVALID/.test(l))).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(child.exitCode).toBe(0);
+  });
+});
+
+describe('hostsig demo (the main job)', () => {
+  it('serves, verifies one request per scheme, and runs the vectors', () => {
+    const r = hostsig(['demo']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hostdime\s+POST \/v1\/domain\/list\.json\s+200\s+valid/);
+    expect(r.stdout).toMatch(/signed like the Node client\s+401\s+SIGNATURE_INVALID\s+js-dialect/);
+    expect(r.stdout).toMatch(/secret hex-decoded\s+401\s+SIGNATURE_INVALID\s+secret-hex-decoded/);
+    expect(r.stdout).toMatch(/\d+ cases: \d+ passed, 0 failed/);
+  });
+});
