@@ -7,6 +7,7 @@
  * adapters are in `hostsig/server/node`, `/express`, `/fastify` and `/hono`.
  * @module hostsig/server
  */
+import { hostbill } from './schemes/hostbill.js';
 import { hostdime } from './schemes/hostdime.js';
 import { hostkey } from './schemes/hostkey.js';
 import { sixconnect } from './schemes/sixconnect.js';
@@ -20,6 +21,7 @@ import { createVerifierFor, type Verifier, type VerifierOptions, type VerifierRe
  */
 export const BUILTIN_SCHEMES = Object.freeze({
   whm,
+  hostbill,
   sixconnect,
   hostdime,
   hostkey,
@@ -56,6 +58,7 @@ export * from './envelopes.js';
 export { hostdime, type HostDimeSchemeOptions } from './schemes/hostdime.js';
 export { sixconnect, type SixConnectSchemeOptions } from './schemes/sixconnect.js';
 export { whm, type WhmSchemeOptions } from './schemes/whm.js';
+export { hostbill, type HostBillSchemeOptions, type HostBillVerified } from './schemes/hostbill.js';
 export { hostkey, type HostKeySchemeOptions } from './schemes/hostkey.js';
 export { RedisNonceStore, type RedisNonceStoreOptions, type RedisSetClient } from './redis.js';
 export { MemoryNonceStore, type NonceStore } from '../core/nonce.js';

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { importPublicKey } from '../../src/rsa/index.js';
 import { describe, expect, it } from 'vitest';
 import { MemoryHostKeyTokenStore } from '../../src/schemes/hostkey/index.js';
 import { createVerifier } from '../../src/server/index.js';
@@ -106,12 +107,75 @@ describe('server scheme: HostKey invapi', () => {
   });
 });
 
+describe('server scheme: HostBill', () => {
+  // Key and tokens made by node:crypto, independent of hostsig's RSA and JWT code.
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const b64u = (x: string | Buffer) => Buffer.from(x).toString('base64url');
+  function jwt(payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT' }) {
+    const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(payload))}`;
+    return `${input}.${nodeSign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  }
+  const users: Record<string, string> = { 'ann@example.com': 'pa:ss wörd' };
+  function v(extra: Record<string, unknown> = {}) {
+    return createVerifier({
+      clock,
+      schemes: {
+        hostbill: {
+          bearer: { key: importPublicKey(pem), issuer: 'https://billing.example.test' },
+          basic: { verify: (u: string, p: string) => users[u] === p },
+        },
+      },
+      ...extra,
+    });
+  }
+
+  it('a Bearer RS256 JWT verifies; identity = sub + claims', async () => {
+    const t = jwt({ sub: 'client-42', iss: 'https://billing.example.test', exp: NOW + 60, iat: NOW });
+    const r = await v().verify(new Request('https://billing.example.test/api/details', { headers: { authorization: `Bearer ${t}` } }));
+    expect(r).toMatchObject({ ok: true, scheme: 'hostbill', identity: { user: 'client-42', claims: { sub: 'client-42', iss: 'https://billing.example.test' } } });
+  });
+
+  it('expired, wrong issuer, alg none, HS256 confusion, tampered: 401 in the HostBill envelope', async () => {
+    const cases: [string, string][] = [
+      [jwt({ sub: 'a', iss: 'https://billing.example.test', exp: NOW - 120 }), 'JWT_EXPIRED'],
+      [jwt({ sub: 'a', iss: 'https://evil.test', exp: NOW + 60 }), 'CLAIM_INVALID'],
+      [`${b64u('{"alg":"none"}')}.${b64u('{"sub":"a"}')}.`, 'ALG_NOT_ALLOWED'],
+      [jwt({ sub: 'a' }, { alg: 'HS256' }), 'ALG_NOT_ALLOWED'],
+      [jwt({ sub: 'a', iss: 'https://billing.example.test', exp: NOW + 60 }).replace(/\.(.)/, (_m, c: string) => `.${c === 'e' ? 'f' : 'e'}`), ''],
+    ];
+    for (const [t, code] of cases) {
+      const r = await v().verify({ method: 'GET', url: '/api/details', headers: { authorization: `Bearer ${t}` } });
+      expect(r.ok, code).toBe(false);
+      if (r.ok) continue;
+      if (code) expect(r.code).toBe(code);
+      expect(r.status).toBe(401);
+      expect(JSON.parse(r.body)).toEqual({ success: false, error: [r.message], code: r.code });
+    }
+  });
+
+  it('Basic: right password ok (password with ":" and UTF-8), wrong 401, slow check 503', async () => {
+    const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`, 'utf8').toString('base64')}`;
+    expect(await v().verify({ method: 'GET', url: '/api/x', headers: { authorization: basic('ann@example.com', 'pa:ss wörd') } })).toMatchObject({ ok: true, identity: { user: 'ann@example.com' } });
+    expect(await v().verify({ method: 'GET', url: '/api/x', headers: { authorization: basic('ann@example.com', 'nope') } })).toMatchObject({ code: 'TOKEN_INVALID', status: 401 });
+    expect(await v().verify({ method: 'GET', url: '/api/x', headers: { authorization: 'Basic !!!' } })).toMatchObject({ code: 'AUTH_HEADER_MALFORMED', status: 401 });
+    const slow = createVerifier({ clock, lookupTimeoutMs: 30, schemes: { hostbill: { basic: { verify: () => new Promise<boolean>(() => {}) } } } });
+    expect(await slow.verify({ method: 'GET', url: '/api/x', headers: { authorization: basic('a', 'b') } })).toMatchObject({ code: 'LOOKUP_FAILED', status: 503 });
+  });
+
+  it('only configured methods are detected', async () => {
+    const bearerOnly = createVerifier({ clock, schemes: { hostbill: { bearer: { key: importPublicKey(pem) } } } });
+    expect(await bearerOnly.verify({ method: 'GET', url: '/api/x', headers: { authorization: 'Basic YTpi' } })).toMatchObject({ code: 'SCHEME_UNKNOWN' });
+  });
+});
+
 describe('all schemes on one verifier: detection order', () => {
   it('picks by header, then query, then path', async () => {
     const v = createVerifier({
       clock,
       schemes: {
         whm: { lookup: () => null },
+        hostbill: { basic: { verify: () => false } },
         sixconnect: { secretKey: 's' },
         hostdime: { privateKey: 'p' },
         hostkey: { store: new MemoryHostKeyTokenStore() },
@@ -121,12 +185,13 @@ describe('all schemes on one verifier: detection order', () => {
       const q = url.indexOf('?');
       return { method, url, path: q === -1 ? url : url.slice(0, q), query: q === -1 ? '' : url.slice(q + 1), headers };
     };
-    expect(v.schemes).toEqual(['whm', 'sixconnect', 'hostdime', 'hostkey']);
+    expect(v.schemes).toEqual(['whm', 'hostbill', 'sixconnect', 'hostdime', 'hostkey']);
+    expect(v.detect(head('POST', '/v1/a/b.json?apiKey=1&hash=2', { authorization: 'Basic eDp5' }))).toBe('hostbill');
     expect(v.detect(head('GET', '/v1/a/b.json?apiKey=1&hash=2', { authorization: 'whm a:b' }))).toBe('whm');
     expect(v.detect(head('POST', '/v1/a/b.json?apiKey=1&hash=2'))).toBe('sixconnect');
     expect(v.detect(head('POST', '/v1/a/b.json'))).toBe('hostdime');
     expect(v.detect(head('POST', '/api/v1/api.php'))).toBe('hostkey');
     expect(v.detect(head('GET', '/api/v1/api.php'))).toBe(null);
-    expect(v.detect(head('GET', '/', { authorization: 'Basic eDp5' }))).toBe(null);
+    expect(v.detect(head('GET', '/', { authorization: 'Bearer x.y.z' }))).toBe(null);
   });
 });
