@@ -60,6 +60,6 @@ export { sixconnect, type SixConnectSchemeOptions } from './schemes/sixconnect.j
 export { whm, type WhmSchemeOptions } from './schemes/whm.js';
 export { hostbill, type HostBillSchemeOptions, type HostBillVerified } from './schemes/hostbill.js';
 export { hostkey, type HostKeySchemeOptions } from './schemes/hostkey.js';
-export { RedisNonceStore, type RedisNonceStoreOptions, type RedisSetClient } from './redis.js';
+export { RedisHostKeyTokenStore, RedisNonceStore, RedisPinAttemptStore, type RedisKvClient, type RedisNonceStoreOptions, type RedisSetClient, type RedisStoreOptions } from './redis.js';
 export { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
 export { HostsigError, type HostsigErrorCode } from '../core/errors.js';

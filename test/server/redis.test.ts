@@ -3,7 +3,8 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostsigError } from '../../src/core/errors.js';
 import { signHostDime } from '../../src/schemes/hostdime/index.js';
-import { createVerifier, RedisNonceStore } from '../../src/server/index.js';
+import { createPinService, issueHostKeyToken, MemoryPinStore } from '../../src/schemes/hostkey/index.js';
+import { createVerifier, RedisHostKeyTokenStore, RedisNonceStore, RedisPinAttemptStore } from '../../src/server/index.js';
 import { RedisServer, redisAvailable } from '../helpers/redis.js';
 
 const NOW = 1_700_000_000;
@@ -153,4 +154,43 @@ describe.skipIf(!redisAvailable())('RedisNonceStore against a real redis-server'
       console.log(`[fault] ${kind}: 20/20 accepted before, 20/20 NONCE_STORE_FAILED (503) with Redis down in ${took} ms, accepting again after restart`);
     });
   }
+
+  it('HostKey sessions in Redis are shared: issued through one client, verified and revoked through the other', async () => {
+    const a = await nr();
+    const b = await io();
+    const prefix = `hk:${Date.now()}:`;
+    const storeA = new RedisHostKeyTokenStore({ client: a, prefix, clock });
+    const storeB = new RedisHostKeyTokenStore({ client: b, prefix, clock });
+    const vA = createVerifier({ clock, schemes: { hostkey: { store: storeA } } });
+    const vB = createVerifier({ clock, schemes: { hostkey: { store: storeB } } });
+    const { token } = await issueHostKeyToken({ store: storeA, subject: 'client-7', ttl: 600, now: NOW });
+    const req = () => ({ method: 'POST', url: '/eq.php', body: `action=list&token=${token}` });
+    expect(await vB.verify(req())).toMatchObject({ ok: true, identity: { user: 'client-7' } });
+    // Stored under the token's SHA-256 (node:crypto), with the TTL ending at expiry; never the token.
+    const { createHash } = await import('node:crypto');
+    const digest = createHash('sha256').update(token).digest('hex');
+    expect(await a.ttl(`${prefix}${digest}`)).toBe(600);
+    expect(await a.get(`${prefix}${digest}`)).not.toContain(token);
+    expect(await storeB.delete(digest)).toBe(true);
+    expect(await vA.verify(req())).toMatchObject({ ok: false, code: 'TOKEN_INVALID', status: 401 });
+    // Junk under a digest fails closed.
+    await a.set(`${prefix}${digest}`, '{"digest":1}');
+    expect(await vA.verify(req())).toMatchObject({ ok: false, code: 'LOOKUP_FAILED', status: 503 });
+  });
+
+  it('HostKey PIN failures counted in Redis lock the subject across instances', async () => {
+    const prefix = `pin:${Date.now()}:`;
+    const pins = new MemoryPinStore();
+    const params = { N: 1024, r: 8, p: 1, dkLen: 32 };
+    const one = createPinService({ pins, attempts: new RedisPinAttemptStore({ client: await nr(), prefix }), delay: async () => {}, params });
+    const two = createPinService({ pins, attempts: new RedisPinAttemptStore({ client: await io(), prefix }), delay: async () => {}, params });
+    expect(await one.setPin('s1', '4321')).toMatchObject({ ok: true });
+    expect(await two.checkPin('s1', '4321')).toMatchObject({ ok: true });
+    expect(await one.checkPin('s1', '0000')).toMatchObject({ ok: false, code: 'PIN_INVALID' });
+    expect(await two.checkPin('s1', '1111')).toMatchObject({ ok: false, code: 'PIN_INVALID' });
+    expect(await one.checkPin('s1', '2222')).toMatchObject({ ok: false, code: 'PIN_LOCKED' });
+    expect(await two.checkPin('s1', '4321')).toMatchObject({ ok: false, code: 'PIN_LOCKED' });
+    await two.unlock('s1');
+    expect(await one.checkPin('s1', '4321')).toMatchObject({ ok: true });
+  });
 });
