@@ -19,7 +19,7 @@ import { createVerifierFor, type Verifier, type VerifierOptions, type VerifierRe
  * To add one: write `src/server/schemes/<name>.ts` exporting a `SchemePlugin`, import it here
  * and list it below; its options type and result type follow from the plug-in.
  */
-export const BUILTIN_SCHEMES = Object.freeze({
+export const BUILTIN_SCHEMES = /* @__PURE__ */ Object.freeze({
   whm,
   hostbill,
   sixconnect,

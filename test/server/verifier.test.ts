@@ -314,6 +314,28 @@ describe('hostile input', () => {
     expect(({} as Record<string, unknown>)['b']).toBeUndefined();
   });
 
+  it('params and keys named __proto__ / constructor / prototype: verified as data, nothing polluted', async () => {
+    const names = ['__proto__', 'constructor', 'prototype', 'toString'];
+    const s = signHostDime({ publicKey: 'PUB', privateKey: 'fazbaz', method: 'server.list', params: names.map((n, i) => [n, `v${i}`]) as never, timestamp: HD_TS });
+    const r = await v.verify({ method: 'POST', url: s.path, body: s.body });
+    expect(r.ok).toBe(true);
+    if (r.ok && r.scheme === 'hostdime') expect([...r.detail.params.keys()]).toEqual(names);
+    const seen: string[] = [];
+    const w = createVerifier({
+      clock,
+      schemes: {
+        hostdime: { lookup: (k: string) => (seen.push(k), new Map<string, string>().get(k)) },
+        sixconnect: { lookup: (k: string) => (seen.push(k), null) },
+      },
+    });
+    const body = `api_key=__proto__&api_timestamp=${HD_TS}&api_unique=u&api_hash=${'0'.repeat(64)}`;
+    expect(await w.verify({ method: 'POST', url: '/v1/__proto__/constructor.json', body })).toMatchObject({ code: 'UNKNOWN_KEY' });
+    expect(await w.verify({ method: 'GET', url: `/?apiKey=constructor&hash=${SC_HASH}` })).toMatchObject({ code: 'UNKNOWN_KEY' });
+    expect(seen).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>)['v0']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('v0');
+  });
+
   it('a used Request body is refused, not read twice', async () => {
     const req = new Request('http://x.test/v1/domain/list.json', { method: 'POST', body: HD_BODY });
     await req.text();
