@@ -12,7 +12,8 @@ import autocannon from 'autocannon';
 import { signHostDime } from '../../dist/schemes/hostdime/index.js';
 
 const quick = process.argv.includes('--quick');
-const DURATION = quick ? 3 : 8;
+const DURATION = quick ? 2 : 4;
+const ROUNDS = quick ? 1 : 3;
 const CONNECTIONS = 16;
 const here = new URL('.', import.meta.url).pathname;
 
@@ -63,7 +64,7 @@ async function startRedis() {
 // share this machine's cores). Each row's server is a fresh process with a fresh store (Redis:
 // a fresh prefix), so the pool is reused per row; a row that ran past it would show replays
 // as non-2xx and fail the run.
-const POOL = quick ? 60_000 : 150_000;
+const POOL = quick ? 50_000 : 100_000;
 const t0 = Date.now();
 const pool = Array.from({ length: POOL }, () => {
   const s = signHostDime({ publicKey: 'bench-pub', privateKey: 'bench-priv', method: 'domain.list', params: [['status', 'registered'], ['order', 'desc'], ['page', '1']] });
@@ -86,29 +87,40 @@ async function measure(label, mode, env = {}) {
   proc.kill('SIGTERM');
   const non2xx = r.non2xx + r.errors + r.timeouts;
   const row = { label, mode, reqPerSec: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, total: r.requests.total, non2xx };
-  console.log(`${label.padEnd(36)} ${String(row.reqPerSec).padStart(7)} req/s   p50 ${row.p50ms} ms   p99 ${row.p99ms} ms   non-2xx ${non2xx}`);
+  console.log(`${label.padEnd(40)} ${String(row.reqPerSec).padStart(7)} req/s   p50 ${row.p50ms} ms   p99 ${row.p99ms} ms   non-2xx ${non2xx}`);
   return row;
 }
 
-console.log(`hostsig server bench: node:http, ${CONNECTIONS} connections, ${DURATION} s per row, Node ${process.version}\n`);
-const rows = [];
-rows.push(await measure('verification off (raw body only)', 'off'));
-rows.push(await measure('HostDime verified, memory nonces', 'memory'));
+console.log(`hostsig server bench: node:http, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per row, Node ${process.version}\n`);
+// Rows are interleaved (off, memory, redis, off, ...) so that load from anything else on the
+// machine falls on every row alike; ratios are taken within a round, then their median.
 const redis = await startRedis();
-if (redis) {
-  rows.push(await measure('HostDime verified, Redis nonces', 'redis', { REDIS_URL: redis.url }));
-  redis.proc.kill('SIGKILL');
-} else {
-  console.log('HostDime verified, Redis nonces       skipped: redis-server not found');
+if (!redis) console.log('Redis rows skipped: redis-server not found');
+const rows = [];
+const rounds = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const off = await measure(`[${round}] verification off (raw body only)`, 'off');
+  const mem = await measure(`[${round}] HostDime verified, memory nonces`, 'memory');
+  const red = redis ? await measure(`[${round}] HostDime verified, Redis nonces`, 'redis', { REDIS_URL: redis.url }) : null;
+  rows.push(off, mem, ...(red ? [red] : []));
+  rounds.push({ memOverOff: mem.reqPerSec / off.reqPerSec, ...(red ? { redisOverMem: red.reqPerSec / mem.reqPerSec, redisOverOff: red.reqPerSec / off.reqPerSec } : {}) });
 }
+redis?.proc.kill('SIGKILL');
 
-const off = rows[0].reqPerSec;
-const mem = rows[1].reqPerSec;
-const ratios = { verifiedMemoryOverOff: +(mem / off).toFixed(3), ...(rows[2] ? { verifiedRedisOverMemory: +(rows[2].reqPerSec / mem).toFixed(3), verifiedRedisOverOff: +(rows[2].reqPerSec / off).toFixed(3) } : {}) };
-console.log(`\nratio verified (memory) / off: ${ratios.verifiedMemoryOverOff}`);
-if (rows[2]) console.log(`ratio Redis / memory nonce store: ${ratios.verifiedRedisOverMemory}`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const r3 = (x) => +x.toFixed(3);
+const ratios = {
+  verifiedMemoryOverOff: r3(median(rounds.map((r) => r.memOverOff))),
+  ...(redis ? { verifiedRedisOverMemory: r3(median(rounds.map((r) => r.redisOverMem))), verifiedRedisOverOff: r3(median(rounds.map((r) => r.redisOverOff))) } : {}),
+  perRound: rounds.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, r3(v)]))),
+};
+console.log(`\nratio verified (memory) / off, median of ${ROUNDS} rounds: ${ratios.verifiedMemoryOverOff}   (rounds: ${rounds.map((r) => r3(r.memOverOff)).join(', ')})`);
+if (redis) console.log(`ratio Redis / memory nonce store, median: ${ratios.verifiedRedisOverMemory}   (rounds: ${rounds.map((r) => r3(r.redisOverMem)).join(', ')})`);
 if (rows.some((r) => r.non2xx > 0)) {
   console.error('some responses were not 2xx: the numbers above are not valid');
   process.exitCode = 1;
 }
-writeFileSync(`${here}results.json`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, durationSec: DURATION, rows, ratios }, null, 2)}\n`);
+writeFileSync(`${here}results.json`, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, durationSec: DURATION, rounds: ROUNDS, rows, ratios }, null, 2)}\n`);

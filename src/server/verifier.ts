@@ -98,17 +98,25 @@ export function withTimeout<T>(p: Promise<T>, ms: number, code: HostsigErrorCode
   });
 }
 
-/** A nonce store whose calls are capped in time and whose odd answers count as failures. */
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A nonce store whose calls are capped in time and whose odd answers count as failures. A store
+ * with a synchronous path (`MemoryNonceStore.checkAndStoreSync`) is called without a timer.
+ */
 function guardStore(store: NonceStore, ms: number): NonceStore {
+  const sync = (store as { checkAndStoreSync?: unknown }).checkAndStoreSync;
   return {
     async checkAndStore(key, ttlSec) {
-      let p: Promise<boolean>;
+      let r: unknown;
       try {
-        p = Promise.resolve(store.checkAndStore(key, ttlSec));
+        r = typeof sync === 'function' ? sync.call(store, key, ttlSec) : store.checkAndStore(key, ttlSec);
       } catch (e) {
         throw isHostsigError(e) ? e : new HostsigError('NONCE_STORE_FAILED', 'nonce store failed', {}, { cause: e });
       }
-      const r = await withTimeout(p, ms, 'NONCE_STORE_FAILED', 'nonce store did not answer in time');
+      if (isThenable(r)) r = await withTimeout(Promise.resolve(r), ms, 'NONCE_STORE_FAILED', 'nonce store did not answer in time');
       if (typeof r !== 'boolean') throw new HostsigError('NONCE_STORE_FAILED', 'nonce store answered neither true nor false');
       return r;
     },
@@ -146,13 +154,15 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
     timed:
       <A extends unknown[], Res>(fn: (...args: A) => Res) =>
       (...args: A): Promise<Awaited<Res>> => {
-        let p: Promise<Awaited<Res>>;
+        let r: Res;
         try {
-          p = Promise.resolve(fn(...args)) as Promise<Awaited<Res>>;
+          r = fn(...args);
         } catch (e) {
           return Promise.reject(e);
         }
-        return withTimeout(p, lookupMs, 'LOOKUP_FAILED', 'key lookup did not answer in time');
+        // A synchronous answer needs no timer.
+        if (!isThenable(r)) return Promise.resolve(r as Awaited<Res>);
+        return withTimeout(Promise.resolve(r) as Promise<Awaited<Res>>, lookupMs, 'LOOKUP_FAILED', 'key lookup did not answer in time');
       },
   };
 
