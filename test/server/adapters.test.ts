@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryHostKeyTokenStore } from '../../src/schemes/hostkey/index.js';
 import { type BuiltinSchemes, createVerifier } from '../../src/server/index.js';
 import { hostsigExpress } from '../../src/server/express.js';
 import { hostsigFastify } from '../../src/server/fastify.js';
@@ -95,6 +97,37 @@ describe('node:http adapter', () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body)).toMatchObject({ error: { code: 413 }, response: null });
     expect(r.written).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it('hostile requests over real HTTP to a verifier with all five schemes: never 5xx', async () => {
+    const all = createVerifier({
+      maxBodyBytes: CAP,
+      schemes: {
+        hostdime: { privateKey: 'fazbaz' },
+        sixconnect: { secretKey: 's' },
+        whm: { lookup: () => [] },
+        hostbill: { basic: { verify: () => false } },
+        hostkey: { store: new MemoryHostKeyTokenStore() },
+      },
+    });
+    const s = createServer(withVerification(all, (_q, res) => res.end('ok')));
+    const b = await listen(s);
+    const seg = fc.constantFrom('v1', 'json-api', 'execute', 'api', 'eq.php', 'list.json', '__proto__', 'constructor', '%00', '%2e%2e', '..', 'a.php', 'x.json');
+    const path = fc.array(seg, { maxLength: 4 }).map((p) => `/${p.join('/')}`);
+    const query = fc.oneof(fc.constant(''), fc.constantFrom('?apiKey=a&hash=b', '?hash=', '?apiKey=__proto__&hash=AAAA', '?a=%ff&hash=' + 'A'.repeat(43) + '='), fc.string({ unit: 'grapheme-ascii' }).map((q) => `?${encodeURIComponent(q)}`));
+    const auth = fc.option(fc.constantFrom('whm root:x', 'WHM __proto__:' + 'a'.repeat(64), 'cpanel a:' + 'B'.repeat(32), 'Basic Og==', 'Basic ' + 'A'.repeat(5000), 'Bearer a.b.c', 'Bearer', 'Negotiate x'), { nil: undefined });
+    const body = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 200 }), fc.constantFrom('token=' + 'a'.repeat(32), 'token[]=1', 'api_key=x&api_hash=' + '0'.repeat(64)));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path, query, auth, body, async (method, p, q, a, bd) => {
+        const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+        if (a !== undefined) headers['authorization'] = a;
+        const res = await fetch(`${b}${p}${q}`, { method, headers, ...(bd !== undefined && method !== 'GET' ? { body: bd } : {}) });
+        await res.arrayBuffer();
+        expect([200, 400, 401, 403, 413]).toContain(res.status);
+      }),
+      { numRuns: 150 },
+    );
+    await new Promise<void>((r) => s.close(() => r()));
   });
 
   it('readRawBody refuses a declared content-length over the cap before reading', async () => {
