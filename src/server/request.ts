@@ -48,7 +48,12 @@ function malformed(message: string): never {
   throw new HostsigError('BODY_MALFORMED', message);
 }
 
-/** Lowercased, null-prototype header record. */
+/**
+ * Lowercased, null-prototype header record (duplicates joined with `, `), from a `Headers`, a
+ * node:http headers object or name/value pairs.
+ * @throws HostsigError `BODY_MALFORMED` for a name or value that is not a string.
+ * @example normalizeHeaders({ 'Content-Type': 'a', __proto__: 'b' }) // { 'content-type': 'a' } (no prototype)
+ */
 export function normalizeHeaders(input: unknown): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
   const add = (name: unknown, value: unknown): void => {
@@ -79,7 +84,10 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
   return out;
 }
 
-/** Splits a URL or path into its raw path and query, without decoding or re-encoding anything. */
+/**
+ * Splits a URL or path into its raw path and query, without decoding or re-encoding anything.
+ * @example splitUrl('https://h/api.php?a=1&hash=x+y#f') // { path: '/api.php', query: 'a=1&hash=x+y' }
+ */
 export function splitUrl(url: string): { path: string; query: string } {
   let rest = url;
   const m = SCHEME_AUTHORITY_RE.exec(rest);
@@ -91,7 +99,11 @@ export function splitUrl(url: string): { path: string; query: string } {
   return { path: path === '' ? '/' : path, query: q === -1 ? '' : rest.slice(q + 1) };
 }
 
-/** The request's method, URL and headers, checked and normalized. @throws HostsigError `BODY_MALFORMED`. */
+/**
+ * The request's method, URL and headers, checked and normalized.
+ * @throws HostsigError `BODY_MALFORMED`.
+ * @example normalizeHead({ method: 'post', url: '/v1/server/list.json', headers: {} }).method // 'POST'
+ */
 export function normalizeHead(request: VerifiableRequest): RequestHead {
   if (typeof request !== 'object' || request === null) malformed('request expected object');
   const method = request.method;
@@ -111,6 +123,8 @@ function tooLarge(maxBytes: number): HostsigError {
 /**
  * Reads a `ReadableStream` to its end with the cap enforced while streaming: the read stops and
  * the stream is cancelled as soon as the total passes `maxBytes`.
+ * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED` (a chunk that is not bytes).
+ * @example const bytes = await readStreamCapped(request.body, 1 << 20)
  */
 export async function readStreamCapped(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
   const reader = stream.getReader();
@@ -149,6 +163,7 @@ export async function readStreamCapped(stream: ReadableStream<Uint8Array>, maxBy
  * Reads any accepted body shape with the cap. A declared `content-length` over the cap is
  * refused before a byte is read.
  * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED`.
+ * @example const bytes = await readBody(request.body, 1 << 20, { 'content-length': '42' })
  */
 export async function readBody(body: unknown, maxBytes: number, headers: Readonly<Record<string, string>>): Promise<Uint8Array> {
   const declared = headers['content-length'];
