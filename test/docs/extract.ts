@@ -131,7 +131,7 @@ export function publicExports(): PublicExport[] {
  */
 export function exampleModule(code: string, runtimePath: string): string {
   const entries = publicEntries();
-  const rewritten = code.replace(/(from\s+|import\s*\(\s*)(['"])(hostsig(?:\/[\w-]+)?)\2/g, (m, pre: string, q: string, spec: string) => {
+  const rewritten = code.replace(/(from\s+|import\s*\(\s*)(['"])(hostsig(?:\/[\w-]+)*)\2/g, (m, pre: string, q: string, spec: string) => {
     const file = entries.get(spec);
     if (!file) throw new Error(`example imports ${spec}, which package.json does not export`);
     return `${pre}${q}${file.replace(/\.ts$/, '.js')}${q}`;
