@@ -50,8 +50,9 @@ const ASCII_OUT: Uint8Array[] = /* @__PURE__ */ (() => {
   }
   return t;
 })();
-// Single-byte outputs, for the hot loop (0 where the output is longer).
-const ASCII_PLAIN: Uint8Array = /* @__PURE__ */ Uint8Array.from(ASCII_OUT, (o) => (o.length === 1 ? o[0]! : 0));
+// Single-byte outputs, for the hot loop: 0 where the output is longer, and for '+' and '%',
+// which the wire format gives a meaning, so one table lookup sorts out the common character.
+const ASCII_PLAIN: Uint8Array = /* @__PURE__ */ Uint8Array.from(ASCII_OUT, (o, c) => (o.length === 1 && c !== 0x2b && c !== 0x25 ? o[0]! : 0));
 const HEX_LOWER = /* @__PURE__ */ Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 function hexVal(c: number): number {
@@ -97,11 +98,17 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
       let eq = body.indexOf('=', start);
       if (eq === -1 || eq > amp) eq = amp;
       if (eq === start) return null; // empty name: PHP drops it; leave that to the general path
-      // The name: plain characters only; a 32-bit FNV-1a hash of it for the duplicate check.
+      // The name: plain characters only, copied (for a param) and hashed (32-bit FNV-1a, for
+      // the duplicate check) in one loop, after the ',' and '\"' it follows.
+      const fieldStart = o;
+      if (!first) out[o++] = 0x2c; // ,
+      out[o++] = 0x5c; // \"
+      out[o++] = 0x22;
       let h = 0x811c9dc5;
       for (let i = start; i < eq; i++) {
         const c = body.charCodeAt(i);
         if (!plainNameChar(c)) return null;
+        out[o++] = c;
         h = Math.imul(h ^ c, 0x01000193);
       }
       // Any equal hash (a repeated name, or a rare collision) goes to the general path.
@@ -112,6 +119,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
       if (isApi) {
         // Not a param: nothing to write. A value of plain ASCII without '%' or '+' is taken as
         // it is; anything else is checked by the full loop below (then thrown away).
+        o = fieldStart;
         let plain = true;
         for (let i = eq + 1; i < amp && plain; i++) {
           const c = body.charCodeAt(i);
@@ -123,12 +131,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
           continue;
         }
       }
-      const fieldStart = o;
-      if (!first) out[o++] = 0x2c; // ,
-      // \"name\":\"
-      out[o++] = 0x5c;
-      out[o++] = 0x22;
-      for (let i = start; i < eq; i++) out[o++] = body.charCodeAt(i);
+      // \":\"
       out[o++] = 0x5c;
       out[o++] = 0x22;
       out[o++] = 0x3a;
@@ -138,6 +141,15 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
       let escaped = false;
       for (let i = eq + 1; i < amp; ) {
         let c = body.charCodeAt(i);
+        if (c < 0x80) {
+          // The common case first: a character that is written as it is.
+          const p = ASCII_PLAIN[c]!;
+          if (p !== 0) {
+            out[o++] = p;
+            i++;
+            continue;
+          }
+        }
         if (c === 0x2b) {
           // '+' is a space
           out[o++] = 0x20;
