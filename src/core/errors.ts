@@ -50,7 +50,9 @@ export type HostsigErrorCode =
   | 'PATH_NOT_ALLOWED'
   | 'PIN_INVALID'
   | 'PIN_LOCKED'
-  | 'PROVIDER_ERROR';
+  | 'PROVIDER_ERROR'
+  // server
+  | 'SCHEME_UNKNOWN';
 
 /** Structured, code-specific facts about a failure (never a secret). */
 export type HostsigErrorDetails = Readonly<Record<string, unknown>>;

@@ -1,0 +1,77 @@
+/**
+ * Express middleware (Express 4 and 5). It reads the raw body itself, so mount it before any
+ * body parser (`express.json()`, `express.urlencoded()`) on the routes it guards. If a route
+ * must use `express.raw({ type: '*\/*' })` first, the middleware takes those bytes as they are;
+ * it never hashes a re-serialized `req.body`, and refuses a body a parser already consumed.
+ * @module hostsig/server/express
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isBytes } from '../core/bytes.js';
+import { HostsigError } from '../core/errors.js';
+import { readRawBody, sendFailure } from './node.js';
+import type { BodyInput } from './request.js';
+import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
+
+/** The Express request members used (no dependency on Express's types). */
+export interface ExpressLikeRequest extends IncomingMessage {
+  originalUrl?: string;
+  body?: unknown;
+  /** Set by body-parser once it consumed the stream. */
+  _body?: boolean;
+  /** The verification result, on success. */
+  hostsig?: VerifierSuccess<any>;
+  /** The raw body bytes that were verified. */
+  rawBody?: Uint8Array;
+}
+
+export interface ExpressLikeResponse extends ServerResponse {
+  locals?: Record<string, unknown>;
+}
+
+export type ExpressNext = (err?: unknown) => void;
+
+export interface HostsigExpressOptions {
+  /**
+   * Put the raw body on `req.body` (a Buffer, as `express.raw()` would) when nothing else set
+   * it, so later handlers can read it. Default true.
+   */
+  setBody?: boolean;
+}
+
+/**
+ * Express middleware: verifies the request; on success sets `req.hostsig`,
+ * `res.locals.hostsig` and `req.rawBody` (and `req.body`, see options) and calls `next()`; on
+ * failure answers in the provider's envelope and does not call `next()`.
+ * @example
+ * app.post('/v1/*path', hostsigExpress(verifier), (req, res) => res.json({ error: null, response: req.hostsig.identity }))
+ */
+export function hostsigExpress<R extends SchemeRegistry>(verifier: Verifier<R>, options: HostsigExpressOptions = {}) {
+  const setBody = options.setBody ?? true;
+  return function hostsigMiddleware(req: ExpressLikeRequest, res: ExpressLikeResponse, next: ExpressNext): void {
+    let body: BodyInput;
+    if (isBytes(req.body)) {
+      body = req.body; // express.raw(): the bytes as received
+    } else if (req._body === true || req.readableEnded || (req.body !== undefined && req.body !== null && typeof req.body === 'object' && Object.keys(req.body).length > 0)) {
+      next(new HostsigError('INVALID_ARGUMENT', 'hostsig: a body parser already consumed the raw body; mount hostsigExpress() before express.json()/urlencoded(), or use express.raw({ type: "*/*" })'));
+      return;
+    } else {
+      body = (maxBytes: number) => readRawBody(req, { maxBytes });
+    }
+    const plain = { method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? '/', headers: req.headers, body, ...(req.socket?.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}) };
+    verifier.verify(plain).then(
+      (r) => {
+        if (!r.ok) return sendFailure(res, r);
+        req.hostsig = r;
+        req.rawBody = r.request.body;
+        if (res.locals) res.locals['hostsig'] = r;
+        if (setBody && (req.body === undefined || (typeof req.body === 'object' && req.body !== null && !isBytes(req.body) && Object.keys(req.body).length === 0))) {
+          const b = r.request.body;
+          req.body = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+          req._body = true;
+        }
+        next();
+      },
+      (e: unknown) => next(e),
+    );
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * node:http adapter: raw-body capture with the cap enforced while streaming, and a handler
+ * wrapper that answers failures in the provider's envelope.
+ * @module hostsig/server/node
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HostsigError } from '../core/errors.js';
+import type { PlainRequest } from './request.js';
+import type { VerifierFailure } from './types.js';
+import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
+
+export interface ReadRawBodyOptions {
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
+}
+
+/**
+ * Reads a node:http request body as raw bytes. A declared `content-length` over the cap is
+ * refused before reading; otherwise reading stops (the stream is paused and left) as soon as
+ * the total passes `maxBytes`, so a 100 MB upload costs at most about `maxBytes` of memory.
+ * Answer such a request with `connection: close` (as {@link sendFailure} does): the rest of the
+ * upload is then dropped with the socket.
+ * @throws HostsigError `BODY_TOO_LARGE`; `BODY_MALFORMED` when the client aborts or the stream errors.
+ * @example const body = await readRawBody(req, { maxBytes: 1 << 20 })
+ */
+export function readRawBody(req: IncomingMessage, options: ReadRawBodyOptions): Promise<Uint8Array> {
+  const max = options.maxBytes;
+  if (!Number.isSafeInteger(max) || max < 0) throw new HostsigError('INVALID_ARGUMENT', '"maxBytes" must be a non-negative integer');
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const tooLarge = () => new HostsigError('BODY_TOO_LARGE', `body is larger than ${max} bytes`, { maxBytes: max });
+    const declared = req.headers['content-length'];
+    if (typeof declared === 'string' && /^[0-9]+$/.test(declared) && Number(declared) > max) {
+      req.pause();
+      reject(tooLarge());
+      return;
+    }
+    if (req.readableEnded) {
+      reject(new HostsigError('BODY_MALFORMED', 'the request body was already read'));
+      return;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Uint8Array | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      total += b.length;
+      if (total > max) {
+        cleanup();
+        req.pause();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(b);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    };
+    const onError = (e: unknown) => {
+      cleanup();
+      reject(new HostsigError('BODY_MALFORMED', 'the request body could not be read', {}, { cause: e }));
+    };
+    const onClose = () => {
+      // 'close' before 'end': the client went away mid-body.
+      if (!req.readableEnded) onError(new Error('request closed before its end'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+    req.resume();
+  });
+}
+
+/** The request as `verifier.verify` takes it; the body is read lazily, capped, only once a scheme matched. */
+export function toPlainRequest(req: IncomingMessage, url = req.url ?? '/'): PlainRequest {
+  const plain: PlainRequest = {
+    method: req.method ?? 'GET',
+    url,
+    headers: req.headers,
+    body: (maxBytes: number) => readRawBody(req, { maxBytes }),
+  };
+  const ip = req.socket?.remoteAddress;
+  if (typeof ip === 'string') plain.clientIp = ip;
+  return plain;
+}
+
+/**
+ * Verifies a node:http request (reads its raw body under the verifier's cap).
+ * @example const r = await verifyNodeRequest(verifier, req); if (!r.ok) return sendFailure(res, r)
+ */
+export function verifyNodeRequest<R extends SchemeRegistry>(verifier: Verifier<R>, req: IncomingMessage) {
+  return verifier.verify(toPlainRequest(req));
+}
+
+/**
+ * Writes a failure: its status, headers and envelope. A 413 also gets `connection: close`, so
+ * the unread rest of the upload goes with the socket instead of being drained.
+ */
+export function sendFailure(res: ServerResponse, failure: VerifierFailure): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = failure.status;
+  for (const [k, v] of Object.entries(failure.headers)) res.setHeader(k, v);
+  if (failure.status === 413) res.setHeader('connection', 'close');
+  res.end(failure.body);
+}
+
+export type VerifiedHandler<R extends SchemeRegistry> = (req: IncomingMessage, res: ServerResponse, verified: VerifierSuccess<R>) => unknown;
+
+/**
+ * Wraps a node:http handler: only verified requests reach it, with the result (its
+ * `request.body` is the raw body, already read). Failures are answered in the provider's
+ * envelope (400/401/403/413/503). An error thrown by your handler is answered 500 when nothing
+ * was sent yet (that is your handler's failure, not a request's).
+ * @example
+ * http.createServer(withVerification(verifier, (req, res, v) => res.end(`hello ${v.identity.key}`)))
+ */
+export function withVerification<R extends SchemeRegistry>(verifier: Verifier<R>, handler: VerifiedHandler<R>): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    verifier
+      .verify(toPlainRequest(req))
+      .then((r) => (r.ok ? handler(req, res, r) : sendFailure(res, r)))
+      .catch(() => {
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        } else {
+          res.destroy();
+        }
+      });
+  };
+}

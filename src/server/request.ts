@@ -1,0 +1,189 @@
+import { isBytes, utf8ToBytes } from '../core/bytes.js';
+import { HostsigError } from '../core/errors.js';
+import type { RequestHead } from './types.js';
+
+/**
+ * Reads the body with the cap: resolves the raw bytes or rejects with `BODY_TOO_LARGE` once
+ * more than `maxBytes` arrived. Adapters pass one (e.g. over a node:http `IncomingMessage`).
+ */
+export type BodyReader = (maxBytes: number) => Promise<Uint8Array>;
+
+/** Header shapes accepted: a Fetch `Headers`, a node:http headers object, or name/value pairs. */
+export type HeadersInput =
+  | { forEach(cb: (value: string, name: string) => void): void; get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | number | undefined>>
+  | Iterable<readonly [string, string]>;
+
+/** Body shapes accepted by a plain request. */
+export type BodyInput = Uint8Array | ArrayBuffer | string | ReadableStream<Uint8Array> | BodyReader | null | undefined;
+
+/**
+ * A request that is not a Fetch `Request`: node:http, a test, a queue message. `url` may be a
+ * path (`/v1/server/list.json?x=1`) or absolute. The body should be the raw bytes.
+ */
+export interface PlainRequest {
+  method: string;
+  url: string;
+  headers?: HeadersInput;
+  body?: BodyInput;
+  /** The client's address, when known (node adapters pass the socket's). */
+  clientIp?: string;
+}
+
+/** The Fetch API `Request` members the verifier uses (Hono, Bun, Deno, Workers, Next.js, undici). */
+export interface FetchRequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { forEach(cb: (value: string, name: string) => void): void; get(name: string): string | null };
+  readonly body: ReadableStream<Uint8Array> | null;
+  readonly bodyUsed?: boolean;
+}
+
+export type VerifiableRequest = FetchRequestLike | PlainRequest;
+
+const METHOD_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
+const SCHEME_AUTHORITY_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
+
+function malformed(message: string): never {
+  throw new HostsigError('BODY_MALFORMED', message);
+}
+
+/**
+ * Lowercased, null-prototype header record (duplicates joined with `, `), from a `Headers`, a
+ * node:http headers object or name/value pairs.
+ * @throws HostsigError `BODY_MALFORMED` for a name or value that is not a string.
+ * @example normalizeHeaders({ 'Content-Type': 'a', __proto__: 'b' }) // { 'content-type': 'a' } (no prototype)
+ */
+export function normalizeHeaders(input: unknown): Record<string, string> {
+  const out = Object.create(null) as Record<string, string>;
+  const add = (name: unknown, value: unknown): void => {
+    if (typeof name !== 'string') malformed('header name expected string');
+    let v: string;
+    if (typeof value === 'string') v = value;
+    else if (typeof value === 'number') v = String(value);
+    else if (Array.isArray(value) && value.every((x) => typeof x === 'string')) v = value.join(', ');
+    else if (value === undefined) return;
+    else malformed('header value expected string');
+    const k = name.toLowerCase();
+    const prev = out[k];
+    out[k] = prev === undefined ? v : `${prev}, ${v}`;
+  };
+  if (input === undefined || input === null) return out;
+  if (typeof input !== 'object') malformed('headers expected object');
+  const h = input as { forEach?: unknown; get?: unknown };
+  if (typeof h.forEach === 'function' && typeof h.get === 'function') {
+    (input as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => add(k, v));
+  } else if (Array.isArray(input) || typeof (input as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+    for (const pair of input as Iterable<unknown>) {
+      if (!Array.isArray(pair) || pair.length !== 2) malformed('header pair expected [name, value]');
+      add(pair[0], pair[1]);
+    }
+  } else {
+    for (const k of Object.keys(input)) add(k, (input as Record<string, unknown>)[k]);
+  }
+  return out;
+}
+
+/**
+ * Splits a URL or path into its raw path and query, without decoding or re-encoding anything.
+ * @example splitUrl('https://h/api.php?a=1&hash=x+y#f') // { path: '/api.php', query: 'a=1&hash=x+y' }
+ */
+export function splitUrl(url: string): { path: string; query: string } {
+  let rest = url;
+  const m = SCHEME_AUTHORITY_RE.exec(rest);
+  if (m) rest = rest.slice(m[0].length);
+  const hash = rest.indexOf('#');
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const q = rest.indexOf('?');
+  const path = q === -1 ? rest : rest.slice(0, q);
+  return { path: path === '' ? '/' : path, query: q === -1 ? '' : rest.slice(q + 1) };
+}
+
+/**
+ * The request's method, URL and headers, checked and normalized.
+ * @throws HostsigError `BODY_MALFORMED`.
+ * @example normalizeHead({ method: 'post', url: '/v1/server/list.json', headers: {} }).method // 'POST'
+ */
+export function normalizeHead(request: VerifiableRequest): RequestHead {
+  if (typeof request !== 'object' || request === null) malformed('request expected object');
+  const method = request.method;
+  const url = request.url;
+  if (typeof method !== 'string' || !METHOD_RE.test(method)) malformed('request method expected an HTTP token');
+  if (typeof url !== 'string') malformed('request url expected string');
+  const { path, query } = splitUrl(url);
+  const ip = (request as PlainRequest).clientIp;
+  const head = { method: method.toUpperCase(), url, path, query, headers: normalizeHeaders(request.headers) };
+  return typeof ip === 'string' ? { ...head, clientIp: ip } : head;
+}
+
+function tooLarge(maxBytes: number): HostsigError {
+  return new HostsigError('BODY_TOO_LARGE', `body is larger than ${maxBytes} bytes`, { maxBytes });
+}
+
+/**
+ * Reads a `ReadableStream` to its end with the cap enforced while streaming: the read stops and
+ * the stream is cancelled as soon as the total passes `maxBytes`.
+ * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED` (a chunk that is not bytes).
+ * @example const bytes = await readStreamCapped(request.body, 1 << 20)
+ */
+export async function readStreamCapped(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const chunk = isBytes(value) ? value : typeof value === 'string' ? utf8ToBytes(value) : malformed('body stream chunk expected bytes');
+      total += chunk.length;
+      if (total > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+  } finally {
+    try {
+      reader.releaseLock();
+    } catch {
+      // a pending cancel may still hold the lock; nothing to do
+    }
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Reads any accepted body shape with the cap. A declared `content-length` over the cap is
+ * refused before a byte is read.
+ * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED`.
+ * @example const bytes = await readBody(request.body, 1 << 20, { 'content-length': '42' })
+ */
+export async function readBody(body: unknown, maxBytes: number, headers: Readonly<Record<string, string>>): Promise<Uint8Array> {
+  const declared = headers['content-length'];
+  if (declared !== undefined && /^[0-9]+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  let bytes: Uint8Array;
+  if (body === undefined || body === null) return new Uint8Array(0);
+  if (isBytes(body)) bytes = body;
+  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
+  else if (typeof body === 'string') {
+    if (body.length > maxBytes) throw tooLarge(maxBytes); // UTF-8 is never shorter than UTF-16 units
+    bytes = utf8ToBytes(body);
+  } else if (typeof body === 'function') {
+    const got: unknown = await (body as BodyReader)(maxBytes);
+    if (!isBytes(got)) malformed('body reader must resolve a Uint8Array');
+    bytes = got;
+  } else if (typeof body === 'object' && typeof (body as { getReader?: unknown }).getReader === 'function') {
+    bytes = await readStreamCapped(body as ReadableStream<Uint8Array>, maxBytes);
+  } else {
+    malformed('body expected Uint8Array, string, ReadableStream or a reader function');
+  }
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  return bytes;
+}

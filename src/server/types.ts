@@ -1,0 +1,116 @@
+import type { Clock } from '../core/clock.js';
+import type { HostsigErrorCode, HostsigErrorDetails, VerifyFailure } from '../core/errors.js';
+import type { NonceStore } from '../core/nonce.js';
+import type { EnvelopeBuilder, FailureStatus } from './envelopes.js';
+
+/**
+ * What the verifier knows about a request before reading its body: enough to pick a scheme.
+ * `headers` is a null-prototype record with lowercased names (duplicates joined with `, `), so
+ * a header named `__proto__` or `constructor` is an ordinary entry.
+ */
+export interface RequestHead {
+  /** Upper-cased HTTP method. */
+  readonly method: string;
+  /** The URL as received (absolute for a Fetch `Request`, usually a path for node:http). */
+  readonly url: string;
+  /** The raw path, no query or fragment, never re-encoded. */
+  readonly path: string;
+  /** The raw query after `?`, no fragment, never re-encoded; `''` when there is none. */
+  readonly query: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The client's address when the adapter or the `clientIp` option knows it (WHM whitelists, HostKey `fix_ip`). */
+  readonly clientIp?: string;
+}
+
+/** A request with its raw body, as every scheme plug-in receives it. */
+export interface NormalizedRequest extends RequestHead {
+  readonly body: Uint8Array;
+}
+
+/** Who a verified request comes from. Each scheme fills the fields it has. */
+export interface Identity {
+  /** The public key / API key (HostDime `api_key`, 6connect `apiKey`, HostKey API key). */
+  readonly key?: string;
+  /** A user name or e-mail (WHM user, HostBill Basic user). */
+  readonly user?: string;
+  /** A named token (WHM API token name, HostKey session). */
+  readonly tokenName?: string;
+  /** Verified JWT claims (HostBill). */
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+/** A scheme plug-in's success. */
+export interface SchemeSuccess<Detail> {
+  readonly ok: true;
+  readonly identity: Identity;
+  /** The scheme's own verify result, untouched. */
+  readonly detail: Detail;
+}
+
+/** A plug-in's failure; `status` overrides the code's default status (schemes that decide it themselves). */
+export interface SchemeFailure extends VerifyFailure {
+  readonly status?: FailureStatus;
+}
+
+export type SchemeOutcome<Detail> = SchemeSuccess<Detail> | SchemeFailure;
+
+/** What the verifier hands each plug-in when it is created. */
+export interface SchemeContext {
+  /** The verifier's nonce store, wrapped with its time cap (rejects -> the scheme fails closed). */
+  readonly nonces: NonceStore;
+  readonly clock: Clock;
+  /** Wraps another store (a scheme's own) with the same time cap and checks as `nonces`. */
+  readonly guardStore: (store: NonceStore) => NonceStore;
+  /**
+   * Wraps a caller's key lookup with the verifier's time cap: a lookup that throws or is slower
+   * than `lookupTimeoutMs` rejects, which the scheme verifiers report as `LOOKUP_FAILED`.
+   */
+  readonly timed: <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => Promise<Awaited<R>>;
+}
+
+/** A scheme ready to serve: made by {@link SchemePlugin.create} once per verifier. */
+export interface SchemeHandler<Detail> {
+  /** True when the request looks like this scheme (method, path, query, headers; no body). */
+  detect(head: RequestHead): boolean;
+  /** Verifies the request. May resolve a failure; should not throw (a throw becomes a 400). */
+  verify(request: NormalizedRequest): Promise<SchemeOutcome<Detail>>;
+}
+
+/**
+ * One scheme, as a plug-in of `createVerifier`. A plug-in lives in `src/server/schemes/<name>.ts`
+ * and is listed in the registry in `src/server/index.ts`.
+ */
+export interface SchemePlugin<Options, Detail> {
+  readonly name: string;
+  /** The provider's own error envelope. */
+  readonly envelope: EnvelopeBuilder;
+  /**
+   * Checks the options once and returns the handler.
+   * @throws HostsigError `INVALID_ARGUMENT` for bad options.
+   */
+  create(options: Options, context: SchemeContext): SchemeHandler<Detail>;
+}
+
+/** Options every scheme entry of `createVerifier` takes besides its own. */
+export interface CommonSchemeOptions {
+  /** Replaces the plug-in's own detection (e.g. a HostKey gateway on unusual paths). */
+  detect?: (head: RequestHead) => boolean;
+}
+
+/** A failed verification, ready to send. */
+export interface VerifierFailure<S extends string = string> {
+  readonly ok: false;
+  /** The scheme the request was taken for; null when none matched. */
+  readonly scheme: S | null;
+  readonly code: HostsigErrorCode;
+  readonly message: string;
+  readonly details?: HostsigErrorDetails;
+  /** The HTTP status to answer with (400, 401, 403, 413 or 503; never 500). */
+  readonly status: FailureStatus;
+  /** Response headers: content type, `x-hostsig-code`, `cache-control`, and `retry-after` on 503. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The provider's error envelope, as a value. */
+  readonly envelope: unknown;
+  /** The same envelope serialized: the response body to send. */
+  readonly body: string;
+}

@@ -1,0 +1,240 @@
+import { type Clock, systemClock } from '../core/clock.js';
+import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure } from '../core/errors.js';
+import { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
+import { type EnvelopeBuilder, type FailureStatus, genericEnvelope, statusForCode } from './envelopes.js';
+import { normalizeHead, readBody, type VerifiableRequest } from './request.js';
+import type { CommonSchemeOptions, Identity, NormalizedRequest, RequestHead, SchemeContext, SchemeHandler, SchemePlugin, VerifierFailure } from './types.js';
+
+const ALLOWED_STATUS: ReadonlySet<number> = new Set([400, 401, 403, 413, 503]);
+
+/** A set of scheme plug-ins by name; the listing order is the detection order. */
+export type SchemeRegistry = Readonly<Record<string, SchemePlugin<any, any>>>;
+
+type OptionsOf<P> = P extends SchemePlugin<infer O, any> ? O : never;
+type DetailOf<P> = P extends SchemePlugin<any, infer D> ? D : never;
+
+/** Per-scheme options: the scheme's own, plus {@link CommonSchemeOptions}. A scheme left out is off. */
+export type SchemesConfig<R extends SchemeRegistry> = { [K in keyof R]?: OptionsOf<R[K]> & CommonSchemeOptions };
+
+export interface VerifierOptions<R extends SchemeRegistry> {
+  /** The schemes to accept, each with its options. At least one. */
+  schemes: SchemesConfig<R>;
+  /**
+   * Replay store shared by the schemes (HostDime `api_unique`, 6connect with `time`, ...).
+   * Default: a bounded in-memory store for this process. Use `RedisNonceStore` when several
+   * processes serve the same clients.
+   */
+  nonces?: NonceStore;
+  /** Clock in seconds. Default `Date.now() / 1000`. */
+  clock?: Clock;
+  /** Largest body read, enforced while streaming. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Time cap on a key lookup; a slower one is `LOOKUP_FAILED`. Default 2000 ms. */
+  lookupTimeoutMs?: number;
+  /** Time cap on one nonce-store call; a slower one is `NONCE_STORE_FAILED`. Default 2000 ms. */
+  nonceTimeoutMs?: number;
+  /**
+   * The client's address for a request (WHM whitelists, HostKey `fix_ip`). Default: the
+   * `clientIp` a plain request or an adapter supplies (node adapters: the socket's address).
+   * Behind a proxy, return the address you trust (e.g. from `x-forwarded-for`).
+   */
+  clientIp?: (head: RequestHead) => string | undefined;
+  /** Picks the scheme instead of detection: return a configured scheme's name, or null for none. */
+  select?: (head: RequestHead) => (keyof R & string) | null | undefined;
+}
+
+/** A verified request. */
+export type VerifierSuccess<R extends SchemeRegistry> = {
+  [K in keyof R & string]: {
+    readonly ok: true;
+    readonly scheme: K;
+    readonly identity: Identity;
+    /** The scheme's own verify result. */
+    readonly detail: DetailOf<R[K]>;
+    /** The request as verified, with the raw body bytes (parse these, never a re-serialization). */
+    readonly request: NormalizedRequest;
+  };
+}[keyof R & string];
+
+export type VerifierResult<R extends SchemeRegistry> = VerifierSuccess<R> | VerifierFailure<keyof R & string>;
+
+export interface Verifier<R extends SchemeRegistry> {
+  /**
+   * Verifies one request: picks the scheme, reads the raw body once (capped), and resolves the
+   * result. Never rejects, whatever the request holds.
+   */
+  verify(request: VerifiableRequest): Promise<VerifierResult<R>>;
+  /** The scheme a request would be verified with, or null. Reads no body. */
+  detect(head: RequestHead): (keyof R & string) | null;
+  /** Builds a failure in a scheme's envelope (adapters use it for errors found before `verify`). */
+  failure(code: HostsigErrorCode, message: string, scheme?: (keyof R & string) | null, details?: HostsigErrorDetails, head?: RequestHead): VerifierFailure<keyof R & string>;
+  readonly maxBodyBytes: number;
+  /** The configured scheme names, in detection order. */
+  readonly schemes: readonly (keyof R & string)[];
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+function positiveInt(v: unknown, name: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new HostsigError('INVALID_ARGUMENT', `"${name}" must be a positive integer`);
+  return v;
+}
+
+/** Rejects with `code` when `p` has not settled within `ms`; a late settlement is swallowed. */
+export function withTimeout<T>(p: Promise<T>, ms: number, code: HostsigErrorCode, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new HostsigError(code, message, { timeoutMs: ms })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A nonce store whose calls are capped in time and whose odd answers count as failures. A store
+ * with a synchronous path (`MemoryNonceStore.checkAndStoreSync`) is called without a timer.
+ */
+function guardStore(store: NonceStore, ms: number): NonceStore {
+  const sync = (store as { checkAndStoreSync?: unknown }).checkAndStoreSync;
+  return {
+    async checkAndStore(key, ttlSec) {
+      let r: unknown;
+      try {
+        r = typeof sync === 'function' ? sync.call(store, key, ttlSec) : store.checkAndStore(key, ttlSec);
+      } catch (e) {
+        throw isHostsigError(e) ? e : new HostsigError('NONCE_STORE_FAILED', 'nonce store failed', {}, { cause: e });
+      }
+      if (isThenable(r)) r = await withTimeout(Promise.resolve(r), ms, 'NONCE_STORE_FAILED', 'nonce store did not answer in time');
+      if (typeof r !== 'boolean') throw new HostsigError('NONCE_STORE_FAILED', 'nonce store answered neither true nor false');
+      return r;
+    },
+  };
+}
+
+/**
+ * Builds a verifier over an explicit set of scheme plug-ins. `createVerifier` from
+ * `hostsig/server` is this over all built-in schemes; call this one with only the plug-ins you
+ * use for the smallest bundle.
+ * @throws HostsigError `INVALID_ARGUMENT` for bad options.
+ * @example
+ * import { createVerifierFor, sixconnect } from 'hostsig/server'
+ * const v = createVerifierFor({ sixconnect }, { schemes: { sixconnect: { lookup } } })
+ */
+export function createVerifierFor<R extends SchemeRegistry>(registry: R, options: VerifierOptions<R>): Verifier<R> {
+  if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
+  const schemesCfg = options.schemes as Record<string, (CommonSchemeOptions & object) | undefined>;
+  if (typeof schemesCfg !== 'object' || schemesCfg === null) throw new HostsigError('INVALID_ARGUMENT', '"schemes" expected object');
+  for (const k of Object.keys(schemesCfg)) {
+    if (!Object.prototype.hasOwnProperty.call(registry, k)) throw new HostsigError('INVALID_ARGUMENT', `unknown scheme "${k}"; known: ${Object.keys(registry).join(', ')}`);
+  }
+  const maxBodyBytes = positiveInt(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY);
+  const lookupMs = positiveInt(options.lookupTimeoutMs, 'lookupTimeoutMs', 2000);
+  const nonceMs = positiveInt(options.nonceTimeoutMs, 'nonceTimeoutMs', 2000);
+  const clock = options.clock ?? systemClock;
+  if (typeof clock !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"clock" expected function');
+  const store = options.nonces ?? new MemoryNonceStore({ clock });
+  if (typeof store !== 'object' || store === null || typeof store.checkAndStore !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"nonces" must have checkAndStore(key, ttlSec)');
+
+  const context: SchemeContext = {
+    nonces: guardStore(store, nonceMs),
+    guardStore: (s) => guardStore(s, nonceMs),
+    clock,
+    timed:
+      <A extends unknown[], Res>(fn: (...args: A) => Res) =>
+      (...args: A): Promise<Awaited<Res>> => {
+        let r: Res;
+        try {
+          r = fn(...args);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        // A synchronous answer needs no timer.
+        if (!isThenable(r)) return Promise.resolve(r as Awaited<Res>);
+        return withTimeout(Promise.resolve(r) as Promise<Awaited<Res>>, lookupMs, 'LOOKUP_FAILED', 'key lookup did not answer in time');
+      },
+  };
+
+  type Name = keyof R & string;
+  const active: { name: Name; handler: SchemeHandler<unknown>; detect: (h: RequestHead) => boolean; envelope: EnvelopeBuilder }[] = [];
+  for (const name of Object.keys(registry) as Name[]) {
+    const cfg = schemesCfg[name];
+    if (cfg === undefined) continue;
+    if (typeof cfg !== 'object' || cfg === null) throw new HostsigError('INVALID_ARGUMENT', `"schemes.${name}" expected object`);
+    const plugin = registry[name]!;
+    const handler = plugin.create(cfg, context) as SchemeHandler<unknown>;
+    const detect = cfg.detect ?? ((h: RequestHead) => handler.detect(h));
+    if (typeof detect !== 'function') throw new HostsigError('INVALID_ARGUMENT', `"schemes.${name}.detect" expected function`);
+    active.push({ name, handler, detect, envelope: plugin.envelope });
+  }
+  if (active.length === 0) throw new HostsigError('INVALID_ARGUMENT', 'configure at least one scheme');
+  const byName = new Map(active.map((a) => [a.name as string, a]));
+  const select = options.select;
+  const clientIpOf = options.clientIp;
+  if (clientIpOf !== undefined && typeof clientIpOf !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"clientIp" expected function');
+
+  function failure(code: HostsigErrorCode, message: string, scheme: Name | null = null, details?: HostsigErrorDetails, head?: RequestHead, statusOverride?: FailureStatus): VerifierFailure<Name> {
+    const status = statusOverride !== undefined && ALLOWED_STATUS.has(statusOverride) ? statusOverride : statusForCode(code);
+    const build = (scheme !== null && byName.get(scheme)?.envelope) || genericEnvelope;
+    let envelope: unknown;
+    try {
+      envelope = build(head ? { code, message, status, head } : { code, message, status });
+    } catch {
+      envelope = genericEnvelope({ code, message, status });
+    }
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-hostsig-code': code,
+    };
+    if (status === 503) headers['retry-after'] = '1';
+    const f = { ok: false as const, scheme, code, message, status, headers, envelope, body: JSON.stringify(envelope) };
+    return details && Object.keys(details).length ? { ...f, details } : f;
+  }
+
+  function detect(head: RequestHead): Name | null {
+    if (select) {
+      const s = select(head);
+      return typeof s === 'string' && byName.has(s) ? s : null;
+    }
+    for (const a of active) if (a.detect(head) === true) return a.name;
+    return null;
+  }
+
+  async function verify(request: VerifiableRequest): Promise<VerifierResult<R>> {
+    let scheme: Name | null = null;
+    let head: RequestHead | undefined;
+    try {
+      head = normalizeHead(request);
+      if (clientIpOf) {
+        const ip = clientIpOf(head);
+        head = typeof ip === 'string' ? { ...head, clientIp: ip } : { ...head, clientIp: undefined };
+      }
+      scheme = detect(head);
+      if (scheme === null) return failure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme', null, undefined, head);
+      const entry = byName.get(scheme)!;
+      if ((request as { bodyUsed?: unknown }).bodyUsed === true) return failure('BODY_MALFORMED', 'the request body was already read', scheme, undefined, head);
+      const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
+      const normalized: NormalizedRequest = Object.freeze({ ...head, body });
+      const out = await entry.handler.verify(normalized);
+      if (out.ok === true) return { ok: true, scheme, identity: out.identity, detail: out.detail, request: normalized } as VerifierSuccess<R>;
+      return failure(out.code, out.message, scheme, out.details, head, out.status);
+    } catch (e) {
+      const f = toFailure(e, 'BODY_MALFORMED');
+      return failure(f.code, f.message, scheme, f.details, head);
+    }
+  }
+
+  return Object.freeze({ verify, detect, failure, maxBodyBytes, schemes: Object.freeze(active.map((a) => a.name)) });
+}
