@@ -139,3 +139,14 @@ describe('verifyHostDimeSync with the fast path', () => {
     );
   });
 });
+
+describe('lazy params and the caller\'s buffer', () => {
+  it('params come from the body as it was verified, even if the caller reuses its buffer', () => {
+    const s = signHostDime({ publicKey: 'pub', privateKey: 'priv', method: 'domain.list', params: [['a', 'x'], ['b', 'é']], timestamp: 1_700_000_000 });
+    const bytes = new TextEncoder().encode(s.body);
+    const r = verifyHostDimeSync({ path: s.path, body: bytes }, { privateKey: 'priv', now: 1_700_000_000 });
+    expect(r.ok).toBe(true);
+    bytes.fill(0x41); // the server's pool hands the buffer to the next request
+    if (r.ok) expect(r.params.toJS()).toEqual({ a: 'x', b: 'é' });
+  });
+});

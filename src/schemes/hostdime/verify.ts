@@ -184,7 +184,10 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   // PHP's $_POST minus the api_* fields (tested after name mangling, case-sensitive).
   const params = all === null ? undefined : (all as PhpArray).filter(notApi);
   const fastJson = fast === null ? null : keepJson ? fast.json.slice() : fast.json;
-  return new ParsedRequest(body, maxVars, params, publicKey, timestampRaw, timestamp, unique, lowerHexToBytes(hashHex), method, fastJson);
+  // The lazy parse reads the decoded text, never the caller's bytes, which may be a pooled
+  // buffer reused after this returns. (For UTF-8 bytes parse_str parses that same text.)
+  const source = fast === null ? body : (text as string);
+  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, lowerHexToBytes(hashHex), method, fastJson);
 }
 
 /** 64 lowercase hex digits (HASH_RE checked) to 32 bytes, without the general decoder's checks and copies. */
