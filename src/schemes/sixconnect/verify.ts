@@ -228,7 +228,8 @@ class Verified implements SixConnectVerified {
     this.action = optionalText(p.raw, p.fields, 'action');
     this.signedQuery = p.raw.src ? textOrBinary(p.signed) : p.raw.q.slice(0, p.signedEnd);
     if (p.time !== undefined) this.time = p.time;
-    this.#signed = p.signed;
+    // A copy when the bytes are the caller's: a reused buffer must not change what params say.
+    this.#signed = p.raw.src ? p.signed.slice() : p.signed;
   }
 
   get params(): PhpArray | undefined {
