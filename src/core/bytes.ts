@@ -4,6 +4,7 @@ import { HostsigError } from './errors.js';
 /**
  * True for a real `Uint8Array`, including one from another realm (a `vm` context, an iframe).
  * A plain object that only claims the name (`{ constructor: { name: 'Uint8Array' } }`) is not one.
+ * @param a any value
  * @example
  * ```ts
  * import { isBytes } from 'hostsig/core';
@@ -19,6 +20,10 @@ export function isBytes(a: unknown): a is Uint8Array {
 
 /**
  * Asserts `a` is a Uint8Array, naming the argument in the error.
+ * @param a the value to check
+ * @param name the argument's name, for the message
+ * @returns `a`
+ * @throws HostsigError `INVALID_ARGUMENT` when `a` is not a Uint8Array
  * @example
  * ```ts
  * import { abytes } from 'hostsig/core';
@@ -34,6 +39,10 @@ export function abytes(a: unknown, name = 'value'): Uint8Array {
 
 /**
  * Asserts `s` is a string, naming the argument in the error.
+ * @param s the value to check
+ * @param name the argument's name, for the message
+ * @returns `s`
+ * @throws HostsigError `INVALID_ARGUMENT` when `s` is not a string
  * @example
  * ```ts
  * import { astring } from 'hostsig/core';
@@ -49,6 +58,7 @@ export function astring(s: unknown, name = 'value'): string {
 
 /**
  * The type word used in error messages: `typeof`, except `null` and `array`.
+ * @param v any value
  * @example
  * ```ts
  * import { typeName } from 'hostsig/core';
@@ -69,6 +79,8 @@ const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ig
 
 /**
  * UTF-8 bytes of a string. Lone surrogates are an error, not U+FFFD.
+ * @param s text
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
  * @example
  * ```ts
  * import { utf8ToBytes } from 'hostsig/core';
@@ -84,6 +96,8 @@ export function utf8ToBytes(s: string): Uint8Array {
 
 /**
  * Strict UTF-8 decode: invalid sequences are an `INVALID_UTF8` error, never U+FFFD. A BOM is kept.
+ * @param b UTF-8 bytes
+ * @throws HostsigError `INVALID_UTF8` for an invalid sequence (or a value that is not bytes)
  * @example
  * ```ts
  * import { bytesToUtf8 } from 'hostsig/core';
@@ -102,6 +116,7 @@ export function bytesToUtf8(b: Uint8Array): string {
 
 /**
  * True when a string has no lone surrogates (so it has a UTF-8 form).
+ * @param s text
  * @example
  * ```ts
  * import { isWellFormed } from 'hostsig/core';
@@ -124,6 +139,8 @@ export function isWellFormed(s: string): boolean {
 
 /**
  * Lowercase hex.
+ * @param b bytes
+ * @throws HostsigError `INVALID_ARGUMENT` when `b` is not a Uint8Array
  * @example
  * ```ts
  * import { bytesToHex } from 'hostsig/core';
@@ -137,6 +154,8 @@ export function bytesToHex(b: Uint8Array): string {
 
 /**
  * Hex to bytes; case-insensitive, even length, nothing else.
+ * @param s hex text, even length
+ * @throws HostsigError `INVALID_ENCODING`; `INVALID_ARGUMENT` when `s` is not a string
  * @example
  * ```ts
  * import { hexToBytes } from 'hostsig/core';
@@ -162,6 +181,8 @@ function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what:
 
 /**
  * Standard base64 with padding.
+ * @param b bytes
+ * @throws HostsigError `INVALID_ARGUMENT` when `b` is not a Uint8Array
  * @example
  * ```ts
  * import { bytesToBase64 } from 'hostsig/core';
@@ -172,6 +193,8 @@ function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what:
 export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b));
 /**
  * Strict base64 with padding: no whitespace, no missing padding, no non-zero trailing bits.
+ * @param s padded standard base64
+ * @throws HostsigError `INVALID_ENCODING`; `INVALID_ARGUMENT` when `s` is not a string
  * @example
  * ```ts
  * import { base64ToBytes } from 'hostsig/core';
@@ -183,6 +206,8 @@ export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b))
 export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 'base64');
 /**
  * base64url without padding (JWS).
+ * @param b bytes
+ * @throws HostsigError `INVALID_ARGUMENT` when `b` is not a Uint8Array
  * @example
  * ```ts
  * import { bytesToBase64url } from 'hostsig/core';
@@ -193,6 +218,8 @@ export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 
 export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode(abytes(b));
 /**
  * Strict base64url without padding.
+ * @param s unpadded base64url
+ * @throws HostsigError `INVALID_ENCODING`; `INVALID_ARGUMENT` when `s` is not a string
  * @example
  * ```ts
  * import { base64urlToBytes } from 'hostsig/core';
@@ -204,6 +231,8 @@ export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode
 export const base64urlToBytes = (s: string): Uint8Array => strictDecode(base64urlnopad, s, 'base64url');
 /**
  * base64url with padding, for the rare places that use it.
+ * @param s padded base64url
+ * @throws HostsigError `INVALID_ENCODING`; `INVALID_ARGUMENT` when `s` is not a string
  * @example
  * ```ts
  * import { base64urlPaddedToBytes } from 'hostsig/core';
@@ -215,6 +244,8 @@ export const base64urlPaddedToBytes = (s: string): Uint8Array => strictDecode(ba
 
 /**
  * Concatenates byte arrays.
+ * @param parts byte arrays, in order
+ * @throws HostsigError `INVALID_ARGUMENT` when a part is not a Uint8Array
  * @example
  * ```ts
  * import { concatBytes } from 'hostsig/core';

@@ -20,6 +20,9 @@ export type NowOption = number | Date | Clock;
 
 /**
  * Resolves a `now` option to whole-or-fractional seconds, validating it.
+ * @param now seconds, a Date, a clock function, or undefined for the system clock
+ * @returns seconds since the Unix epoch
+ * @throws HostsigError `INVALID_ARGUMENT` when it does not resolve to a finite number
  * @example
  * ```ts
  * import { resolveNow } from 'hostsig/core';

@@ -6,6 +6,10 @@ import { abytes } from './bytes.js';
  *
  * Algorithmic constant time only: JavaScript engines give no hard guarantee. Lengths are
  * not secret here (every hash and MAC has a fixed length), so unequal lengths return at once.
+ * @param a bytes
+ * @param b bytes
+ * @returns true when both hold the same bytes
+ * @throws HostsigError `INVALID_ARGUMENT` when either is not a Uint8Array
  * @example
  * ```ts
  * import { equalBytes } from 'hostsig/core';

@@ -86,6 +86,7 @@ export class HostsigError extends Error {
 
 /**
  * True for a `HostsigError`, also across bundles that each carry their own copy of the class.
+ * @param e anything caught
  * @example
  * ```ts
  * import { HostsigError, isHostsigError } from 'hostsig/core';
@@ -108,6 +109,8 @@ export interface VerifyFailure {
 
 /**
  * Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`.
+ * @param e anything caught
+ * @param fallback the code for a throwable that is not a HostsigError
  * @example
  * ```ts
  * import { HostsigError, toFailure } from 'hostsig/core';

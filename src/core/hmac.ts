@@ -5,6 +5,10 @@ import { equalBytes } from './compare.js';
 
 /**
  * HMAC-SHA256 (RFC 2104) over bytes.
+ * @param key the HMAC key
+ * @param message the bytes to authenticate
+ * @returns the 32-byte MAC
+ * @throws HostsigError `INVALID_ARGUMENT` when either is not a Uint8Array
  * @example
  * ```ts
  * import { bytesToBase64, hmacSha256, utf8ToBytes } from 'hostsig/core';
@@ -25,6 +29,11 @@ export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
  * Checks an HMAC-SHA256 tag in constant time. A `tag` shorter than 32 bytes is compared
  * against the same-length prefix of the MAC (truncated tags, RFC 2104 section 5), but never
  * shorter than `minTagBytes` (default 16), so a one-byte tag cannot pass by luck.
+ * @param key the HMAC key
+ * @param message the authenticated bytes
+ * @param tag the received MAC (16 to 32 bytes)
+ * @param minTagBytes shortest tag accepted, default 16
+ * @throws HostsigError `INVALID_ARGUMENT` when an argument is not a Uint8Array
  * @example
  * ```ts
  * import { base64ToBytes, utf8ToBytes, verifyHmacSha256 } from 'hostsig/core';

@@ -129,6 +129,9 @@ export class MemoryNonceStore implements NonceStore {
 /**
  * Seconds a nonce must be kept: until its request's timestamp leaves the accepted window
  * (`timestamp + toleranceSec`), plus one second for rounding; never less than one.
+ * @param timestamp the request's timestamp, seconds
+ * @param toleranceSec the accepted window, seconds
+ * @param now the current time, seconds
  * @example
  * ```ts
  * import { nonceTtl } from 'hostsig/core';
@@ -144,6 +147,11 @@ export function nonceTtl(timestamp: number, toleranceSec: number, now: number): 
 /**
  * Records a nonce for a verifier: null on first sighting, else the failure to return.
  * A store that throws, or answers anything but `true`/`false`, fails closed.
+ * @param store the nonce store
+ * @param key the nonce, already namespaced (e.g. `apiKey:unique`)
+ * @param ttlSec how long to keep it
+ * @param replayMessage the message of a `REPLAYED` failure
+ * @returns null on first sighting, else `REPLAYED`, `NONCE_STORE_FAILED` or `NONCE_STORE_FULL`
  * @example
  * ```ts
  * import { MemoryNonceStore, recordNonce } from 'hostsig/core';

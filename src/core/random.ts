@@ -2,6 +2,7 @@ import { bytesToHex } from './bytes.js';
 
 /**
  * Cryptographically secure random bytes from Web Crypto (`crypto.getRandomValues`).
+ * @param n how many bytes
  * @example
  * ```ts
  * import { randomBytes } from 'hostsig/core';

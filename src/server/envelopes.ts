@@ -65,6 +65,7 @@ export const STATUS_BY_CODE: Readonly<Record<HostsigErrorCode, FailureStatus>> =
 
 /**
  * The HTTP status for a failure code (400 for anything unknown, never 500).
+ * @param code a failure code
  * @example
  * ```ts
  * import { statusForCode } from 'hostsig/server';
@@ -93,6 +94,7 @@ export type EnvelopeBuilder = (failure: EnvelopeInput) => unknown;
 
 /**
  * HostDime: `{"error": {"message": "...", "code": N}, "response": null}` (N = the HTTP status).
+ * @param failure the code, message and status
  * @example
  * ```ts
  * import { hostDimeEnvelope } from 'hostsig/server';
@@ -108,6 +110,7 @@ export const hostDimeEnvelope: EnvelopeBuilder = ({ code, message, status }) => 
 /**
  * 6connect ProVision: SCHEMES.md documents no error envelope. hostsig answers in the shape of
  * ProVision's JSON replies, `{"success": 0, "message": "...", "code": "..."}`.
+ * @param failure the code and message
  * @example
  * ```ts
  * import { sixConnectEnvelope } from 'hostsig/server';
@@ -130,6 +133,7 @@ function whmCommand(head: RequestHead | undefined): string {
 /**
  * WHM API 1: `{"data": null, "metadata": {"command": "...", "reason": "...", "result": 0, "version": 1}}`
  * (the shape of `whmApiErrorReply`), with the hostsig code added to `metadata`.
+ * @param failure the code, message and (for the command name) the request head
  * @example
  * ```ts
  * import { whmEnvelope } from 'hostsig/server';
@@ -145,6 +149,7 @@ export const whmEnvelope: EnvelopeBuilder = ({ code, message, head }) => ({
 
 /**
  * cPanel UAPI: `{"status": 0, "errors": ["..."], "data": null, "messages": null, "metadata": {}}`.
+ * @param failure the code and message
  * @example
  * ```ts
  * import { cpanelEnvelope } from 'hostsig/server';
@@ -163,6 +168,7 @@ export const cpanelEnvelope: EnvelopeBuilder = ({ code, message }) => ({
 
 /**
  * WHM or cPanel by the `Authorization` scheme word (and the path: `/execute/` is UAPI).
+ * @param input the code, message and request head
  * @example
  * ```ts
  * import { whmOrCpanelEnvelope } from 'hostsig/server';
@@ -179,6 +185,7 @@ export const whmOrCpanelEnvelope: EnvelopeBuilder = (input) => {
 
 /**
  * HostKey invapi: `{"result": -1, "error": "...", "code": "..."}`.
+ * @param failure the code and message
  * @example
  * ```ts
  * import { hostKeyEnvelope } from 'hostsig/server';
@@ -194,6 +201,7 @@ export const hostKeyEnvelope: EnvelopeBuilder = ({ code, message }) => ({
 
 /**
  * HostBill: `{"success": false, "error": ["..."]}`.
+ * @param failure the code and message
  * @example
  * ```ts
  * import { hostBillEnvelope } from 'hostsig/server';
@@ -209,6 +217,7 @@ export const hostBillEnvelope: EnvelopeBuilder = ({ code, message }) => ({
 
 /**
  * No scheme recognised: `{"error": {"code": "...", "message": "..."}}`.
+ * @param failure the code and message
  * @example
  * ```ts
  * import { genericEnvelope } from 'hostsig/server';

@@ -45,6 +45,8 @@ export interface HostsigExpressOptions {
  * Express middleware: verifies the request; on success sets `req.hostsig`,
  * `res.locals.hostsig` and `req.rawBody` (and `req.body`, see options) and calls `next()`; on
  * failure answers in the provider's envelope and does not call `next()`.
+ * @param verifier from `createVerifier`
+ * @param options `setBody`
  * @example
  * ```ts
  * import express from 'express';

@@ -24,6 +24,8 @@ export type HostsigHonoEnv<R extends SchemeRegistry> = { Variables: { hostsig: V
 /**
  * Hono middleware: verifies the request (on any runtime Hono runs on); on success sets
  * `c.var.hostsig` and calls `next()`; on failure answers in the provider's envelope.
+ * @param verifier from `createVerifier`
+ * @param options `clientIp`
  * @example
  * ```ts
  * import { Hono } from 'hono';

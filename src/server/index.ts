@@ -42,6 +42,7 @@ export type HostsigVerified = VerifierSuccess<BuiltinSchemes>;
 
 /**
  * Builds a verifier over the built-in schemes you configure.
+ * @param options the schemes to accept with their options, the nonce store, limits
  * @throws HostsigError `INVALID_ARGUMENT` for bad options (at start-up, never per request).
  * @example
  * ```ts

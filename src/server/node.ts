@@ -21,6 +21,8 @@ export interface ReadRawBodyOptions {
  * the total passes `maxBytes`, so a 100 MB upload costs at most about `maxBytes` of memory.
  * Answer such a request with `connection: close` (as {@link sendFailure} does): the rest of the
  * upload is then dropped with the socket.
+ * @param req the node:http request
+ * @param options `maxBytes`
  * @throws HostsigError `BODY_TOO_LARGE`; `BODY_MALFORMED` when the client aborts or the stream errors.
  * @example
  * ```ts
@@ -99,6 +101,8 @@ export function readRawBody(req: IncomingMessage, options: ReadRawBodyOptions): 
 
 /**
  * The request as `verifier.verify` takes it; the body is read lazily, capped, only once a scheme matched.
+ * @param req the node:http request
+ * @param url the request target, default `req.url`
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -128,6 +132,9 @@ export function toPlainRequest(req: IncomingMessage, url = req.url ?? '/'): Plai
 
 /**
  * Verifies a node:http request (reads its raw body under the verifier's cap).
+ * @param verifier from `createVerifier`
+ * @param req the node:http request
+ * @returns a Promise of the verifier's result (never rejects)
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -155,6 +162,8 @@ export function verifyNodeRequest<R extends SchemeRegistry>(verifier: Verifier<R
 /**
  * Writes a failure: its status, headers and envelope. A 413 also gets `connection: close`, so
  * the unread rest of the upload goes with the socket instead of being drained.
+ * @param res the node:http response
+ * @param failure a failed result
  * @example
  * ```ts
  * import { createServer } from 'node:http';
@@ -189,6 +198,8 @@ export type VerifiedHandler<R extends SchemeRegistry> = (req: IncomingMessage, r
  * `request.body` is the raw body, already read). Failures are answered in the provider's
  * envelope (400/401/403/413/503). An error thrown by your handler is answered 500 when nothing
  * was sent yet (that is your handler's failure, not a request's).
+ * @param verifier from `createVerifier`
+ * @param handler called with verified requests only
  * @example
  * ```ts
  * import { createServer } from 'node:http';

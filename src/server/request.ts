@@ -62,6 +62,7 @@ function malformed(message: string): never {
 /**
  * Lowercased, null-prototype header record (duplicates joined with `, `), from a `Headers`, a
  * node:http headers object or name/value pairs.
+ * @param input a Fetch `Headers`, a node:http headers object, or name/value pairs
  * @throws HostsigError `BODY_MALFORMED` for a name or value that is not a string.
  * @example
  * ```ts
@@ -104,6 +105,7 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
 
 /**
  * Splits a URL or path into its raw path and query, without decoding or re-encoding anything.
+ * @param url an absolute URL or a request target
  * @example
  * ```ts
  * import { splitUrl } from 'hostsig/server';
@@ -125,6 +127,7 @@ export function splitUrl(url: string): { path: string; query: string } {
 
 /**
  * The request's method, URL and headers, checked and normalized.
+ * @param request a Fetch `Request` or a plain request
  * @throws HostsigError `BODY_MALFORMED`.
  * @example
  * ```ts
@@ -152,6 +155,8 @@ function tooLarge(maxBytes: number): HostsigError {
 /**
  * Reads a `ReadableStream` to its end with the cap enforced while streaming: the read stops and
  * the stream is cancelled as soon as the total passes `maxBytes`.
+ * @param stream the body stream
+ * @param maxBytes the cap
  * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED` (a chunk that is not bytes).
  * @example
  * ```ts
@@ -198,6 +203,9 @@ export async function readStreamCapped(stream: ReadableStream<Uint8Array>, maxBy
 /**
  * Reads any accepted body shape with the cap. A declared `content-length` over the cap is
  * refused before a byte is read.
+ * @param body any accepted body shape
+ * @param maxBytes the cap
+ * @param headers the normalized headers (a declared `content-length` over the cap fails before reading)
  * @throws HostsigError `BODY_TOO_LARGE`, `BODY_MALFORMED`.
  * @example
  * ```ts

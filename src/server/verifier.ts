@@ -86,6 +86,10 @@ function positiveInt(v: unknown, name: string, dflt: number): number {
 
 /**
  * Rejects with `code` when `p` has not settled within `ms`; a late settlement is swallowed.
+ * @param p the promise
+ * @param ms the time cap
+ * @param code the failure code on timeout
+ * @param message the failure message on timeout
  * @example
  * ```ts
  * import { withTimeout } from 'hostsig/server';
@@ -139,6 +143,8 @@ function guardStore(store: NonceStore, ms: number): NonceStore {
  * Builds a verifier over an explicit set of scheme plug-ins. `createVerifier` from
  * `hostsig/server` is this over all built-in schemes; call this one with only the plug-ins you
  * use for the smallest bundle.
+ * @param registry the scheme plug-ins, in detection order
+ * @param options the schemes to accept with their options, the nonce store, limits
  * @throws HostsigError `INVALID_ARGUMENT` for bad options.
  * @example
  * ```ts

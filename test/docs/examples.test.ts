@@ -1,5 +1,6 @@
-// Doc examples must not rot: every exported function and class of a public subpath carries an
-// `@example`, and every example runs here against the sources (see extract.ts for the rules).
+// Doc examples must not rot: every export of a public subpath has a summary, every exported
+// function and class an `@example` (and an `@param` per parameter), and every example is
+// type-checked and run here against the sources (see extract.ts for the rules).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +32,16 @@ describe('API docs', () => {
   it('every public function and class has an @example', () => {
     const missing = exports.filter((e) => (e.kind === 'function' || e.kind === 'class') && e.examples.length === 0);
     expect(missing.map((e) => `${e.file}:${e.line} ${e.name}`)).toEqual([]);
+  });
+
+  it('every parameter of a public function has an @param', () => {
+    const missing = exports
+      .filter((e) => e.kind === 'function' && !e.file.startsWith('node_modules/'))
+      .flatMap((e) => {
+        const tagged = [...e.doc.matchAll(/^@param\s+(\S+)/gm)].map((m) => m[1]!);
+        return e.params.flatMap((p, i) => (p === null ? (tagged.length > i ? [] : [`#${i + 1}`]) : tagged.includes(p) ? [] : [p])).map((p) => `${e.file}:${e.line} ${e.name}(${p})`);
+      });
+    expect(missing).toEqual([]);
   });
 
   it('every example type-checks against the sources', () => {

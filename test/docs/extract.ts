@@ -37,6 +37,17 @@ export interface PublicExport {
   doc: string;
   /** The code of each `@example` tag. */
   examples: string[];
+  /** For a function: its parameter names (`null` for a destructured one). */
+  params: (string | null)[];
+}
+
+function paramsOf(decl: ts.Declaration): (string | null)[] {
+  const fn = ts.isFunctionDeclaration(decl)
+    ? decl
+    : ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer))
+      ? decl.initializer
+      : null;
+  return fn ? fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : null)) : [];
 }
 
 function rawDoc(decl: ts.Node): string {
@@ -116,6 +127,7 @@ export function publicExports(): PublicExport[] {
           subpaths: [],
           doc,
           examples: examplesOf(doc),
+          params: paramsOf(decl),
         };
         byKey.set(key, e);
       }

@@ -29,6 +29,7 @@ const MAX_DEPTH = 512;
 /**
  * PHP turns a string key that is a canonical decimal integer within int64 into an int key
  * (`"5"` -> 5, but not `"05"`, `"-0"` or `"9223372036854775808"`). Returns the int, or null.
+ * @param key a string key
  * @example
  * ```ts
  * import { phpIntKey } from 'hostsig/core';

@@ -3,6 +3,9 @@
  * (0 = shortest round-trip, PHP's serialize_precision -1), exponent form when the decimal
  * point would sit more than `precision` places right or more than 3 zeros left, `.0` added
  * to a one-digit mantissa (`1.0e+20`). Integral values in fixed form get no fraction.
+ * @param x a finite double
+ * @param precision significant digits; 0 for the shortest round-trip form
+ * @param expChar `e` (json_encode) or `E` (string casts)
  * @example
  * ```ts
  * import { phpFormatDouble } from 'hostsig/core';

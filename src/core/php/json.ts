@@ -22,6 +22,8 @@ const HEX = '0123456789abcdef';
  * shortest round-trip form. JS integers are PHP ints; other numbers are floats.
  * The output is pure ASCII.
  *
+ * @param value a PhpArray, params input or scalar
+ * @param options PHP flags (`forceObject`, ...)
  * @throws HostsigError `INVALID_UTF8` for a lone surrogate, `JSON_ENCODE_FAILED` for
  *   NaN/Infinity, ints outside int64, or nesting deeper than 512.
  * @example
@@ -79,6 +81,8 @@ const NEEDS_ESCAPE = /[^\x20\x21\x23-\x2e\x30-\x5b\x5d-\x7f]/;
 
 /**
  * A JSON string literal as PHP's `json_encode` writes it with default flags.
+ * @param s text
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
  * @example
  * ```ts
  * import { phpJsonString } from 'hostsig/core';
@@ -127,6 +131,8 @@ function u4(c: number): string {
  * `JSON.stringify` of the JS value the official Node client would hold for this PHP value:
  * lists become arrays, maps objects, whose integer-like keys JavaScript moves to the front
  * in ascending order. Keys are written, never assigned, so `__proto__` is an ordinary key.
+ * @param value a PhpArray, params input or scalar
+ * @param options `topLevelObject`: write an empty or list-shaped top level as an object, as the Node client does
  * @example
  * ```ts
  * import { jsJsonStringify } from 'hostsig/core';

@@ -22,6 +22,7 @@ function percentEncode(s: string, rfc3986: boolean): string {
 /**
  * PHP `urlencode` (RFC 1738 flavour): letters, digits and `-_.` stay, space becomes `+`,
  * everything else (`~` included) is `%XX` with uppercase hex over the UTF-8 bytes.
+ * @param s text (encoded as UTF-8)
  * @example
  * ```ts
  * import { phpUrlencode } from 'hostsig/core';
@@ -35,6 +36,7 @@ export function phpUrlencode(s: string): string {
 
 /**
  * PHP `rawurlencode` (RFC 3986): like {@link phpUrlencode} but `~` stays and space is `%20`.
+ * @param s text (encoded as UTF-8)
  * @example
  * ```ts
  * import { phpRawurlencode } from 'hostsig/core';
@@ -56,6 +58,9 @@ function hexVal(b: number): number {
 /**
  * PHP `urldecode` over bytes: `+` is space, `%XX` (either case) is a byte, a `%` not
  * followed by two hex digits stays as it is.
+ * @param b encoded bytes
+ * @param start first byte to decode
+ * @param end end of the range (exclusive)
  * @example
  * ```ts
  * import { phpUrldecodeBytes } from 'hostsig/core';
@@ -92,6 +97,8 @@ export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uin
 
 /**
  * `urldecode` of a string, strict about the UTF-8 of the result.
+ * @param s encoded text
+ * @throws HostsigError `INVALID_UTF8` when the decoded bytes are not UTF-8
  * @example
  * ```ts
  * import { phpUrldecode } from 'hostsig/core';
@@ -114,6 +121,9 @@ export interface HttpBuildQueryOptions {
  * PHP `http_build_query($params, '', '&', $encType)`: nested maps as `a%5Bb%5D=c`, lists as
  * `a%5B0%5D=x`, `true` -> `1`, `false` -> `0`, `null` and empty arrays dropped, floats in
  * PHP's `precision=14` string form.
+ * @param params ordered params
+ * @param options encoding options
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate; `INVALID_ARGUMENT` for an unsupported value
  * @example
  * ```ts
  * import { httpBuildQuery } from 'hostsig/core';
@@ -139,6 +149,8 @@ export function httpBuildQuery(params: ParamsInput, options: HttpBuildQueryOptio
 /**
  * A scalar as PHP turns it into a string. `query` is http_build_query's view (`false` -> `0`),
  * `cast` is `(string)` (`false` -> ``); floats use PHP's `precision=14`.
+ * @param v a scalar
+ * @param mode `query` (http_build_query: true -> `1`, false -> `0`) or `cast` (PHP's `(string)`: false -> `''`)
  * @example
  * ```ts
  * import { phpScalarToString } from 'hostsig/core';
@@ -184,6 +196,8 @@ export interface ParseStrOptions {
  * Where PHP would silently drop data (over `max_input_vars`, over the nesting limit) this
  * refuses instead, so a verifier never hashes less than the client sent.
  *
+ * @param input a query string or form body, as text or raw bytes
+ * @param options `maxVars` and `maxDepth` limits
  * @throws HostsigError `INVALID_UTF8` when a name or value is not UTF-8 (PHP's json_encode
  *   would fail on it), `BODY_MALFORMED` for the limits above.
  * @example

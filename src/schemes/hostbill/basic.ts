@@ -54,6 +54,7 @@ function malformed(message: string): HostsigError {
 /**
  * Splits an `Authorization` value into its scheme and credentials (RFC 9110 11.4); shared by
  * the Basic and Bearer parsers.
+ * @param header the `Authorization` value
  * @throws HostsigError `AUTH_HEADER_MALFORMED` (missing or empty), `INVALID_ARGUMENT` (not a string)
  */
 export function splitAuthorization(header: string | null | undefined): { scheme: string; credentials: string } {

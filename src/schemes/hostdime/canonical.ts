@@ -15,6 +15,9 @@ export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
 
 /**
  * The inner JSON encoding of the params, before it is encoded again.
+ * @param params the call's params, in order
+ * @param dialect `php` (default) or `js`
+ * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded
  * @example
  * ```ts
  * import { hostDimeParamsJson } from 'hostsig/hostdime';
@@ -31,6 +34,9 @@ export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect
 
 /**
  * The JSON part of the hashed string: the params encoded twice in the given dialect.
+ * @param params the call's params, in order
+ * @param dialect `php` (default) or `js`
+ * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded
  * @example
  * ```ts
  * import { hostDimeDoubleJson } from 'hostsig/hostdime';
@@ -64,6 +70,7 @@ export interface HostDimeCanonicalInput {
 /**
  * The exact string HostDime hashes: `TIMESTAMP:UNIQUE:PRIVATE_KEY:METHOD:` + the params
  * JSON-encoded twice. It contains the private key: print it only where the key may be seen.
+ * @param input the `api_*` values, the method and the params
  * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded.
  * @example
  * ```ts
@@ -86,6 +93,8 @@ export function canonicalHostDime(input: HostDimeCanonicalInput): string {
 
 /**
  * SHA-256 of the canonical string's UTF-8 bytes.
+ * @param canonical the canonical string
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
  * @example
  * ```ts
  * import { bytesToHex } from 'hostsig/core';
@@ -100,6 +109,8 @@ export function hostDimeHashBytes(canonical: string): Uint8Array {
 
 /**
  * `api_hash`: lowercase hex SHA-256 of the canonical string.
+ * @param canonical the canonical string
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate
  * @example
  * ```ts
  * import { hashHostDime } from 'hostsig/hostdime';

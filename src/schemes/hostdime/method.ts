@@ -8,6 +8,7 @@ export type HostDimeFormat = 'json' | 'xml' | 'yml';
 
 /**
  * True for a dotted HostDime method name such as `domain.forwarder.add`.
+ * @param method any value
  * @example
  * ```ts
  * import { isHostDimeMethod } from 'hostsig/hostdime';
@@ -22,6 +23,8 @@ export function isHostDimeMethod(method: unknown): method is string {
 
 /**
  * The request path of a method: `domain.forwarder.add` -> `/v1/domain/forwarder/add.json`.
+ * @param method dotted method name
+ * @param format response format, default `json`
  * @throws HostsigError `INVALID_ARGUMENT` for a method that is not dotted words.
  * @example
  * ```ts
@@ -42,6 +45,7 @@ export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'j
  * The method named by a request path: `/v1/server/list.json` -> `server.list`. A query string
  * or fragment is ignored; a prefix before `/v1/` (a mount point) is allowed.
  * Returns null when the path names no method.
+ * @param path the request path (a query or fragment is ignored)
  * @example
  * ```ts
  * import { hostDimePathToMethod } from 'hostsig/hostdime';

@@ -59,6 +59,8 @@ export interface SignedHostDimeRequest {
  * Signs a HostDime API call: builds the form body as PHP's `http_build_query` would, hashes
  * the params exactly as the server will rebuild them, and appends `api_key`,
  * `api_timestamp`, `api_unique` and `api_hash`.
+ * @param options keys, method, params; timestamp and unique default to the clock and a random UUID v4
+ * @returns the URL, headers and body to send, plus the canonical string and hash
  * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a bad method, or params named `api_*`.
  * @example
  * ```ts

@@ -203,6 +203,7 @@ export type PinDelay = (failures: number) => Promise<void>;
 
 /**
  * The default delay: 1 s, 2 s, 4 s, ... capped at 30 s.
+ * @param failures failures so far, counting this one
  * @example
  * ```ts
  * import { createPinService, defaultPinDelay } from 'hostsig/hostkey';

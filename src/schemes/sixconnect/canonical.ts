@@ -26,6 +26,7 @@ function phpTrim(s: string): string {
  * The query string 6connect signs, serialized as the official PHP SDK does:
  * `target=..&action=..`, then `urlencode(k)=urlencode(trim(v))` in order (nested keys as
  * `meta[type]`, encoded whole), then `&apiKey=..`.
+ * @param input target, action, params and apiKey
  * @throws HostsigError `INVALID_ARGUMENT` for a param named target, action, apiKey or hash.
  * @example
  * ```ts
@@ -58,6 +59,8 @@ export function canonicalSixConnect(input: SixConnectCanonicalInput): string {
 
 /**
  * The secret as HMAC key bytes: a string is used as its literal bytes, never hex-decoded.
+ * @param secretKey the secret, as text or bytes
+ * @throws HostsigError `INVALID_ARGUMENT` for an empty or non-string secret
  * @example
  * ```ts
  * import { sixConnectSecretBytes } from 'hostsig/sixconnect';
@@ -79,6 +82,9 @@ export function sixConnectSecretBytes(secretKey: string | Uint8Array): Uint8Arra
 
 /**
  * The raw 32-byte HMAC-SHA256 of the signed query bytes.
+ * @param query the signed query, as text or raw bytes
+ * @param secretKey the secret, used as its literal bytes
+ * @throws HostsigError `INVALID_ARGUMENT` for an empty secret or wrong types
  * @example
  * ```ts
  * import { bytesToBase64 } from 'hostsig/core';
@@ -95,6 +101,9 @@ export function sixConnectMac(query: string | Uint8Array, secretKey: string | Ui
 
 /**
  * `hash`: base64 of HMAC-SHA256(secret, signed query).
+ * @param query the signed query, as text or raw bytes
+ * @param secretKey the secret, used as its literal bytes
+ * @throws HostsigError `INVALID_ARGUMENT` for an empty secret or wrong types
  * @example
  * ```ts
  * import { sixConnectHash } from 'hostsig/sixconnect';

@@ -42,6 +42,8 @@ function encodeHash(h: string): string {
 
 /**
  * Signs a 6connect ProVision APIv1 call the way the official PHP SDK does.
+ * @param options endpoint, target, action, params, keys; `time` and `encodeHash` optional
+ * @returns the URL to GET, the query, its signed part and the hash
  * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a baseUrl with a query, or reserved param names.
  * @example
  * ```ts
@@ -81,6 +83,10 @@ export function signSixConnect(options: SignSixConnectOptions): SignedSixConnect
 /**
  * Signs a query string that is already built (its bytes are signed exactly as they are) and
  * returns it with `&hash=` appended.
+ * @param query the query, with or without a leading `?`, without a hash
+ * @param secretKey the secret, used as its literal bytes
+ * @param options `encodeHash` to percent-encode the hash
+ * @throws HostsigError `INVALID_ARGUMENT` when the query already has a hash
  * @example
  * ```ts
  * import { signSixConnectQuery } from 'hostsig/sixconnect';
