@@ -67,7 +67,7 @@ function diagnosedVerdict(report: DiagnoseReport | undefined, code: string, fall
 function mistakeStage(report: DiagnoseReport | undefined, expectedSigned: string, title: string): Stage[] {
   const m = report?.matches[0];
   if (!m || m.signed === expectedSigned) return [];
-  return [{ kind: 'compare', title, expectedLabel: 'the server signs', expected: expectedSigned, receivedLabel: `your client signed (${m.label})`, received: m.signed }];
+  return [{ kind: 'compare', title, expectedLabel: 'the server signs', expected: expectedSigned, receivedLabel: `your client signed (${m.label})`, received: m.signed, wide: true }];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ export const SCHEME_LABELS: Record<SchemeId, string> = {
 export type Stage =
   | { kind: 'text'; title: string; text: string; note?: string }
   | { kind: 'table'; title: string; head: [string, string]; rows: [string, string][]; note?: string }
-  | { kind: 'compare'; title: string; expectedLabel: string; expected: string; receivedLabel: string; received: string; note?: string };
+  | { kind: 'compare'; title: string; expectedLabel: string; expected: string; receivedLabel: string; received: string; note?: string; wide?: boolean };
 
 export type VerdictStatus = 'valid' | 'invalid' | 'error';
 

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostDimePathToMethod } from '../../schemes/hostdime/index.js';
+import { playgroundBuilt, servePlayground } from '../../web/static.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
 import type { Io } from '../io.js';
 import { type KeysConfig, loadConfig, newNonceStore, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
@@ -140,6 +141,8 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
           o.ok ? 'valid' : (o.code ?? 'invalid'),
         );
       }
+      // The web debugger, when built (npm run build:playground): / -> /playground/.
+      if (servePlayground(method, path, res)) return;
       if (path === '/' && method === 'GET') {
         return send(res, 200, { hostsig: 'serve', schemes: Object.keys(cfg), routes: { hostdime: 'POST /v1/<module>/<action>.json', sixconnect: 'GET <any path>?...&apiKey=..&hash=..' } }, 'info');
       }
@@ -170,6 +173,7 @@ export async function runServe(args: ParsedArgs, io: Io): Promise<number> {
   const config = configPath !== undefined ? loadConfig(configPath) : DEMO_CONFIG;
   const h = await startServer({ port, config, log: (l) => io.err(`${l}\n`) });
   io.out(`hostsig serve: listening on ${h.url}\n`);
+  if (playgroundBuilt()) io.out(`  web debugger: ${h.url}/playground/\n`);
   for (const [scheme, c] of Object.entries(config)) {
     if (c && typeof c === 'object' && 'keys' in c) io.out(`  ${scheme}: keys ${Object.keys(c.keys).join(', ')}${configPath === undefined ? ' (demo keys)' : ''}\n`);
   }
