@@ -15,7 +15,7 @@ const r = await build({
   entryPoints: [join(root, 'src/web/page/main.ts')],
   outfile: join(out, 'app.js'),
   bundle: true,
-  format: 'esm',
+  format: 'iife',
   platform: 'browser',
   target: ['es2022'],
   minify: true,
