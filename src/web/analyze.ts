@@ -5,7 +5,7 @@
  */
 import { PhpArray, type PhpValue, parseStr, sha256, utf8ToBytes } from '../core/index.js';
 import { diagnoseHostDime, hostDimeContext } from '../cli/diagnose/hostdime.js';
-import { decodeReceived, diagnoseSixConnect, sixConnectContext } from '../cli/diagnose/sixconnect.js';
+import { decodeReceived, diagnoseSixConnect, SIXCONNECT_MISTAKES, sixConnectContext } from '../cli/diagnose/sixconnect.js';
 import type { DiagnoseReport } from '../cli/diagnose/types.js';
 import { decodeJwt, decodeProtectedHeader, verifyJwt } from '../jwt/index.js';
 import { bigintToBytes, bytesToBigint, modPow } from '../rsa/bigint.js';
@@ -134,7 +134,7 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
   if (r.ok) {
     verdict = { status: 'valid', headline: 'valid: api_hash matches (PHP dialect)' };
     if (typed) notes.push('The hash covers numeric-looking values as JSON numbers (a client that hashed 5 but sent n=5). The server accepts it; hashing the strings the body carries is safer.');
-  } else if (r.code !== 'SIGNATURE_INVALID') {
+  } else if (r.code !== 'SIGNATURE_INVALID' && r.code !== 'HASH_MALFORMED') {
     verdict = { status: 'invalid', headline: `invalid: ${r.message}`, code: r.code };
   } else {
     let report: DiagnoseReport | undefined;
@@ -143,7 +143,7 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
     } catch {
       report = undefined;
     }
-    verdict = diagnosedVerdict(report, r.code, 'api_hash does not match, and no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)');
+    verdict = diagnosedVerdict(report, r.code, r.code === 'SIGNATURE_INVALID' ? 'api_hash does not match, and no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)' : r.message);
     stages.push(...mistakeStage(report, ctx.prefix + hostDimeDoubleJson(ctx.params), '5. hash input: server vs your client'));
   }
   if (Number.isFinite(ts) && ctx.ts !== '') {
@@ -228,6 +228,7 @@ export function analyzeSixConnect(input: SixConnectVerifyInput): Analysis {
   else if (r.code === 'SIGNATURE_INVALID' || r.code === 'HASH_NOT_LAST' || r.code === 'HASH_MALFORMED') {
     verdict = diagnosedVerdict(report, r.code, r.code === 'SIGNATURE_INVALID' ? 'hash does not match, and no known mistake reproduces it (check the secret)' : r.message);
     stages.push(...mistakeStage(report, ctx.signed, '4. HMAC input: server vs your client'));
+    if (!verdict.fix && r.code === 'HASH_NOT_LAST') verdict.fix = SIXCONNECT_MISTAKES.find((m) => m.id === 'hash-not-last')?.fix;
   } else verdict = { status: 'invalid', headline: `invalid: ${r.message}`, code: r.code };
   return { scheme: 'sixconnect', verdict, stages, notes };
 }
@@ -250,10 +251,12 @@ export interface WhmVerifyInput {
   now?: number;
 }
 
+const t = (s: string) => s.trim();
+
 function parseRecords(text: string): WhmTokenRecord[] | string {
   const t = text.trim();
   if (t === '') return 'enter the token, or the stored token record (JSON with "digest")';
-  if (!t.startsWith('{') && !t.startsWith('[')) return [{ name: '(pasted token)', digest: digestWhmToken(t), expiresAt: null }];
+  if (!t.startsWith('{') && !t.startsWith('[')) return [{ name: '', digest: digestWhmToken(t), expiresAt: null }];
   try {
     const v = JSON.parse(t) as unknown;
     const list = Array.isArray(v) ? v : [v];
@@ -276,7 +279,10 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
     parsed = parseWhmAuthorization(header);
   } catch (e) {
     const scheme = /^\s*(\S+)/.exec(header)?.[1] ?? '';
-    const fix = /^(bearer|basic|token)$/i.test(scheme)
+    const cred = /:(.*)$/.exec(header)?.[1]?.trim() ?? '';
+    const fix = WHM_TOKEN_RE.test(cred.toUpperCase()) && !WHM_TOKEN_RE.test(cred)
+      ? 'The token has lowercase letters: API tokens are 32 characters of [A-Z0-9]; send it exactly as WHM issued it.'
+      : /^(bearer|basic|token)$/i.test(scheme)
       ? `cPanel & WHM do not use "${scheme}": send "Authorization: whm USER:TOKEN" (WHM) or "cpanel USER:TOKEN" (cPanel UAPI).`
       : 'Send "Authorization: whm USER:TOKEN": the scheme word, one space, the user, a colon, the 32-character token.';
     return { scheme: 'whm', verdict: { status: 'invalid', headline: `invalid: ${messageOf(e)}`, fix, ...(codeOf(e) ? { code: codeOf(e)! } : {}) }, stages, notes };
@@ -318,7 +324,7 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
   }
   let verdict: Verdict;
   if (r.ok) {
-    verdict = { status: 'valid', headline: `valid: ${r.scheme} token${r.tokenName ? ` "${r.tokenName}"` : ''} for ${r.user}` };
+    verdict = { status: 'valid', headline: `valid: ${r.scheme} token${r.tokenName ? ` "${r.tokenName}"` : ''} for ${r.user}${t(input.record).startsWith('{') || t(input.record).startsWith('[') ? '' : ', the pasted token'}` };
     if (r.acls && r.acls.length) notes.push(`ACLs handed to the handler: ${r.acls.join(', ')}`);
     if (r.expiresAt !== null) notes.push(`Expires ${utc(r.expiresAt)}.`);
   } else {
@@ -363,7 +369,7 @@ export async function analyzeHostKey(input: HostKeyVerifyInput): Promise<Analysi
       return error('hostkey', `the session record is not JSON: ${messageOf(e)}`);
     }
   } else {
-    record = { digest: digestHostKeyToken(s), subject: '(pasted token)', expiresAt: now + 3600, createdAt: now, ip: null };
+    record = { digest: digestHostKeyToken(s), subject: '', expiresAt: now + 3600, createdAt: now, ip: null };
   }
   const store = new MemoryHostKeyTokenStore();
   const stages: Stage[] = [];
@@ -398,7 +404,7 @@ export async function analyzeHostKey(input: HostKeyVerifyInput): Promise<Analysi
   }
   let verdict: Verdict;
   if (r.ok) {
-    verdict = { status: 'valid', headline: `valid: session of ${r.subject}${r.ipBound ? ', bound to this address' : ''}` };
+    verdict = { status: 'valid', headline: r.subject === '' ? 'valid: the token sent is the pasted token' : `valid: session of ${r.subject}${r.ipBound ? ', bound to this address' : ''}` };
     if (!s.startsWith('{')) notes.push('Checked against the pasted token; paste the session record (JSON) to check expiry and the fix_ip binding too.');
     else notes.push(`Session expires ${utc(r.expiresAt)} (in ${roughDuration(r.expiresAt - now)}).`);
   } else {
@@ -491,6 +497,7 @@ export function analyzeHostBill(input: HostBillVerifyInput): Analysis {
     return error('hostbill', `not a readable JWT: ${messageOf(e)}`, codeOf(e));
   }
   stages.push({ kind: 'text', title: '1. header', text: pretty(header) });
+  const algBad = header.alg !== 'RS256';
   let payload: Record<string, unknown> | undefined;
   try {
     payload = decodeJwt(token) as Record<string, unknown>;
@@ -512,6 +519,14 @@ export function analyzeHostBill(input: HostBillVerifyInput): Analysis {
     }
   }
   const pem = (input.publicKey ?? '').trim();
+  if (algBad) {
+    return {
+      scheme: 'hostbill',
+      verdict: { status: 'invalid', headline: `invalid: alg ${JSON.stringify(header.alg).slice(0, 40)} is not allowed; only RS256`, code: 'ALG_NOT_ALLOWED', fix: 'HostBill signs with RS256 (an RSA key from ssh-keygen -t rsa -m PEM): issue tokens with alg RS256 only; a verifier must never accept "none" or HS256.' },
+      stages,
+      notes,
+    };
+  }
   if (pem === '') {
     return { scheme: 'hostbill', verdict: { status: 'error', headline: 'decoded only: paste the public key (PEM, JWK or ssh-rsa) to check the signature' }, stages, notes };
   }
@@ -534,6 +549,7 @@ export function analyzeHostBill(input: HostBillVerifyInput): Analysis {
       expected: bytesHex(em),
       receivedLabel: `recovered from the signature (${sigBytes.length} bytes)`,
       received: rec ? bytesHex(rec) : '(signature is not smaller than the modulus)',
+      wide: true,
     });
   } catch (e) {
     stages.push({ kind: 'text', title: '4. signature', text: `does not decode: ${messageOf(e)}` });

@@ -127,3 +127,17 @@ describe('HostBill', () => {
     expect(analyzeHostBill({ request: h, email: 'a@example.com', password: 'nope' }).verdict.status).toBe('invalid');
   });
 });
+
+describe('named failures', () => {
+  it('an uppercase api_hash, a lowercase WHM token, a param after hash, alg none', async () => {
+    const upper = analyzeHostDime({ request: HD_BODY.replace(/api_hash=(\w+)/, (_m, h: string) => `api_hash=${h.toUpperCase()}`), method: 'domain.list', privateKey: 'fazbaz' });
+    expect(upper.verdict).toMatchObject({ status: 'invalid', mistake: 'hash-uppercase' });
+    const whm = await analyzeWhm({ request: 'whm root:u7hmr63fgy292dqz4h5bfh16jlymo01m', record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' });
+    expect(whm.verdict.fix).toMatch(/lowercase/);
+    const sc = analyzeSixConnect({ request: 'target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB&hash=yneSFMyxPPe%2B3W4IOkVp50K3VStatBcRRak%2B2ygDUWQ%3D&x=1', secretKey: '48b278ec873bda4738923dbc467f8669' });
+    expect(sc.verdict).toMatchObject({ status: 'invalid', code: 'HASH_NOT_LAST' });
+    expect(sc.verdict.fix).toMatch(/last parameter/);
+    const none = analyzeHostBill({ request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' });
+    expect(none.verdict).toMatchObject({ status: 'invalid', code: 'ALG_NOT_ALLOWED' });
+  });
+});

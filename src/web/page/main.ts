@@ -32,7 +32,7 @@ interface FormSpec {
   title: string;
   fields: Field[];
   submit: string;
-  example?: () => Values;
+  example?: () => Values | Promise<Values>;
   run(v: Values): Promise<Analysis | Signed | { text: string; title: string }>;
 }
 
@@ -116,6 +116,7 @@ const FORMS: FormSpec[] = [
       { id: 'record', label: 'PIN record (JSON: alg, N, r, p, dkLen, salt, hash)', kind: 'textarea', rows: 3, help: 'Make one in Sign mode.' },
     ],
     submit: 'Check PIN',
+    example: async () => ({ pin: '482915', record: await hostKeyPinRecord('482915') }),
     run: async (v) => analyzeHostKeyPin({ pin: v.pin ?? '', record: v.record ?? '' }),
   },
   {
@@ -207,6 +208,7 @@ const FORMS: FormSpec[] = [
     title: 'Hash a HostKey PIN (server side)',
     fields: [{ id: 'pin', label: 'PIN (4 to 16 digits)' }],
     submit: 'Hash PIN',
+    example: () => ({ pin: '482915' }),
     run: async (v) => ({ title: 'PIN record (scrypt N=2^14, r=8, p=1, fresh salt)', text: await hostKeyPinRecord(v.pin ?? '') }),
   },
   {
@@ -265,8 +267,8 @@ function buildForm(spec: FormSpec): HTMLFormElement {
   const buttons = el('div', { class: 'buttons' }, el('button', { type: 'submit', class: 'primary' }, spec.submit));
   if (spec.example) {
     const ex = el('button', { type: 'button', class: 'example' }, 'Load example');
-    ex.addEventListener('click', () => {
-      for (const [k, v] of Object.entries(spec.example!())) {
+    ex.addEventListener('click', async () => {
+      for (const [k, v] of Object.entries(await spec.example!())) {
         const input = form.elements.namedItem(k);
         if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = v === 'on';
         else if (input instanceof HTMLInputElement || input instanceof HTMLTextAreaElement || input instanceof HTMLSelectElement) input.value = v;
@@ -307,7 +309,7 @@ async function run(spec: FormSpec, form: HTMLFormElement): Promise<void> {
     const out = await spec.run(valuesOf(form));
     if ('verdict' in out) renderAnalysis(out);
     else if ('snippets' in out) renderSigned(out);
-    else result.replaceChildren(el('h2', {}, out.title), copyable(out.text, 'pin-record'));
+    else result.replaceChildren(verdictBox('signed', out.title), copyable(out.text, 'pin-record'));
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     result.replaceChildren(verdictBox('error', `cannot ${spec.mode === 'sign' ? 'sign' : 'check'}: ${msg}`));
@@ -318,7 +320,9 @@ async function run(spec: FormSpec, form: HTMLFormElement): Promise<void> {
 
 function verdictBox(status: string, headline: string, code?: string, fix?: string): HTMLElement {
   const box = el('div', { class: `verdict ${status}`, id: 'verdict', role: 'status', 'data-status': status });
-  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, status === 'valid' ? 'valid' : status === 'invalid' ? 'invalid' : 'note'), ' ', headline));
+  const badge = status === 'signed' ? 'signed' : status === 'valid' ? 'valid' : status === 'invalid' ? 'invalid' : 'note';
+  box.className = `verdict ${status === 'signed' ? 'valid' : status}`;
+  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', headline));
   if (code) box.append(el('p', { class: 'code' }, 'code ', el('code', {}, code)));
   if (fix) box.append(el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), fix));
   return box;
@@ -377,7 +381,7 @@ function copyable(text: string, id: string): HTMLElement {
 }
 
 function renderSigned(s: Signed): void {
-  const nodes: Node[] = [verdictBox('valid', `signed ${SCHEME_LABELS[s.scheme]} request`)];
+  const nodes: Node[] = [verdictBox('signed', `${SCHEME_LABELS[s.scheme]} request below, as an HTTP request and as curl, PHP and JavaScript`)];
   nodes.push(el('div', { class: 'stages' }, ...s.stages.map(renderStage)));
   const snippets = el('div', { class: 'snippets' });
   for (const [k, title] of [
