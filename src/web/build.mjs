@@ -2,7 +2,7 @@
 // Builds the web debugger into docs/playground/ (index.html, style.css, app.js): one esbuild
 // bundle of src/web/page/main.ts, which imports the library's pure modules from src/.
 // Usage: node src/web/build.mjs [outdir]
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -14,6 +14,7 @@ const examplePem = readFileSync(join(root, 'vectors/keys/rsa2048.pkcs1.pem'), 'u
 const r = await build({
   entryPoints: [join(root, 'src/web/page/main.ts')],
   outfile: join(out, 'app.js'),
+  write: false,
   bundle: true,
   format: 'iife',
   platform: 'browser',
@@ -22,9 +23,16 @@ const r = await build({
   sourcemap: false,
   legalComments: 'none',
   define: { __EXAMPLE_RSA_PEM__: JSON.stringify(examplePem) },
-  metafile: true,
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'src/web/page', f), join(out, f));
-const bytes = Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+// Each file is written whole and renamed into place, so a server reading the folder while it is
+// rebuilt (tests run in parallel) never sees half a file.
+const put = (name, data) => {
+  const tmp = join(out, `.${name}.${process.pid}.tmp`);
+  writeFileSync(tmp, data);
+  renameSync(tmp, join(out, name));
+};
+for (const f of r.outputFiles) put('app.js', f.contents);
+for (const f of ['index.html', 'style.css']) put(f, readFileSync(join(root, 'src/web/page', f)));
+const bytes = r.outputFiles.reduce((n, o) => n + o.contents.length, 0);
 console.log(`playground: ${out} (app.js ${(bytes / 1024).toFixed(1)} KiB)`);
