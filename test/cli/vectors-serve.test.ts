@@ -20,14 +20,50 @@ beforeAll(() => {
 const ADAPTER = join('examples', 'adapters', 'php', 'hostsig-adapter.php');
 
 describe('hostsig vectors', () => {
-  it('passes every known group against hostsig and skips unknown ones with a note', () => {
+  it('passes every group of every vector file against hostsig: 0 failed, 0 skipped', () => {
     const r = hostsig(['vectors']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/hostdime\s+HostDimeVerify\s+\d+\s+\d+\s+0\s+0\s+ok/);
+    expect(r.stdout).toMatch(/jwt-rs256\s+JwtRs256Verify\s+23\s+23\s+0\s+0\s+ok/);
+    expect(r.stdout).toMatch(/ 0 failed, 0 skipped/);
     const rep = json(hostsig(['vectors', '--json']));
-    expect(rep.totals.fail).toBe(0);
-    expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
-    expect(rep.rows.map((x: { scheme: string }) => x.scheme)).toEqual(expect.arrayContaining(['hostdime', 'sixconnect']));
+    // Every case of every file, counted from the files themselves.
+    const files = ['hostdime', 'sixconnect', 'jwt-rs256', 'hostbill', 'whm', 'hostkey'].map((f) => JSON.parse(readFileSync(join(REPO_ROOT, 'vectors', `${f}.json`), 'utf8')));
+    const all = files.reduce((n, f) => n + f.testGroups.reduce((m: number, g: { tests: unknown[] }) => m + g.tests.length, 0), 0);
+    expect(rep.totals).toEqual({ cases: all, pass: all, fail: 0, skip: 0 });
+    const types = new Set(files.flatMap((f) => f.testGroups.map((g: { type: string }) => g.type)));
+    expect(new Set(rep.rows.map((x: { type: string }) => x.type))).toEqual(types);
+    for (const row of rep.rows) expect(row).toMatchObject({ fail: 0, skip: 0 });
+  });
+
+  it('--exec: the key files are sent with the request; a wrong output field fails with "output <name>"', () => {
+    const liar = join(dir, 'liar-output.mjs');
+    // Echoes the right stages and the key text length, but a wrong Basic header and a JWT token with one character changed.
+    writeFileSync(
+      liar,
+      `import { createInterface } from 'node:readline';
+createInterface({ input: process.stdin }).on('line', (l) => {
+  const r = JSON.parse(l);
+  if (r.type === 'HostBillBasicFormat') return console.log(JSON.stringify({ id: r.id, result: 'valid', stages: { userPass: r.input.username + ':' + r.input.password }, output: { header: 'Basic ' + Buffer.from(r.input.username + ':' + r.input.password, 'latin1').toString('base64') } }));
+  if (r.type === 'JwtRs256Sign') {
+    const pem = r.files && r.files[r.input.key];
+    if (!pem || !pem.includes('PRIVATE KEY')) return console.log(JSON.stringify({ id: r.id, result: 'invalid', error: 'NO_KEY_FILE' }));
+    return console.log(JSON.stringify({ id: r.id, unsupported: true }));
+  }
+  console.log(JSON.stringify({ id: r.id, unsupported: true }));
+});
+`,
+    );
+    const r = hostsig(['vectors', '--exec', `"${process.execPath}" "${liar}"`, '--scheme', 'hostbill', '--scheme', 'jwt-rs256', '--json']);
+    const rep = json(r);
+    expect(r.code).toBe(1);
+    // Latin-1 differs from UTF-8 only on the non-ASCII cases (#2, #5): those fail on output header.
+    expect(rep.failures.map((f: { tcId: number; what: string }) => [f.tcId, f.what])).toEqual([
+      [2, 'output header'],
+      [5, 'output header'],
+    ]);
+    const sign = rep.rows.find((x: { type: string }) => x.type === 'JwtRs256Sign');
+    expect(sign).toMatchObject({ fail: 0, skip: 8, note: 'unsupported by the adapter: skipped' });
   });
 
   it('--scheme narrows; an unknown scheme is exit 3', () => {
@@ -58,6 +94,11 @@ describe('hostsig vectors', () => {
     expect(rep.failures).toEqual([]);
     expect(r.code).toBe(0);
     expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
+    // The adapter implements HostDime and 6connect only: the rest is skipped, never failed.
+    for (const row of rep.rows) {
+      if (row.scheme === 'hostdime' || row.scheme === 'sixconnect') expect(row).toMatchObject({ skip: 0, fail: 0 });
+      else expect(row).toMatchObject({ pass: 0, fail: 0, skip: row.cases, note: 'unsupported by the adapter: skipped' });
+    }
   });
 
   it.skipIf(!phpAvailable())('--exec: the PHP adapter with JSON_UNESCAPED_SLASHES fails at stage doubleJson', () => {
