@@ -4,7 +4,7 @@
  * @module hostsig/jwt
  */
 export type { JwtHeader, JwtPayload } from './types.js';
-export { signJwt, signCompactJws, type SignJwtOptions } from './sign.js';
+export { signJwt, signJwtAsync, signCompactJws, signCompactJwsAsync, type SignJwtOptions } from './sign.js';
 export {
   verifyJwt,
   verifyJwtAsync,

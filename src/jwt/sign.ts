@@ -6,6 +6,7 @@ import { type NowOption, resolveNow } from '../core/clock.js';
 import { HostsigError } from '../core/errors.js';
 import { isRsaPrivateKey, type RsaPrivateKey } from '../rsa/keys.js';
 import { rsaSign } from '../rsa/pkcs1v15.js';
+import { rsaSignAsync } from '../rsa/webcrypto.js';
 import { type Duration, durationSeconds } from './claims.js';
 import { isJsonObject, parseJsonStrict } from './json.js';
 import type { JwtPayload } from './types.js';
@@ -38,6 +39,28 @@ function assertPrivate(key: unknown): asserts key is RsaPrivateKey {
  * signCompactJws('{"alg":"RS256"}', '{"iss":"joe"}', privateKey);
  */
 export function signCompactJws(protectedHeader: string | Readonly<Record<string, unknown>>, payload: Uint8Array | string, privateKey: RsaPrivateKey): string {
+  const signingInput = compactSigningInput(protectedHeader, payload, privateKey);
+  return `${signingInput}.${bytesToBase64url(rsaSign(privateKey, utf8ToBytes(signingInput)))}`;
+}
+
+/**
+ * {@link signCompactJws} with the signature made by {@link rsaSignAsync}: Web Crypto where the
+ * platform has it, the pure path otherwise. Same output, byte for byte.
+ * @param protectedHeader header JSON text or object, as {@link signCompactJws}
+ * @param payload payload bytes, or text (UTF-8)
+ * @param privateKey the signing key
+ * @returns a Promise of the compact JWS
+ * @throws (rejects with) HostsigError `INVALID_ARGUMENT`, as {@link signCompactJws}
+ * @example
+ * const jws = await signCompactJwsAsync('{"alg":"RS256"}', '{"iss":"joe"}', privateKey);
+ */
+export async function signCompactJwsAsync(protectedHeader: string | Readonly<Record<string, unknown>>, payload: Uint8Array | string, privateKey: RsaPrivateKey): Promise<string> {
+  const signingInput = compactSigningInput(protectedHeader, payload, privateKey);
+  return `${signingInput}.${bytesToBase64url(await rsaSignAsync(privateKey, utf8ToBytes(signingInput)))}`;
+}
+
+/** Checks the arguments of signCompactJws and returns `BASE64URL(header).BASE64URL(payload)`. */
+function compactSigningInput(protectedHeader: string | Readonly<Record<string, unknown>>, payload: Uint8Array | string, privateKey: RsaPrivateKey): string {
   assertPrivate(privateKey);
   const headerText = typeof protectedHeader === 'string' ? protectedHeader : stringify(protectedHeader, 'protectedHeader');
   let parsed: unknown;
@@ -51,9 +74,7 @@ export function signCompactJws(protectedHeader: string | Readonly<Record<string,
   if (isBytes(payload)) payloadBytes = payload;
   else if (typeof payload === 'string') payloadBytes = utf8ToBytes(payload);
   else throw new HostsigError('INVALID_ARGUMENT', '"payload" expected Uint8Array or string');
-  const signingInput = `${bytesToBase64url(utf8ToBytes(headerText))}.${bytesToBase64url(payloadBytes)}`;
-  const signature = rsaSign(privateKey, utf8ToBytes(signingInput));
-  return `${signingInput}.${bytesToBase64url(signature)}`;
+  return `${bytesToBase64url(utf8ToBytes(headerText))}.${bytesToBase64url(payloadBytes)}`;
 }
 
 /** Options of {@link signJwt}. Each registered claim set here overrides the payload's. */
@@ -97,6 +118,28 @@ function optString(v: unknown, name: string): string | undefined {
  * const token = signJwt({ scope: 'api' }, privateKey, { subject: 'client-42', expiresIn: '15m', kid: 'k1' });
  */
 export function signJwt(payload: JwtPayload, privateKey: RsaPrivateKey, options: SignJwtOptions = {}): string {
+  const [header, claims] = jwtParts(payload, privateKey, options);
+  return signCompactJws(header, claims, privateKey);
+}
+
+/**
+ * {@link signJwt} with the signature made by {@link rsaSignAsync}: Web Crypto where the
+ * platform has it (several times faster), the pure path otherwise. Same token, byte for byte.
+ * @param payload claims: a plain JSON object
+ * @param privateKey the signing key
+ * @param options as {@link signJwt}
+ * @returns a Promise of the compact JWT
+ * @throws (rejects with) HostsigError `INVALID_ARGUMENT`, as {@link signJwt}
+ * @example
+ * const token = await signJwtAsync({ scope: 'api' }, privateKey, { expiresIn: '15m', kid: 'k1' });
+ */
+export async function signJwtAsync(payload: JwtPayload, privateKey: RsaPrivateKey, options: SignJwtOptions = {}): Promise<string> {
+  const [header, claims] = jwtParts(payload, privateKey, options);
+  return signCompactJwsAsync(header, claims, privateKey);
+}
+
+/** The header text and claims bytes signJwt signs, after every argument check. */
+function jwtParts(payload: JwtPayload, privateKey: RsaPrivateKey, options: SignJwtOptions): [string, Uint8Array] {
   assertPrivate(privateKey);
   if (!isJsonObject(payload) || (Object.getPrototypeOf(payload) !== Object.prototype && Object.getPrototypeOf(payload) !== null)) {
     throw new HostsigError('INVALID_ARGUMENT', '"payload" expected a plain object');
@@ -129,5 +172,5 @@ export function signJwt(payload: JwtPayload, privateKey: RsaPrivateKey, options:
   if (kid !== undefined) header.kid = kid;
   const typ = options.typ === undefined ? 'JWT' : options.typ;
   if (typ !== null) header.typ = optString(typ, 'typ');
-  return signCompactJws(stringify(header, 'header'), utf8ToBytes(stringify(claims, 'payload')), privateKey);
+  return [stringify(header, 'header'), utf8ToBytes(stringify(claims, 'payload'))];
 }

@@ -22,3 +22,4 @@ export {
   jwkThumbprint,
 } from './keys.js';
 export { rsaSign, rsaVerify, emsaPkcs1v15Sha256 } from './pkcs1v15.js';
+export { rsaSignAsync } from './webcrypto.js';

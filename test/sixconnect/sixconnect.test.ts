@@ -138,3 +138,14 @@ describe('signSixConnect / verifySixConnect', () => {
     if (r.ok) expect(r.params?.get('__proto__')).toBeDefined();
   });
 });
+
+describe('verified params', () => {
+  it('are read from what was verified, even if the caller reuses its buffer', async () => {
+    const q = `target=t&action=a&x=1&apiKey=${KEY}`;
+    const buf = new TextEncoder().encode(`${q}&hash=${nodeHash(q)}`);
+    const r = await verifySixConnect({ query: buf }, { secretKey: SECRET });
+    expect(r.ok).toBe(true);
+    buf.set(new TextEncoder().encode('target=t&action=a&x=9'));
+    if (r.ok) expect(r.params?.get('x')).toBe('1');
+  });
+});

@@ -1,11 +1,13 @@
-import { hexToBytes, isBytes } from '../../core/bytes.js';
+import { isBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { sha256 } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
-import { PhpArray, type PhpScalar, phpIntKey } from '../../core/php/array.js';
+import { PhpArray, type PhpScalar, type PhpValue, phpIntKey } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
+import { fastHostDimeForm } from './fast.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 
 /** An inbound HostDime request: the raw form body, and the path unless options name the method. */
@@ -69,13 +71,16 @@ const NUMERIC_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const MAX_UNIQUE = 256;
 
 interface Parsed {
-  params: PhpArray;
+  /** Built on first read when the fast scan handled the body (most verifications never need it). */
+  readonly params: PhpArray;
   publicKey: string;
   timestampRaw: string;
   timestamp: number;
   unique: string;
   hash: Uint8Array;
   method: string;
+  /** From the fast scan: the php-dialect JSON part of the hashed string (string values), as bytes. */
+  fastJson: Uint8Array | null;
 }
 
 function fail(code: HostsigErrorCode, message: string, details?: Record<string, unknown>): never {
@@ -83,8 +88,8 @@ function fail(code: HostsigErrorCode, message: string, details?: Record<string, 
 }
 
 /** A top-level api_* field; absent or an array is missing, and so is empty where noted. */
-function field(all: PhpArray, name: string, allowEmpty = false): string {
-  const v = all.get(name);
+function field(get: (name: string) => PhpValue | undefined, name: string, allowEmpty = false): string {
+  const v = get(name);
   if (typeof v !== 'string' || (v === '' && !allowEmpty)) fail('MISSING_FIELD', `missing ${name}`, { field: name });
   return v;
 }
@@ -101,23 +106,73 @@ function checkOptions(options: VerifyHostDimeOptions): void {
   if (tol !== undefined && !(typeof tol === 'number' && tol >= 0 && Number.isFinite(tol))) throw new HostsigError('INVALID_ARGUMENT', '"toleranceSec" must be a non-negative number');
 }
 
-/** Parse, field checks and freshness: everything that needs no key. */
-function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number): Parsed {
+/**
+ * A parsed request. `params` is built on first read when the fast scan handled the body: the
+ * same parse_str the general path runs, only later and only if something asks for it. (A class
+ * with a prototype getter: an object literal with a getter costs about 0.5 us to create.)
+ */
+class ParsedRequest implements Parsed {
+  #params: PhpArray | undefined;
+  readonly #body: string | Uint8Array;
+  readonly #maxVars: number;
+  constructor(
+    body: string | Uint8Array,
+    maxVars: number,
+    params: PhpArray | undefined,
+    readonly publicKey: string,
+    readonly timestampRaw: string,
+    readonly timestamp: number,
+    readonly unique: string,
+    readonly hash: Uint8Array,
+    readonly method: string,
+    readonly fastJson: Uint8Array | null,
+  ) {
+    this.#body = body;
+    this.#maxVars = maxVars;
+    this.#params = params;
+  }
+
+  get params(): PhpArray {
+    return (this.#params ??= parseStr(this.#body, { maxVars: this.#maxVars }).filter(notApi));
+  }
+}
+
+/**
+ * Parse, field checks and freshness: everything that needs no key.
+ * `keepJson`: copy the fast scan's JSON out of its scratch buffer (needed when another
+ * verification may run before this one hashes, i.e. across an await).
+ */
+function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number, keepJson: boolean): Parsed {
   if (typeof request !== 'object' || request === null) fail('BODY_MALFORMED', 'request expected object');
   const body = request.body;
   if (typeof body !== 'string' && !isBytes(body)) fail('BODY_MALFORMED', 'body expected string or Uint8Array');
-  const all = parseStr(body, { maxVars: options.maxVars ?? 1000 });
+  const maxVars = options.maxVars ?? 1000;
+  // The common plain body goes through the fused scan (fast.ts); anything it does not handle,
+  // and every malformed body, through parse_str, which names the error. (The scan itself
+  // refuses lone surrogates, so a string body needs no separate well-formedness pass.)
+  const text = typeof body === 'string' ? body : utf8OrNull(body);
+  const fast = text === null ? null : fastHostDimeForm(text, maxVars);
+  let all: PhpArray | null = null;
+  let get: (name: string) => PhpValue | undefined;
+  if (fast !== null) {
+    const api: Record<string, string | undefined> = { api_key: fast.key, api_timestamp: fast.timestamp, api_unique: fast.unique, api_hash: fast.hash };
+    get = (name) => api[name];
+  } else {
+    const parsed = parseStr(body, { maxVars });
+    all = parsed;
+    get = (name) => parsed.get(name);
+  }
 
-  const publicKey = field(all, 'api_key');
+  const publicKey = field(get, 'api_key');
   // An empty timestamp or hash is there but malformed; the format checks below name it.
-  const timestampRaw = field(all, 'api_timestamp', true);
-  const unique = field(all, 'api_unique');
-  const hashHex = field(all, 'api_hash', true);
+  const timestampRaw = field(get, 'api_timestamp', true);
+  const unique = field(get, 'api_unique');
+  const hashHex = field(get, 'api_hash', true);
   if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
   // request.method is the HTTP method; the HostDime method comes from the options or the path.
-  const method = options.method ?? (typeof request.path === 'string' ? hostDimePathToMethod(request.path)?.method : undefined);
+  const method = options.method ?? (typeof request.path === 'string' ? pathToMethod(request.path) : undefined);
   if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
   if (!TS_RE.test(timestampRaw)) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
@@ -127,8 +182,54 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   if (timestamp - now > tol) fail('TIMESTAMP_FUTURE', 'api_timestamp is in the future', { timestamp, now: Math.floor(now), toleranceSec: tol });
 
   // PHP's $_POST minus the api_* fields (tested after name mangling, case-sensitive).
-  const params = all.filter((k) => !k.startsWith('api_'));
-  return { params, publicKey, timestampRaw, timestamp, unique, hash: hexToBytes(hashHex), method };
+  const params = all === null ? undefined : (all as PhpArray).filter(notApi);
+  const fastJson = fast === null ? null : keepJson ? fast.json.slice() : fast.json;
+  // The lazy parse reads the decoded text, never the caller's bytes, which may be a pooled
+  // buffer reused after this returns. (For UTF-8 bytes parse_str parses that same text.)
+  const source = fast === null ? body : (text as string);
+  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, lowerHexToBytes(hashHex), method, fastJson);
+}
+
+/** 64 lowercase hex digits (HASH_RE checked) to 32 bytes, without the general decoder's checks and copies. */
+function lowerHexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) {
+    const a = hex.charCodeAt(2 * i);
+    const b = hex.charCodeAt(2 * i + 1);
+    // '0'-'9' is 0x30-0x39 and 'a'-'f' 0x61-0x66: (c & 15) + 9 * (c >> 6) is the digit.
+    out[i] = (((a & 15) + 9 * (a >> 6)) << 4) | ((b & 15) + 9 * (b >> 6));
+  }
+  return out;
+}
+
+// Request paths repeat: remember the method of the last few hundred (a pure function of the path).
+const methodByPath = /* @__PURE__ */ new Map<string, string | undefined>();
+function pathToMethod(path: string): string | undefined {
+  let m = methodByPath.get(path);
+  if (m === undefined && !methodByPath.has(path)) {
+    if (methodByPath.size >= 256) methodByPath.clear();
+    m = hostDimePathToMethod(path)?.method;
+    // Only short paths are remembered, so the cache stays small whatever clients send.
+    if (path.length <= 256) methodByPath.set(path, m);
+  }
+  return m;
+}
+
+const notApi = (k: string): boolean => !k.startsWith('api_');
+
+const fatalUtf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function utf8OrNull(b: Uint8Array): string | null {
+  try {
+    return fatalUtf8.decode(b);
+  } catch {
+    return null;
+  }
+}
+
+/** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
+function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
+  return sha256.create().update(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`)).update(fastJson).digest();
 }
 
 function typedScalar(v: PhpScalar): PhpScalar {
@@ -146,7 +247,9 @@ function typedScalar(v: PhpScalar): PhpScalar {
 function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): { dialect: HostDimeDialect; typed: boolean } | null {
   let typedParams: PhpArray | null | undefined; // computed once, only if the string form fails
   for (const typed of typedNumbers ? [false, true] : [false]) {
-    let params = p.params;
+    // null: the string-valued params, read from p only if a dialect needs them (p.params may
+    // not be built yet, and the fast php digest does not need it).
+    let params: PhpArray | null = null;
     if (typed) {
       if (typedParams === undefined) typedParams = toTyped(p.params);
       if (typedParams === null) break;
@@ -155,7 +258,10 @@ function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect
     for (const dialect of dialects) {
       let digest: Uint8Array;
       try {
-        digest = hostDimeHashBytes(canonicalHostDime({ timestamp: p.timestampRaw, unique: p.unique, privateKey, method: p.method, params, dialect }));
+        digest =
+          !typed && dialect === 'php' && p.fastJson !== null
+            ? fastDigest(p, p.fastJson, privateKey)
+            : hostDimeHashBytes(canonicalHostDime({ timestamp: p.timestampRaw, unique: p.unique, privateKey, method: p.method, params: params ?? p.params, dialect }));
       } catch {
         continue;
       }
@@ -215,7 +321,7 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   let now: number;
   try {
     now = resolveNow(options.now);
-    p = parseRequest(request, options, now);
+    p = parseRequest(request, options, now, true);
   } catch (e) {
     return toFailure(e);
   }
@@ -231,7 +337,7 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
     const replay = await recordNonce(options.nonces, nonceKey(p.publicKey, p.unique), nonceTtl(p.timestamp, options.toleranceSec ?? 300, now), 'api_unique was already used');
     if (replay) return replay;
   }
-  return { ok: true, publicKey: p.publicKey, method: p.method, params: p.params, dialect: m.dialect, typed: m.typed, timestamp: p.timestamp, unique: p.unique };
+  return verified(p, m);
 }
 
 /**
@@ -243,14 +349,48 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
   if ((options as VerifyHostDimeOptions).nonces || (options as VerifyHostDimeOptions).lookup) throw new HostsigError('INVALID_ARGUMENT', 'verifyHostDimeSync takes no lookup or nonce store');
   let p: Parsed;
   try {
-    p = parseRequest(request, options, resolveNow(options.now));
+    p = parseRequest(request, options, resolveNow(options.now), false);
     if (options.publicKey !== undefined && options.publicKey !== p.publicKey) fail('UNKNOWN_KEY', 'unknown api_key');
   } catch (e) {
     return toFailure(e);
   }
   const m = match(p, options.privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, options.privateKey, options);
-  return { ok: true, publicKey: p.publicKey, method: p.method, params: p.params, dialect: m.dialect, typed: m.typed, timestamp: p.timestamp, unique: p.unique };
+  return verified(p, m);
+}
+
+/**
+ * A successful verification. `params` is a getter that parses the body on first read, since
+ * most servers need only the identity (as 6connect's result does). Being on the prototype, it
+ * is not copied by an object spread: read `result.params` itself.
+ */
+class Verified implements HostDimeVerified {
+  readonly ok = true as const;
+  readonly publicKey: string;
+  readonly method: string;
+  readonly dialect: HostDimeDialect;
+  readonly typed: boolean;
+  readonly timestamp: number;
+  readonly unique: string;
+  readonly #p: Parsed;
+
+  constructor(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }) {
+    this.publicKey = p.publicKey;
+    this.method = p.method;
+    this.dialect = m.dialect;
+    this.typed = m.typed;
+    this.timestamp = p.timestamp;
+    this.unique = p.unique;
+    this.#p = p;
+  }
+
+  get params(): PhpArray {
+    return this.#p.params;
+  }
+}
+
+function verified(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }): HostDimeVerified {
+  return new Verified(p, m);
 }
 
 function signatureFailure(p: Parsed, privateKey: string, options: VerifyHostDimeOptions): HostDimeVerifyFailure {
