@@ -1,10 +1,11 @@
 /**
  * Serves the built web debugger (`docs/playground/`, made by `npm run build:playground`) for
- * `hostsig serve`: `GET /` redirects to `/playground/`, which serves index.html, style.css and
- * app.js and nothing else. Node-only (the CLI's side of the page).
+ * `hostsig serve`: a browser's `GET /` (no query, `Accept: text/html`) redirects to
+ * `/playground/`, which serves index.html, style.css and app.js and nothing else. Everything
+ * else (API calls, `curl /`, a 6connect `/?...&hash=`) is left to the verifier. Node-only.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 /** Where the build lives: `<package>/docs/playground/`, from both `src/web` and `dist/web`. */
@@ -24,12 +25,18 @@ export function playgroundBuilt(dir = PLAYGROUND_DIR): boolean {
 }
 
 /**
- * Answers a GET for the page; false when `path` is not the page's (or it is not built), so the
+ * Answers a request for the page; false when it is not one (or the page is not built), so the
  * caller routes the request on.
  */
-export function servePlayground(method: string, path: string, res: ServerResponse, dir = PLAYGROUND_DIR): boolean {
+export function servePlayground(req: IncomingMessage, res: ServerResponse, dir = PLAYGROUND_DIR): boolean {
+  const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD') return false;
-  if (path !== '/' && path !== '/playground' && !path.startsWith('/playground/')) return false;
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const path = q === -1 ? target : target.slice(0, q);
+  if (path === '/') {
+    if (q !== -1 || !/\btext\/html\b/.test(req.headers.accept ?? '')) return false;
+  } else if (path !== '/playground' && !path.startsWith('/playground/')) return false;
   if (!playgroundBuilt(dir)) return false;
   if (path === '/' || path === '/playground') {
     res.writeHead(302, { location: '/playground/', 'content-length': 0 });

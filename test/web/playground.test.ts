@@ -321,6 +321,10 @@ describe.skipIf(!have)('web debugger served by hostsig serve', () => {
       });
       child!.once('exit', (code) => reject(new Error(`hostsig serve exited ${code}: ${out}`)));
     });
+    // curl and SDKs still get serve's JSON at / (and 6connect's /?...&hash= still reaches the verifier).
+    const api = await fetch(`${origin}/`);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    await api.arrayBuffer();
     const h = await open(origin, '/');
     try {
       expect(h.page.url()).toMatch(new RegExp(`^${origin}/playground/(#|$)`));
