@@ -6,6 +6,7 @@
 import { PhpArray, type PhpValue, parseStr, sha256, utf8ToBytes } from '../core/index.js';
 import { diagnoseHostDime, hostDimeContext } from '../cli/diagnose/hostdime.js';
 import { decodeReceived, diagnoseSixConnect, SIXCONNECT_MISTAKES, sixConnectContext } from '../cli/diagnose/sixconnect.js';
+import { diagnoseHostKey, diagnoseWhm, type Finding } from '../cli/diagnose/tokens.js';
 import type { DiagnoseReport } from '../cli/diagnose/types.js';
 import { decodeJwt, decodeProtectedHeader, verifyJwt } from '../jwt/index.js';
 import { bigintToBytes, bytesToBigint, modPow } from '../rsa/bigint.js';
@@ -62,6 +63,13 @@ function diagnosedVerdict(report: DiagnoseReport | undefined, code: string, fall
   const m = report?.matches[0];
   if (m) return { status: 'invalid', headline: `invalid: ${m.title}`, code, fix: m.fix, mistake: m.id };
   return { status: 'invalid', headline: `invalid: ${fallback}`, code };
+}
+
+/** A `hostsig diagnose` finding, when there is one, names the mistake and its fix. */
+function withFinding(verdict: Verdict, findings: Finding[]): Verdict {
+  const f = findings[0];
+  if (!f) return verdict;
+  return { ...verdict, headline: `${verdict.headline}: ${f.title}`, fix: f.fix, mistake: f.id };
 }
 
 function mistakeStage(report: DiagnoseReport | undefined, expectedSigned: string, title: string): Stage[] {
@@ -285,7 +293,8 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
       : /^(bearer|basic|token)$/i.test(scheme)
       ? `cPanel & WHM do not use "${scheme}": send "Authorization: whm USER:TOKEN" (WHM) or "cpanel USER:TOKEN" (cPanel UAPI).`
       : 'Send "Authorization: whm USER:TOKEN": the scheme word, one space, the user, a colon, the 32-character token.';
-    return { scheme: 'whm', verdict: { status: 'invalid', headline: `invalid: ${messageOf(e)}`, fix, ...(codeOf(e) ? { code: codeOf(e)! } : {}) }, stages, notes };
+    const v: Verdict = { status: 'invalid', headline: `invalid: ${messageOf(e)}`, fix, ...(codeOf(e) ? { code: codeOf(e)! } : {}) };
+    return { scheme: 'whm', verdict: withFinding(v, diagnoseWhm({ authorization: header, code: codeOf(e) ?? 'AUTH_HEADER_MALFORMED', ...(p.path !== undefined ? { path: p.path } : {}) })), stages, notes };
   }
   stages.push({
     kind: 'table',
@@ -337,6 +346,7 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
     if (r.code === 'PATH_NOT_ALLOWED') verdict.fix = 'cPanel tokens reach only /execute/... and /json-api/cpanel; use a WHM token ("whm USER:TOKEN") for WHM API calls.';
     if (r.code === 'IP_NOT_ALLOWED') verdict.fix = 'Call from an address in the token\'s whitelist_ip, or add this address to it.';
     if (r.code === 'TOKEN_EXPIRED') verdict.fix = 'Create a new token (api_token_create); expired tokens stay listed but never work again.';
+    verdict = withFinding(verdict, diagnoseWhm({ authorization: header, code: r.code, ...(path !== undefined ? { path } : {}) }));
   }
   if (parsed.scheme === 'cpanel' && path === undefined) notes.push('cPanel tokens are path-restricted: paste the whole request so the path can be checked.');
   return { scheme: 'whm', verdict, stages, notes };
@@ -415,6 +425,7 @@ export async function analyzeHostKey(input: HostKeyVerifyInput): Promise<Analysi
     else if (r.code === 'TOKEN_INVALID') verdict.fix = 'The token is not the issued one, or the session ended (logout): log in again with auth.php.';
     else if (r.code === 'TOKEN_EXPIRED') verdict.fix = 'Log in again (auth.php); keep the token only until token_expire minus a margin.';
     else if (r.code === 'IP_NOT_ALLOWED') verdict.fix = 'The token was issued with fix_ip=1 for another address: call from that address, or log in without fix_ip.';
+    verdict = withFinding(verdict, diagnoseHostKey({ code: r.code, body, ...(p.query !== undefined ? { query: p.query } : {}), ...(p.method !== undefined ? { method: p.method } : {}) }));
   }
   return { scheme: 'hostkey', verdict, stages, notes };
 }

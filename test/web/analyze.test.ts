@@ -95,7 +95,8 @@ describe('HostKey', () => {
   const token = randomBytes(16).toString('hex');
   it('a token= body against the pasted token', async () => {
     expect((await analyzeHostKey({ request: `action=info&token=${token}`, session: token })).verdict.status).toBe('valid');
-    expect((await analyzeHostKey({ request: `action=info&token=${token.toUpperCase()}`, session: token })).verdict.fix).toMatch(/lowercase/);
+    expect((await analyzeHostKey({ request: `action=info&token=${token.toUpperCase()}`, session: token })).verdict).toMatchObject({ status: 'invalid', mistake: 'token-uppercase' });
+    expect((await analyzeHostKey({ request: `POST /eq.php?token=${token} HTTP/1.1\n\naction=list`, session: token })).verdict).toMatchObject({ code: 'MISSING_FIELD', mistake: 'token-in-query' });
   });
   it('a PIN against a record', async () => {
     const rec = JSON.stringify(await hashHostKeyPin('482915', { N: 2 ** 10, r: 8, p: 1, dkLen: 32 }));
@@ -133,7 +134,8 @@ describe('named failures', () => {
     const upper = analyzeHostDime({ request: HD_BODY.replace(/api_hash=(\w+)/, (_m, h: string) => `api_hash=${h.toUpperCase()}`), method: 'domain.list', privateKey: 'fazbaz' });
     expect(upper.verdict).toMatchObject({ status: 'invalid', mistake: 'hash-uppercase' });
     const whm = await analyzeWhm({ request: 'whm root:u7hmr63fgy292dqz4h5bfh16jlymo01m', record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' });
-    expect(whm.verdict.fix).toMatch(/lowercase/);
+    expect(whm.verdict).toMatchObject({ status: 'invalid', mistake: 'token-lowercase' });
+    expect((await analyzeWhm({ request: 'Authorization: Bearer U7HMR63FGY292DQZ4H5BFH16JLYMO01M', record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' })).verdict.mistake).toBe('scheme-word');
     const sc = analyzeSixConnect({ request: 'target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB&hash=yneSFMyxPPe%2B3W4IOkVp50K3VStatBcRRak%2B2ygDUWQ%3D&x=1', secretKey: '48b278ec873bda4738923dbc467f8669' });
     expect(sc.verdict).toMatchObject({ status: 'invalid', code: 'HASH_NOT_LAST' });
     expect(sc.verdict.fix).toMatch(/last parameter/);

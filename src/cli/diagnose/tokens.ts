@@ -1,10 +1,20 @@
 /**
  * Diagnoses for the header/session schemes (cPanel & WHM, HostKey): their failures are not
  * about a hash, so each rule looks at what was sent and names the mistake with its fix.
+ * Pure (no `node:`, no `Buffer`): the web debugger bundles it.
  */
 import { WHM_TOKEN_RE } from '../../schemes/whm/index.js';
 import { HOSTKEY_TOKEN_RE } from '../../schemes/hostkey/index.js';
 import type { KeysConfig } from '../config.js';
+
+/** base64 to a latin1 string ('' when it does not decode), as Buffer.from(s, 'base64').toString('latin1') on valid input. */
+function latin1FromBase64(s: string): string {
+  try {
+    return atob(s);
+  } catch {
+    return '';
+  }
+}
 
 export interface Finding {
   id: string;
@@ -28,7 +38,7 @@ export function diagnoseWhm(input: { authorization: string | undefined; code: st
   const cred = colon === -1 ? rest.split(/\s+/)[1] ?? '' : rest.slice(colon + 1);
   if (colon === -1 && /\s/.test(rest)) out.push({ id: 'space-not-colon', title: 'user and token separated by a space', fix: 'Join user and token with a colon: "whm USER:TOKEN".', detail: `"${word} ${rest.replace(/\s\S+$/, ' ...')}"` });
   if (cred && !WHM_TOKEN_RE.test(cred) && WHM_TOKEN_RE.test(cred.toUpperCase())) out.push({ id: 'token-lowercase', title: 'the token was lower-cased', fix: 'Send the token exactly as api_token_create returned it: 32 upper-case letters and digits.' });
-  if (cred && /^[A-Za-z0-9+/]+=*$/.test(cred) && cred.length % 4 === 0 && !WHM_TOKEN_RE.test(cred) && /:/.test(Buffer.from(cred, 'base64').toString('latin1'))) {
+  if (cred && /^[A-Za-z0-9+/]+=*$/.test(cred) && cred.length % 4 === 0 && !WHM_TOKEN_RE.test(cred) && /:/.test(latin1FromBase64(cred))) {
     out.push({ id: 'base64-encoded', title: 'USER:TOKEN was base64-encoded (as for Basic auth)', fix: 'Send "whm USER:TOKEN" in plain text: cPanel tokens are not base64-encoded.' });
   }
   if (cred.length && cred.length !== 32 && WHM_TOKEN_RE.test(cred.slice(0, 32)) && !/^\s*WHM /.test(a)) out.push({ id: 'token-truncated-or-padded', title: `the token is ${cred.length} characters, not 32`, fix: 'Copy the whole 32-character token, with nothing before or after it (no quotes or newline).' });
