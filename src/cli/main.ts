@@ -18,7 +18,7 @@ interface Command {
 
 const demoSpec: CommandSpec = {
   name: 'demo',
-  summary: 'start serve, send it signed (replayed, tampered, mistaken) requests per scheme, then run the vectors',
+  summary: 'start serve, send it one signed request per scheme (all five) plus replayed, tampered and mistaken ones, then run the vectors',
   usage: ['demo'],
   flags: {},
 };
@@ -49,7 +49,8 @@ const COMMANDS: Record<string, Command> = {
 function topHelp(): string {
   const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   return [
-    'hostsig: sign, verify and debug HostDime and 6connect ProVision API requests',
+    'hostsig: sign, verify and debug HostDime, 6connect ProVision, HostBill (Basic, RS256 JWT), cPanel & WHM and HostKey API requests',
+    'Schemes: hostdime, sixconnect, jwt, hostbill, whm, hostkey',
     '',
     'Usage: hostsig <command> [options]      (hostsig <command> --help for each)',
     '',

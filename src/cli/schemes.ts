@@ -2,7 +2,6 @@
  * The CLI's per-scheme operations over the public API: sign with stages, verify with the
  * expected-vs-received view, and hook up diagnose. Used by sign/verify/explain/diagnose/serve.
  */
-import { readFileSync } from 'node:fs';
 import { MemoryNonceStore, type NonceStore, PhpArray, type PhpValue } from '../core/index.js';
 import {
   HOSTDIME_DIALECTS,
@@ -21,41 +20,20 @@ import type { DiagnoseReport } from './diagnose/types.js';
 import { formatHttpRequest, header, type RawHttpRequest } from './http.js';
 
 export const SCHEMES = ['hostdime', 'sixconnect'] as const;
+/** Every scheme the CLI signs, verifies and diagnoses (`jwt` is HostBill's RS256 token on its own). */
+export const ALL_SCHEMES = ['hostdime', 'sixconnect', 'jwt', 'hostbill', 'whm', 'hostkey'] as const;
+export type AnyScheme = (typeof ALL_SCHEMES)[number];
+export const TOKEN_SCHEMES = ['jwt', 'hostbill', 'whm', 'hostkey'] as const;
+export function isTokenScheme(s: string | undefined): s is (typeof TOKEN_SCHEMES)[number] {
+  return (TOKEN_SCHEMES as readonly string[]).includes(s ?? '');
+}
 export type SchemeName = (typeof SCHEMES)[number];
 
 export function isScheme(s: string | undefined): s is SchemeName {
   return (SCHEMES as readonly string[]).includes(s ?? '');
 }
 
-/** keys.json: per scheme, public/api key -> secret, plus verifier options. */
-export interface KeysConfig {
-  hostdime?: { keys: Record<string, string>; toleranceSec?: number; dialects?: HostDimeDialect[] };
-  sixconnect?: { keys: Record<string, string>; time?: boolean; toleranceSec?: number };
-}
-
-export function loadConfig(path: string): KeysConfig {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read config "${path}": ${(e as Error).message}`);
-  }
-  let cfg: unknown;
-  try {
-    cfg = JSON.parse(raw);
-  } catch (e) {
-    throw new InputError(`config "${path}" is not JSON: ${(e as Error).message}`);
-  }
-  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new InputError(`config "${path}" must be a JSON object keyed by scheme`);
-  for (const [scheme, v] of Object.entries(cfg)) {
-    if (scheme === '$comment') continue;
-    const keys = (v as { keys?: unknown })?.keys;
-    if (typeof keys !== 'object' || keys === null || Object.values(keys).some((s) => typeof s !== 'string')) {
-      throw new InputError(`config "${path}": "${scheme}.keys" must map key ids to secret strings`);
-    }
-  }
-  return cfg as KeysConfig;
-}
+export { type KeysConfig, loadConfig } from './config.js';
 
 /** The key set for one scheme: a single key from flags, or a keys.json section. */
 export interface KeySet {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signHostDime } from '../../src/schemes/hostdime/index.js';
 import { phpAvailable } from '../helpers/php.js';
@@ -20,14 +20,50 @@ beforeAll(() => {
 const ADAPTER = join('examples', 'adapters', 'php', 'hostsig-adapter.php');
 
 describe('hostsig vectors', () => {
-  it('passes every known group against hostsig and skips unknown ones with a note', () => {
+  it('passes every group of every vector file against hostsig: 0 failed, 0 skipped', () => {
     const r = hostsig(['vectors']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/hostdime\s+HostDimeVerify\s+\d+\s+\d+\s+0\s+0\s+ok/);
+    expect(r.stdout).toMatch(/jwt-rs256\s+JwtRs256Verify\s+23\s+23\s+0\s+0\s+ok/);
+    expect(r.stdout).toMatch(/ 0 failed, 0 skipped/);
     const rep = json(hostsig(['vectors', '--json']));
-    expect(rep.totals.fail).toBe(0);
-    expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
-    expect(rep.rows.map((x: { scheme: string }) => x.scheme)).toEqual(expect.arrayContaining(['hostdime', 'sixconnect']));
+    // Every case of every file, counted from the files themselves.
+    const files = ['hostdime', 'sixconnect', 'jwt-rs256', 'hostbill', 'whm', 'hostkey'].map((f) => JSON.parse(readFileSync(join(REPO_ROOT, 'vectors', `${f}.json`), 'utf8')));
+    const all = files.reduce((n, f) => n + f.testGroups.reduce((m: number, g: { tests: unknown[] }) => m + g.tests.length, 0), 0);
+    expect(rep.totals).toEqual({ cases: all, pass: all, fail: 0, skip: 0 });
+    const types = new Set(files.flatMap((f) => f.testGroups.map((g: { type: string }) => g.type)));
+    expect(new Set(rep.rows.map((x: { type: string }) => x.type))).toEqual(types);
+    for (const row of rep.rows) expect(row).toMatchObject({ fail: 0, skip: 0 });
+  });
+
+  it('--exec: the key files are sent with the request; a wrong output field fails with "output <name>"', () => {
+    const liar = join(dir, 'liar-output.mjs');
+    // Echoes the right stages and the key text length, but a wrong Basic header and a JWT token with one character changed.
+    writeFileSync(
+      liar,
+      `import { createInterface } from 'node:readline';
+createInterface({ input: process.stdin }).on('line', (l) => {
+  const r = JSON.parse(l);
+  if (r.type === 'HostBillBasicFormat') return console.log(JSON.stringify({ id: r.id, result: 'valid', stages: { userPass: r.input.username + ':' + r.input.password }, output: { header: 'Basic ' + Buffer.from(r.input.username + ':' + r.input.password, 'latin1').toString('base64') } }));
+  if (r.type === 'JwtRs256Sign') {
+    const pem = r.files && r.files[r.input.key];
+    if (!pem || !pem.includes('PRIVATE KEY')) return console.log(JSON.stringify({ id: r.id, result: 'invalid', error: 'NO_KEY_FILE' }));
+    return console.log(JSON.stringify({ id: r.id, unsupported: true }));
+  }
+  console.log(JSON.stringify({ id: r.id, unsupported: true }));
+});
+`,
+    );
+    const r = hostsig(['vectors', '--exec', `"${process.execPath}" "${liar}"`, '--scheme', 'hostbill', '--scheme', 'jwt-rs256', '--json']);
+    const rep = json(r);
+    expect(r.code).toBe(1);
+    // Latin-1 differs from UTF-8 only on the non-ASCII cases (#2, #5): those fail on output header.
+    expect(rep.failures.map((f: { tcId: number; what: string }) => [f.tcId, f.what])).toEqual([
+      [2, 'output header'],
+      [5, 'output header'],
+    ]);
+    const sign = rep.rows.find((x: { type: string }) => x.type === 'JwtRs256Sign');
+    expect(sign).toMatchObject({ fail: 0, skip: 8, note: 'unsupported by the adapter: skipped' });
   });
 
   it('--scheme narrows; an unknown scheme is exit 3', () => {
@@ -58,6 +94,11 @@ describe('hostsig vectors', () => {
     expect(rep.failures).toEqual([]);
     expect(r.code).toBe(0);
     expect(rep.totals.pass).toBeGreaterThanOrEqual(242);
+    // The adapter implements HostDime and 6connect only: the rest is skipped, never failed.
+    for (const row of rep.rows) {
+      if (row.scheme === 'hostdime' || row.scheme === 'sixconnect') expect(row).toMatchObject({ skip: 0, fail: 0 });
+      else expect(row).toMatchObject({ pass: 0, fail: 0, skip: row.cases, note: 'unsupported by the adapter: skipped' });
+    }
   });
 
   it.skipIf(!phpAvailable())('--exec: the PHP adapter with JSON_UNESCAPED_SLASHES fails at stage doubleJson', () => {
@@ -73,9 +114,20 @@ describe('hostsig vectors', () => {
 });
 
 describe('hostsig serve', () => {
-  it('verifies real HTTP requests: valid, replayed, tampered, a JS-dialect client, 6connect', async () => {
+  it('verifies real HTTP requests for all five schemes: valid, replayed, tampered, mistaken clients', async () => {
     const cfg = join(dir, 'keys.json');
-    writeFileSync(cfg, JSON.stringify({ hostdime: { keys: { pub1: 'priv1' } }, sixconnect: { keys: { K1: 's3cret' } } }));
+    const WHM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+    const HK = 'fedcba9876543210fedcba9876543210';
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        hostdime: { keys: { pub1: 'priv1' } },
+        sixconnect: { keys: { K1: 's3cret' } },
+        hostbill: { publicKey: join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.spki.pem'), issuer: 'https://billing.test', basic: { 'a@b.test': 'pw:1' } },
+        whm: { tokens: { root: [{ name: 'ci', digest: createHash('sha256').update(WHM).digest('hex') }] }, cpanelTokens: { bob: [{ name: 'u', token: WHM }] } },
+        hostkey: { sessions: [{ digest: createHash('sha256').update(HK).digest('hex'), subject: 'user-42', expiresAt: 4102444800 }], apiKeys: { 'hk-key': 'api-user' } },
+      }),
+    );
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', cfg], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
@@ -115,12 +167,65 @@ describe('hostsig serve', () => {
       const q = 'target=ipam&action=get&type=IP&apiKey=K1';
       const sc = await fetch(`${url}/api/v1/api.php?${q}&hash=${encodeURIComponent(createHmac('sha256', 's3cret').update(q).digest('base64'))}`);
       expect(sc.status).toBe(200);
-      expect(await sc.json()).toMatchObject({ success: true, apiKey: 'K1' });
+      expect(await sc.json()).toMatchObject({ success: 1, apiKey: 'K1' });
       const scBad = await fetch(`${url}/api/v1/api.php?${q}&hash=${encodeURIComponent(createHmac('sha256', 'other').update(q).digest('base64'))}`);
       expect(scBad.status).toBe(401);
-      expect(await scBad.json()).toMatchObject({ success: false, code: 'SIGNATURE_INVALID' });
+      expect(await scBad.json()).toMatchObject({ success: 0, code: 'SIGNATURE_INVALID' });
 
-      expect((await fetch(`${url}/nothing`)).status).toBe(404);
+      // HostBill Bearer: RS256 by node:crypto; the payload changed after signing; HS256 with the public key.
+      const b64u = (x: string) => Buffer.from(x).toString('base64url');
+      const now = Math.floor(Date.now() / 1000);
+      const claims = JSON.stringify({ sub: 'client-7', iss: 'https://billing.test', iat: now, exp: now + 600 });
+      const si = `${b64u('{"alg":"RS256","typ":"JWT"}')}.${b64u(claims)}`;
+      const jwt = `${si}.${sign('sha256', Buffer.from(si), createPrivateKey(readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.pkcs8.pem')))).toString('base64url')}`;
+      const api = `${url}/api/client/details`;
+      const hb = await fetch(api, { headers: { authorization: `Bearer ${jwt}` } });
+      expect(hb.status).toBe(200);
+      expect(await hb.json()).toMatchObject({ success: true, verified: 'bearer', sub: 'client-7' });
+      const forged = `${si.split('.')[0]}.${b64u(claims.replace('client-7', 'admin'))}.${jwt.split('.')[2]}`;
+      const hbBad = await fetch(api, { headers: { authorization: `Bearer ${forged}` } });
+      expect(hbBad.status).toBe(401);
+      expect(await hbBad.json()).toMatchObject({ success: false, code: 'SIGNATURE_INVALID' });
+      const hsIn = `${b64u('{"alg":"HS256"}')}.${b64u(claims)}`;
+      const hs = `${hsIn}.${createHmac('sha256', readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.spki.pem'))).update(hsIn).digest('base64url')}`;
+      expect((await fetch(api, { headers: { authorization: `Bearer ${hs}` } })).status).toBe(401);
+      // HostBill Basic, with Buffer's base64.
+      const basic = (u: string, p: string) => ({ authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+      expect((await fetch(api, { headers: basic('a@b.test', 'pw:1') })).status).toBe(200);
+      expect((await fetch(api, { headers: basic('a@b.test', 'pw:2') })).status).toBe(401);
+
+      // cPanel & WHM: WHM envelope on failure, cPanel's for a cpanel header.
+      const whmOk = await fetch(`${url}/json-api/listaccts?api.version=1`, { headers: { authorization: `whm root:${WHM}` } });
+      expect(whmOk.status).toBe(200);
+      expect(await whmOk.json()).toMatchObject({ data: { user: 'root', token_name: 'ci' }, metadata: { result: 1, command: 'listaccts' } });
+      const whmBad = await fetch(`${url}/json-api/listaccts?api.version=1`, { headers: { authorization: `whm root:${WHM.replace('A', 'B')}` } });
+      expect(whmBad.status).toBe(401);
+      expect(await whmBad.json()).toMatchObject({ data: null, metadata: { result: 0, reason: expect.any(String), command: 'listaccts' } });
+      const uapi = await fetch(`${url}/execute/Email/list_pops`, { headers: { authorization: `cpanel bob:${WHM}` } });
+      expect(uapi.status).toBe(200);
+      expect(await uapi.json()).toMatchObject({ status: 1, data: { user: 'bob' } });
+      const uapiWhm = await fetch(`${url}/json-api/listaccts`, { headers: { authorization: `cpanel bob:${WHM}` } });
+      expect(uapiWhm.status).toBe(403);
+      expect(await uapiWhm.json()).toMatchObject({ status: 0, errors: [expect.any(String)] });
+
+      // HostKey: a session from the config; a changed token; login, logout, and the token replayed after logout.
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const hk = await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${HK}` });
+      expect(hk.status).toBe(200);
+      expect(await hk.json()).toMatchObject({ result: 'OK', subject: 'user-42' });
+      const hkBad = await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${HK.replace('f', '0')}` });
+      expect(hkBad.status).toBe(401);
+      expect(await hkBad.json()).toMatchObject({ result: -1, error: expect.any(String), code: 'TOKEN_INVALID' });
+      const login = await (await fetch(`${url}/auth.php`, { method: 'POST', headers: form, body: 'action=login&key=hk-key' })).json();
+      const tok = login.result.token as string;
+      expect(tok).toMatch(/^[0-9a-f]{32}$/);
+      expect((await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${tok}` })).status).toBe(200);
+      expect((await fetch(`${url}/auth.php`, { method: 'POST', headers: form, body: `action=logout&token=${tok}` })).status).toBe(200);
+      expect((await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${tok}` })).status).toBe(401);
+
+      const none = await fetch(`${url}/nothing`);
+      expect(none.status).toBe(401);
+      expect(none.headers.get('x-hostsig-verdict')).toBe('SCHEME_UNKNOWN');
 
       await new Promise((r) => setTimeout(r, 100));
       const lines = stderr.trim().split('\n');
@@ -128,6 +233,12 @@ describe('hostsig serve', () => {
       expect(lines.some((l) => / -> REPLAYED key=pub1/.test(l))).toBe(true);
       expect(lines.some((l) => / -> SIGNATURE_INVALID key=pub1; diagnosis: js-dialect /.test(l))).toBe(true);
       expect(lines.some((l) => /sixconnect GET \/api\/v1\/api\.php -> SIGNATURE_INVALID/.test(l))).toBe(true);
+      expect(lines.some((l) => /hostbill GET \/api\/client\/details -> valid user=client-7$/.test(l))).toBe(true);
+      expect(lines.some((l) => /hostbill GET \/api\/client\/details -> SIGNATURE_INVALID; diagnosis: token-modified /.test(l))).toBe(true);
+      expect(lines.some((l) => /hostbill GET \/api\/client\/details -> ALG_NOT_ALLOWED; diagnosis: alg-hs256-public-key /.test(l))).toBe(true);
+      expect(lines.some((l) => /whm GET \/json-api\/listaccts -> PATH_NOT_ALLOWED; diagnosis: cpanel-token-on-whm-path /.test(l))).toBe(true);
+      expect(lines.some((l) => /hostkey POST \/eq\.php -> TOKEN_INVALID; diagnosis: unknown-session /.test(l))).toBe(true);
+      expect(lines.filter((l) => / -> /.test(l)).length).toBe(22); // one line per request
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -143,6 +254,10 @@ describe('hostsig demo (the main job)', () => {
     expect(r.stdout).toMatch(/hostdime\s+POST \/v1\/domain\/list\.json\s+200\s+valid/);
     expect(r.stdout).toMatch(/signed like the Node client\s+401\s+SIGNATURE_INVALID\s+js-dialect/);
     expect(r.stdout).toMatch(/secret hex-decoded\s+401\s+SIGNATURE_INVALID\s+secret-hex-decoded/);
-    expect(r.stdout).toMatch(/\d+ cases: \d+ passed, 0 failed/);
+    for (const s of ['hostdime', 'sixconnect', 'hostbill', 'whm', 'hostkey']) expect(r.stdout).toMatch(new RegExp(`^${s}\\s+\\S.*\\s200\\s+valid`, 'm'));
+    expect(r.stdout).toMatch(/HS256 with the public key\s+401\s+ALG_NOT_ALLOWED\s+alg-hs256-public-key/);
+    expect(r.stdout).toMatch(/same token after logout\s+401\s+TOKEN_INVALID/);
+    expect(r.stdout).not.toMatch(/\(expected /);
+    expect(r.stdout).toMatch(/\d+ cases: \d+ passed, 0 failed, 0 skipped/);
   });
 });

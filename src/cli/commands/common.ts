@@ -2,7 +2,7 @@
 import { type FlagSpec, type FlagValues, InputError, int, list, str, UsageError } from '../args.js';
 import { parseHttpRequest } from '../http.js';
 import { readJson, readText } from '../io.js';
-import { detectScheme, isScheme, type KeySet, loadConfig, SCHEMES, type SchemeName } from '../schemes.js';
+import { ALL_SCHEMES, detectScheme, isScheme, type KeySet, loadConfig, SCHEMES, type SchemeName } from '../schemes.js';
 
 export const REQUEST_FLAGS: Record<string, FlagSpec> = {
   request: { type: 'string', value: 'FILE|-', desc: 'raw HTTP request: a .http file, a proxy dump or `curl -v` output; - for stdin' },
@@ -42,7 +42,7 @@ function s(v: unknown): string | undefined {
 /** Scheme + request + keys from positionals and flags. */
 export function resolveRequest(command: string, positional: string | undefined, flags: FlagValues): ResolvedRequest {
   if (positional !== undefined && !isScheme(positional)) {
-    throw new UsageError(`unknown scheme "${positional}"; schemes: ${SCHEMES.join(', ')}`, command);
+    throw new UsageError(`unknown scheme "${positional}"; schemes: ${ALL_SCHEMES.join(', ')}`, command);
   }
   const inputPath = str(flags, 'input');
   const doc = inputPath !== undefined ? (readJson(inputPath) as Record<string, unknown>) : undefined;
@@ -55,7 +55,7 @@ export function resolveRequest(command: string, positional: string | undefined, 
   if (!scheme && raw) scheme = detectScheme(raw) ?? undefined;
   if (!scheme && (str(flags, 'url') || str(flags, 'query') || (doc && (s(doc.url) || s(doc.query))))) scheme = 'sixconnect';
   if (!scheme && (str(flags, 'body') || (doc && s(doc.body)))) scheme = 'hostdime';
-  if (!scheme) throw new UsageError(`name a scheme (${SCHEMES.join(', ')}) or give a request it can be told from`, command);
+  if (!scheme) throw new UsageError(`name a scheme (${ALL_SCHEMES.join(', ')}) or give a request it can be told from`, command);
 
   const now = int(flags, 'now', command) ?? (typeof doc?.now === 'number' ? doc.now : undefined);
   const toleranceSec = int(flags, 'tolerance', command) ?? (typeof doc?.toleranceSec === 'number' ? doc.toleranceSec : undefined);

@@ -7,12 +7,20 @@ import { block, jsonOut } from '../output.js';
 import { lookupIn } from '../schemes.js';
 import { REQUEST_FLAGS, resolveRequest } from './common.js';
 import { InputError } from '../args.js';
+import { isTokenScheme } from '../schemes.js';
+import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
 
 export const diagnoseSpec: CommandSpec = {
   name: 'diagnose',
   summary: 'name the implementation mistake that reproduces a hash that does not verify',
-  usage: ['diagnose [scheme] --request req.http --private-key KEY [--received HASH]', 'diagnose sixconnect --url URL --secret SECRET [--received HASH]'],
-  flags: { ...REQUEST_FLAGS, received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)' } },
+  usage: [
+    'diagnose [scheme] --request req.http --private-key KEY [--received HASH]',
+    'diagnose sixconnect --url URL --secret SECRET [--received HASH]',
+    'diagnose jwt --token TOKEN --key public.pem [--now UNIX] [--candidate other.pem]...',
+    'diagnose hostbill --authorization "Bearer ..." --key public.pem',
+    'diagnose whm --authorization "..." --tokens tokens.json     diagnose hostkey --request req.http --sessions sessions.json',
+  ],
+  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS, received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)' } },
   notes: [
     'Mistakes tried:',
     '  hostdime:   hash-uppercase, js-dialect, single-encode, python-separators, api-params-included,',
@@ -20,6 +28,13 @@ export const diagnoseSpec: CommandSpec = {
     '              no-force-object, key-order, method-as-path',
     '  sixconnect: hash-not-last, secret-hex-decoded, space-encoding, tilde, rfc3986-encoding,',
     '              query-re-encoded, params-sorted, hash-encoding',
+    '  jwt, hostbill Bearer: alg-none, alg-hs256-public-key, alg-hs256, alg-other (PS256, RS384/512), base64-padding,',
+    '              base64-standard, key-mismatch (kid and thumbprints), payload-reserialized, token-modified,',
+    '              expired-clock-skew, not-yet-valid-clock-skew, pem-label-pkcs8-as-pkcs1, pem-label-pkcs1-as-pkcs8,',
+    '              pem-label-spki-as-pkcs1, pem-label-pkcs1-as-spki',
+    '  whm:        scheme-word, space-not-colon, token-lowercase, base64-encoded, token-expired, ip-not-whitelisted,',
+    '              cpanel-token-on-whm-path, wrong-scheme-word',
+    '  hostkey:    token-in-query, json-body, no-token, token-uppercase, session-expired, fix-ip, pin-format',
     'Exits 0 when the hash is correct or a mistake reproduces it, 1 when none does.',
   ].join('\n'),
 };
@@ -48,6 +63,12 @@ export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): strin
 }
 
 export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
+  const scheme = args.positionals[0];
+  if (isTokenScheme(scheme)) {
+    const r = await verifyToken(scheme, args.flags, 'diagnose');
+    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify')) : formatToken(r, io, 'diagnose'));
+    return r.ok || (r.diagnosis?.length ?? 0) > 0 ? 0 : 1;
+  }
   const r = resolveRequest('diagnose', args.positionals[0], args.flags);
   const received = str(args.flags, 'received');
   const lookup = lookupIn(r.keys);

@@ -9,6 +9,8 @@ import { REQUEST_FLAGS, resolveRequest } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
 import { SIGN_FLAGS, stageFromFlags } from './sign.js';
 import { verifyResolved } from './verify.js';
+import { isTokenScheme } from '../schemes.js';
+import { formatToken, signToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
 
 export const explainSpec: CommandSpec = {
   name: 'explain',
@@ -17,8 +19,10 @@ export const explainSpec: CommandSpec = {
     'explain hostdime --public-key K --private-key S --method domain.list --param status=registered [--signature HASH]',
     'explain sixconnect --api-key K --secret S --target ipam --action get --param type=IP [--signature HASH]',
     'explain [scheme] --request req.http --private-key KEY     (the request\'s own hash is the one compared)',
+    'explain jwt|hostbill|whm|hostkey <sign flags>               (the staged view of what is sent)',
+    'explain jwt|hostbill|whm|hostkey <verify flags>             (a token/header/body: the verify view with its diagnosis)',
   ],
-  flags: { ...REQUEST_FLAGS, ...SIGN_FLAGS, signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one' } },
+  flags: { ...REQUEST_FLAGS, ...SIGN_FLAGS, ...TOKEN_FLAGS, signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one' } },
 };
 
 interface Explained {
@@ -32,6 +36,15 @@ interface Explained {
 
 export async function runExplain(args: ParsedArgs, io: Io): Promise<number> {
   const f = args.flags;
+  const scheme = args.positionals[0];
+  if (isTokenScheme(scheme)) {
+    // Something received (a token, a header, a body, a PIN record) is explained as verify does; otherwise the sign stages.
+    const received = ['authorization', 'request', 'body', 'pin-record', 'sessions', 'tokens'].some((k) => str(f, k) !== undefined) || (scheme === 'jwt' && str(f, 'token') !== undefined && str(f, 'claims') === undefined);
+    const r = received ? await verifyToken(scheme, f, 'explain') : signToken(scheme, f, 'explain');
+    r.stages = r.stages.map(([k, v], i) => [`${i + 1} ${k}`, v]);
+    io.out(bool(f, 'json') ? jsonOut(tokenJson(r, received ? 'verify' : 'sign')) : formatToken(r, io, received ? 'explain' : 'sign'));
+    return r.ok ? 0 : 1;
+  }
   const given = str(f, 'signature');
   let ex: Explained;
   if (str(f, 'request') !== undefined || str(f, 'body') !== undefined || str(f, 'url') !== undefined || str(f, 'query') !== undefined) {

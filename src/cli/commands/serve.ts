@@ -1,50 +1,79 @@
 /**
- * `hostsig serve`: a loopback endpoint that verifies whatever an SDK sends, per scheme, answers
- * in the provider's own envelope and logs a one-line verdict (plus the diagnosis) per request.
- * Routing is small and self-contained here: a POST to /v1/<module>/<action>.(json|xml|yml) is
- * HostDime, a query carrying hash= is 6connect.
+ * `hostsig serve`: a loopback endpoint that verifies whatever an SDK sends, for all five
+ * schemes, with `createVerifier` from `hostsig/server` (scheme detection, capped raw body,
+ * provider envelopes, status codes). On top of it the CLI adds what a debugging endpoint needs:
+ * a success body per scheme, a one-line verdict per request with the diagnosis of the mistake
+ * that reproduces a failure, and HostKey's `auth.php` login/logout so a HostKey client can get a
+ * session token from it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostDimePathToMethod } from '../../schemes/hostdime/index.js';
+import { importPublicKey } from '../../rsa/index.js';
+import { parseBearerAuth } from '../../schemes/hostbill/bearer.js';
+import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken } from '../../schemes/hostkey/index.js';
+import { type CreateVerifierOptions, createVerifier, type HostsigVerified } from '../../server/index.js';
+import { readRawBody, toPlainRequest } from '../../server/node.js';
+import { playgroundBuilt, servePlayground } from '../../web/static.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
+import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot, whmRecords } from '../config.js';
+import { diagnoseHostDime } from '../diagnose/hostdime.js';
+import { diagnoseJwt } from '../diagnose/jwt.js';
+import { diagnoseSixConnect } from '../diagnose/sixconnect.js';
+import { diagnoseHostKey, diagnoseWhm, type Finding } from '../diagnose/tokens.js';
 import type { Io } from '../io.js';
-import { type KeysConfig, loadConfig, newNonceStore, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
 
 export const serveSpec: CommandSpec = {
   name: 'serve',
-  summary: 'a local endpoint on 127.0.0.1 that verifies any SDK\'s requests and logs a verdict + diagnosis',
+  summary: 'a local endpoint on 127.0.0.1 that verifies any SDK\'s requests (all five schemes) and logs a verdict + diagnosis',
   usage: ['serve [--config keys.json] [--port 8080]'],
   flags: {
     config: { type: 'string', value: 'keys.json', desc: 'keys per scheme (default: the demo keys, printed at start)' },
     port: { type: 'string', value: 'PORT', desc: 'port on 127.0.0.1; 0 picks a free one (default 8080)' },
   },
   notes: [
-    'keys.json: {"hostdime": {"keys": {"PUBLIC": "PRIVATE"}, "toleranceSec": 300, "dialects": ["php"]},',
-    '            "sixconnect": {"keys": {"API_KEY": "SECRET"}, "time": false}}',
-    'Routes: POST /v1/<module>/<action>.json (HostDime form body); any path with ?...&hash= (6connect).',
+    'keys.json (see docs/cli.md; file paths are relative to it):',
+    '  {"hostdime":   {"keys": {"PUBLIC": "PRIVATE"}, "toleranceSec": 300, "dialects": ["php"]},',
+    '   "sixconnect": {"keys": {"API_KEY": "SECRET"}, "time": false},',
+    '   "hostbill":   {"publicKey": "issuer.pub.pem", "issuer": "https://billing.example.com", "basic": {"EMAIL": "PASSWORD"}},',
+    '   "whm":        {"tokens": {"root": [{"name": "ci", "token": "32 of A-Z0-9"}]}, "cpanelTokens": {"bob": [...]}},',
+    '   "hostkey":    {"apiKeys": {"API_KEY": "subject"}, "sessions": [{"token": "32 hex", "subject": "s", "expiresAt": UNIX}]}}',
+    'Detection (createVerifier): Authorization whm|cpanel -> whm; Bearer|Basic -> hostbill; a query with hash=/apiKey= -> 6connect;',
+    'POST /v1/<module>/<action>.json -> HostDime; POST <module>.php with token= -> HostKey (POST /auth.php logs in: action=login&key=...).',
     'Prints "hostsig serve: listening on http://127.0.0.1:PORT" on stdout; one line per request on stderr.',
   ].join('\n'),
 };
 
-/** Keys used when no --config is given (the README and the demo sign with these). */
-export const DEMO_CONFIG: KeysConfig = {
+/** Keys used when no --config is given (the README and the demo sign with these; test keys only). */
+export const DEMO_CONFIG_RAW = {
   hostdime: { keys: { 'demo-public': 'demo-private' } },
   sixconnect: { keys: { '32-5DAYTJQY2TZHOFOB': '48b278ec873bda4738923dbc467f8669' } },
+  hostbill: { publicKey: 'vectors/keys/hostbill4096.spki.pem', issuer: 'https://billing.example.com', basic: { 'client@example.com': 'demo-password' } },
+  whm: {
+    tokens: { root: [{ name: 'demo', token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' }] },
+    cpanelTokens: { bob: [{ name: 'uapi', token: 'CPANEL0DEMO0TOKEN000000000000001' }] },
+  },
+  hostkey: { apiKeys: { 'demo-hostkey-api-key': 'demo-user' } },
 };
 
-const MAX_BODY = 1 << 20;
+export function demoConfig(): KeysConfig {
+  return checkConfig(structuredClone(DEMO_CONFIG_RAW), packageRoot(), 'the demo config');
+}
 
-const STATUS: Record<string, number> = {
-  SIGNATURE_INVALID: 401,
-  UNKNOWN_KEY: 401,
-  REPLAYED: 401,
-  TIMESTAMP_STALE: 401,
-  TIMESTAMP_FUTURE: 401,
-  LOOKUP_FAILED: 503,
-  NONCE_STORE_FAILED: 503,
-  NONCE_STORE_FULL: 503,
-};
+/** What serve decided about one request (the demo and the tests read it). */
+export interface ServeVerdict {
+  scheme: string;
+  ok: boolean;
+  status: number;
+  /** `valid`, or the error code. */
+  verdict: string;
+  message?: string;
+  /** Who: api key, user, subject. */
+  who?: string;
+  diagnosis: Finding[];
+  method: string;
+  path: string;
+}
 
 export interface ServeHandle {
   url: string;
@@ -58,96 +87,181 @@ export interface ServeOptions {
   /** One line per request. */
   log: (line: string) => void;
   /** Every verdict, for callers that drive the server themselves (the demo). */
-  onVerdict?: (o: VerifyOutcome, status: number) => void;
+  onVerdict?: (v: ServeVerdict) => void;
+  /** The clock in seconds (tests); default the system clock. */
+  clock?: () => number;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, verdict: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-hostsig-verdict': verdict });
-  res.end(text);
-}
+const MAX_BODY = 1 << 20;
 
 /** One log line: time, scheme, request, verdict, and the diagnosis when there is one. */
-export function verdictLine(o: VerifyOutcome, method: string, path: string): string {
+export function verdictLine(v: ServeVerdict): string {
   const t = new Date().toISOString().slice(11, 19);
-  const who = o.keyId !== undefined ? ` key=${o.keyId}` : '';
-  if (o.ok) return `${t} ${o.scheme} ${method} ${path} -> valid${who}`;
-  const d = o.diagnosis?.matches[0];
-  const diag = d ? `; diagnosis: ${d.id} (${d.title}); fix: ${d.fix}` : o.diagnosis?.correct ? '' : o.code === 'SIGNATURE_INVALID' ? '; diagnosis: no known mistake reproduces the hash' : '';
-  return `${t} ${o.scheme} ${method} ${path} -> ${o.code}${who}${diag}`;
+  const who = v.who !== undefined ? ` ${v.scheme === 'hostdime' || v.scheme === 'sixconnect' ? 'key' : 'user'}=${v.who}` : '';
+  if (v.ok) return `${t} ${v.scheme} ${v.method} ${v.path} -> valid${who}`;
+  const d = v.diagnosis[0];
+  const diag = d ? `; diagnosis: ${d.id} (${d.title}); fix: ${d.fix}` : v.verdict === 'SIGNATURE_INVALID' ? '; diagnosis: no known mistake reproduces the signature' : '';
+  return `${t} ${v.scheme} ${v.method} ${v.path} -> ${v.verdict}${who}${diag}`;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+function verifierOptions(cfg: KeysConfig, store: MemoryHostKeyTokenStore, clock?: () => number): CreateVerifierOptions {
+  const schemes: { -readonly [K in keyof CreateVerifierOptions['schemes']]: CreateVerifierOptions['schemes'][K] } = {};
+  const own = (m: Record<string, string>) => (k: string) => (Object.hasOwn(m, k) ? m[k] : undefined);
+  if (cfg.hostdime) schemes.hostdime = { lookup: own(cfg.hostdime.keys), ...(cfg.hostdime.toleranceSec !== undefined ? { toleranceSec: cfg.hostdime.toleranceSec } : {}), ...(cfg.hostdime.dialects ? { dialects: cfg.hostdime.dialects } : {}) };
+  if (cfg.sixconnect) schemes.sixconnect = { lookup: own(cfg.sixconnect.keys), ...(cfg.sixconnect.time ? { time: { toleranceSec: cfg.sixconnect.toleranceSec ?? 300 } } : {}) };
+  if (cfg.hostbill) {
+    const hb = cfg.hostbill;
+    schemes.hostbill = {
+      ...(hb.publicKey !== undefined
+        ? { bearer: { key: importPublicKey(hb.publicKey), ...(hb.issuer !== undefined ? { issuer: hb.issuer } : {}), ...(hb.audience !== undefined ? { audience: hb.audience } : {}), ...(hb.clockTolerance !== undefined ? { clockTolerance: hb.clockTolerance } : {}) } }
+        : {}),
+      ...(hb.basic ? { basic: { verify: (u: string, p: string) => Object.hasOwn(hb.basic!, u) && sameSecret(hb.basic![u]!, p) } } : {}),
+    };
+  }
+  if (cfg.whm) {
+    const w = cfg.whm;
+    const whmT = Object.fromEntries(Object.entries(w.tokens ?? {}).map(([u, l]) => [u, whmRecords(l)]));
+    const cpT = Object.fromEntries(Object.entries(w.cpanelTokens ?? {}).map(([u, l]) => [u, whmRecords(l)]));
+    schemes.whm = { lookup: (user: string, scheme: 'whm' | 'cpanel') => { const m = scheme === 'cpanel' ? cpT : whmT; return Object.hasOwn(m, user) ? m[user] : null; } };
+  }
+  if (cfg.hostkey) schemes.hostkey = { store };
+  return { schemes, maxBodyBytes: MAX_BODY, ...(clock ? { clock } : {}) };
+}
+
+/** The success body each provider's client expects to parse (the data is hostsig's). */
+function successBody(v: HostsigVerified, command: string): unknown {
+  switch (v.scheme) {
+    case 'hostdime':
+      return { error: null, response: { verified: true, scheme: 'hostdime', method: v.detail.method, api_key: v.detail.publicKey, params: v.detail.params.toJS() } };
+    case 'sixconnect':
+      return { success: 1, message: 'verified', apiKey: v.detail.apiKey, target: v.detail.target, action: v.detail.action, params: v.detail.params?.toJS() };
+    case 'hostbill':
+      return v.detail.method === 'bearer' ? { success: true, verified: 'bearer', sub: v.detail.subject, claims: v.detail.payload } : { success: true, verified: 'basic', user: v.detail.username };
+    case 'whm': {
+      const data = { verified: true, user: v.detail.user, token_name: v.detail.tokenName, acls: v.detail.acls };
+      return v.detail.scheme === 'cpanel' ? { status: 1, errors: null, messages: null, warnings: null, data, metadata: {} } : { data, metadata: { command, reason: 'OK', result: 1, version: 1 } };
+    }
+    case 'hostkey':
+      return { result: 'OK', subject: v.detail.subject, token_expire: v.detail.expiresAt };
+  }
+}
+
+function diagnoseFailure(scheme: string | null, code: string, cfg: KeysConfig, req: { method: string; path: string; query: string; body: string; authorization?: string }): Finding[] {
+  const map = (ms: { id: string; title: string; fix: string }[]) => ms.map(({ id, title, fix }) => ({ id, title, fix }));
+  try {
+    if (scheme === 'hostdime' && code === 'SIGNATURE_INVALID') {
+      const id = new URLSearchParams(req.body).get('api_key') ?? '';
+      const key = cfg.hostdime && Object.hasOwn(cfg.hostdime.keys, id) ? cfg.hostdime.keys[id] : undefined;
+      return key === undefined ? [] : map(diagnoseHostDime({ body: req.body, path: req.path, privateKey: key }).matches);
+    }
+    if (scheme === 'sixconnect' && ['SIGNATURE_INVALID', 'HASH_NOT_LAST', 'HASH_MALFORMED'].includes(code)) {
+      const id = new URLSearchParams(req.query).get('apiKey') ?? '';
+      const key = cfg.sixconnect && Object.hasOwn(cfg.sixconnect.keys, id) ? cfg.sixconnect.keys[id] : undefined;
+      return key === undefined ? [] : map(diagnoseSixConnect({ query: req.query, secretKey: key }).matches);
+    }
+    if (scheme === 'hostbill' && /^bearer\s/i.test(req.authorization ?? '') && cfg.hostbill?.publicKey !== undefined) {
+      const hb = cfg.hostbill;
+      const rep = diagnoseJwt({
+        token: parseBearerAuth(req.authorization),
+        keyFile: new Uint8Array(Buffer.from(hb.publicKey!)),
+        options: { ...(hb.issuer !== undefined ? { issuer: hb.issuer } : {}), ...(hb.audience !== undefined ? { audience: hb.audience } : {}), ...(hb.clockTolerance !== undefined ? { clockTolerance: hb.clockTolerance } : {}) },
+      });
+      return map(rep.matches);
+    }
+    if (scheme === 'whm') return diagnoseWhm({ authorization: req.authorization, code, path: req.path, whm: cfg.whm });
+    if (scheme === 'hostkey') return diagnoseHostKey({ code, body: req.body, query: req.query, method: req.method });
+  } catch {
+    /* a request too broken to diagnose: the verdict stands */
+  }
+  return [];
 }
 
 export function startServer(opts: ServeOptions): Promise<ServeHandle> {
-  const hdNonces = newNonceStore();
-  const scNonces = newNonceStore();
   const cfg = opts.config;
+  const store = new MemoryHostKeyTokenStore();
+  const ready = Promise.all(hostKeyRecords(cfg.hostkey?.sessions).map((r) => store.put(r)));
+  const verifier = createVerifier(verifierOptions(cfg, store, opts.clock));
+  const schemesOn = Object.keys(cfg).filter((k) => k !== '$comment');
+
   const server = createServer((req, res) => {
+    const send = (status: number, body: unknown, verdict: string, headers: Record<string, string> = {}) => {
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers, 'content-length': Buffer.byteLength(text), 'x-hostsig-verdict': verdict });
+      res.end(text);
+    };
     void (async () => {
+      await ready;
       const target = req.url ?? '/';
       const q = target.indexOf('?');
       const path = q === -1 ? target : target.slice(0, q);
       const query = q === -1 ? '' : target.slice(q + 1);
       const method = req.method ?? 'GET';
-      const body = await readBody(req);
-      if (body === null) {
-        opts.log(`${method} ${path} -> BODY_TOO_LARGE`);
-        return send(res, 413, { error: { message: 'BODY_TOO_LARGE: request body over 1 MiB', code: 413 }, response: null }, 'BODY_TOO_LARGE');
+      const report = (v: ServeVerdict) => {
+        opts.log(verdictLine(v));
+        opts.onVerdict?.(v);
+      };
+      // The web debugger, when built (npm run build:playground): a browser's / -> /playground/.
+      if (servePlayground(req, res)) return;
+      if (path === '/' && method === 'GET' && query === '') {
+        return send(200, { hostsig: 'serve', schemes: schemesOn, detection: verifier.schemes }, 'info');
       }
-      if (hostDimePathToMethod(path) && cfg.hostdime) {
-        const o = await verifyHostDimeCli(
-          { path, body: body.toString('utf8') },
-          { keys: cfg.hostdime.keys },
-          { nonces: hdNonces, toleranceSec: cfg.hostdime.toleranceSec, dialects: cfg.hostdime.dialects },
-        );
-        const status = o.ok ? 200 : (STATUS[o.code ?? ''] ?? 400);
-        opts.log(verdictLine(o, method, path));
-        opts.onVerdict?.(o, status);
-        return send(
-          res,
-          status,
-          o.ok
-            ? { error: null, response: { verified: true, scheme: 'hostdime', method: o.method, api_key: o.keyId, params: o.params } }
-            : { error: { message: `${o.code}: ${o.message}`, code: status }, response: null },
-          o.ok ? 'valid' : (o.code ?? 'invalid'),
-        );
+      // HostKey sessions are obtained here: the verifier leaves auth.php to the gateway.
+      if (cfg.hostkey && method === 'POST' && /\/auth\.php$/.test(path)) {
+        const raw = Buffer.from(await readRawBody(req, { maxBytes: MAX_BODY })).toString('utf8');
+        const f = new URLSearchParams(raw);
+        const action = f.get('action');
+        const base = { scheme: 'hostkey', method, path, diagnosis: [] as Finding[] };
+        if (action === 'login') {
+          const key = f.get('key') ?? '';
+          const keys = cfg.hostkey.apiKeys ?? {};
+          if (!Object.hasOwn(keys, key)) {
+            report({ ...base, ok: false, status: 401, verdict: 'UNKNOWN_KEY', message: 'unknown API key', diagnosis: [{ id: 'unknown-api-key', title: 'auth.php login with an API key serve does not know', fix: 'Use an API key listed in keys.json hostkey.apiKeys.' }] });
+            return send(401, hostKeyErrorReplyBody('Wrong API key', 'auth'), 'UNKNOWN_KEY');
+          }
+          const ttl = Number(f.get('ttl') ?? cfg.hostkey.ttl ?? 10800);
+          const ip = req.socket.remoteAddress;
+          const fixIp = f.get('fix_ip') === '1';
+          const { token, tokenExpire } = await issueHostKeyToken({ store, subject: keys[key]!, ttl: Number.isSafeInteger(ttl) && ttl > 0 ? ttl : 10800, ...(fixIp && ip ? { fixIp, clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) });
+          report({ ...base, ok: true, status: 200, verdict: 'valid', who: keys[key]!, path: `${path} (login)` });
+          return send(200, hostKeyLoginReplyBody({ token, tokenExpire }), 'valid');
+        }
+        if (action === 'logout') {
+          const gone = await revokeHostKeyToken(f.get('token'), store);
+          report({ ...base, ok: gone, status: gone ? 200 : 401, verdict: gone ? 'valid' : 'TOKEN_INVALID', path: `${path} (logout)` });
+          return gone ? send(200, { result: 'OK' }, 'valid') : send(401, hostKeyErrorReplyBody('invalid token', 'TOKEN_INVALID'), 'TOKEN_INVALID');
+        }
+        report({ ...base, ok: false, status: 400, verdict: 'INVALID_ARGUMENT', message: `unsupported auth.php action "${action}"` });
+        return send(400, hostKeyErrorReplyBody('serve supports action=login and action=logout', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
       }
-      if (/(?:^|&)hash=/.test(query) && cfg.sixconnect) {
-        const o = await verifySixConnectCli({ query }, { keys: cfg.sixconnect.keys }, { nonces: scNonces, time: cfg.sixconnect.time, toleranceSec: cfg.sixconnect.toleranceSec });
-        const status = o.ok ? 200 : (STATUS[o.code ?? ''] ?? 400);
-        opts.log(verdictLine(o, method, path));
-        opts.onVerdict?.(o, status);
-        // 6connect documents no error envelope for a failed hash: {success, message} is hostsig's choice.
-        return send(
-          res,
-          status,
-          o.ok ? { success: true, message: 'verified', apiKey: o.keyId, method: o.method, params: o.params } : { success: false, message: o.message, code: o.code },
-          o.ok ? 'valid' : (o.code ?? 'invalid'),
-        );
+
+      const plain = toPlainRequest(req);
+      let captured: Uint8Array = new Uint8Array(0);
+      const reader = plain.body as (maxBytes: number) => Promise<Uint8Array>;
+      plain.body = async (maxBytes: number) => (captured = await reader(maxBytes));
+      const r = await verifier.verify(plain);
+      const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+      if (r.ok) {
+        const who = r.identity.key ?? r.identity.user;
+        report({ scheme: r.scheme, ok: true, status: 200, verdict: 'valid', ...(who !== undefined ? { who } : {}), diagnosis: [], method, path });
+        return send(200, successBody(r, /\/json-api\/([A-Za-z0-9_]+)$/.exec(path)?.[1] ?? ''), 'valid');
       }
-      if (path === '/' && method === 'GET') {
-        return send(res, 200, { hostsig: 'serve', schemes: Object.keys(cfg), routes: { hostdime: 'POST /v1/<module>/<action>.json', sixconnect: 'GET <any path>?...&apiKey=..&hash=..' } }, 'info');
-      }
-      opts.log(`${method} ${path} -> no scheme matches this request`);
-      return send(res, 404, { error: { message: 'no scheme matches this request (HostDime: POST /v1/<module>/<action>.json; 6connect: a query with hash=)', code: 404 }, response: null }, 'NO_ROUTE');
+      const body = Buffer.from(captured).toString('utf8');
+      const diagnosis = r.scheme === null ? [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }] : diagnoseFailure(r.scheme, r.code, cfg, { method, path, query, body, ...(authorization !== undefined ? { authorization } : {}) });
+      let who: string | undefined;
+      if (r.scheme === 'hostdime') who = new URLSearchParams(body).get('api_key') ?? undefined;
+      if (r.scheme === 'sixconnect') who = new URLSearchParams(query).get('apiKey') ?? undefined;
+      report({ scheme: r.scheme ?? 'none', ok: false, status: r.status, verdict: r.code, message: r.message, ...(who !== undefined ? { who } : {}), diagnosis, method, path });
+      return send(r.status, r.body, r.code, { ...r.headers, ...(r.status === 413 ? { connection: 'close' } : {}) });
     })().catch((e: unknown) => {
       opts.log(`internal error: ${e instanceof Error ? e.message : String(e)}`);
-      if (!res.headersSent) send(res, 500, { error: { message: 'internal error', code: 500 }, response: null }, 'INTERNAL');
+      if (!res.headersSent) send(500, { error: { message: 'internal error', code: 500 } }, 'INTERNAL');
+      else res.destroy();
     });
   });
   return new Promise((resolve, reject) => {
@@ -157,7 +271,11 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         server,
-        close: () => new Promise<void>((r) => server.close(() => r())),
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
     });
   });
@@ -167,12 +285,16 @@ export async function runServe(args: ParsedArgs, io: Io): Promise<number> {
   const port = int(args.flags, 'port', 'serve') ?? 8080;
   if (port < 0 || port > 65535) throw new UsageError('--port must be 0..65535', 'serve');
   const configPath = str(args.flags, 'config');
-  const config = configPath !== undefined ? loadConfig(configPath) : DEMO_CONFIG;
+  const config = configPath !== undefined ? loadConfig(configPath) : demoConfig();
   const h = await startServer({ port, config, log: (l) => io.err(`${l}\n`) });
   io.out(`hostsig serve: listening on ${h.url}\n`);
-  for (const [scheme, c] of Object.entries(config)) {
-    if (c && typeof c === 'object' && 'keys' in c) io.out(`  ${scheme}: keys ${Object.keys(c.keys).join(', ')}${configPath === undefined ? ' (demo keys)' : ''}\n`);
-  }
+  if (playgroundBuilt()) io.out(`  web debugger: ${h.url}/playground/\n`);
+  const demo = configPath === undefined ? ' (demo keys)' : '';
+  if (config.hostdime) io.out(`  hostdime:   keys ${Object.keys(config.hostdime.keys).join(', ')}${demo}\n`);
+  if (config.sixconnect) io.out(`  sixconnect: keys ${Object.keys(config.sixconnect.keys).join(', ')}${demo}\n`);
+  if (config.hostbill) io.out(`  hostbill:   ${[config.hostbill.publicKey ? 'Bearer (RS256)' : '', config.hostbill.basic ? `Basic users ${Object.keys(config.hostbill.basic).join(', ')}` : ''].filter(Boolean).join('; ')}${demo}\n`);
+  if (config.whm) io.out(`  whm:        whm users ${Object.keys(config.whm.tokens ?? {}).join(', ') || '-'}; cpanel users ${Object.keys(config.whm.cpanelTokens ?? {}).join(', ') || '-'}${demo}\n`);
+  if (config.hostkey) io.out(`  hostkey:    ${(config.hostkey.sessions ?? []).length} sessions; login at POST /auth.php with ${Object.keys(config.hostkey.apiKeys ?? {}).length} API keys${demo}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -2,8 +2,10 @@ import { bool, type CommandSpec, InputError, int, list, type ParsedArgs, str, Us
 import type { Io } from '../io.js';
 import { readJson } from '../io.js';
 import { block, jsonOut } from '../output.js';
-import { isScheme, paramsFromFlags, paramsFromJson, SCHEMES, type Staged, stageHostDimeSign, stageSixConnectSign } from '../schemes.js';
+import { ALL_SCHEMES, isScheme, paramsFromFlags, paramsFromJson, type Staged, stageHostDimeSign, stageSixConnectSign } from '../schemes.js';
 import type { PhpArray } from '../../core/index.js';
+import { isTokenScheme } from '../schemes.js';
+import { formatToken, signToken, TOKEN_FLAGS, tokenJson } from './tokens.js';
 
 export const SIGN_FLAGS: CommandSpec['flags'] = {
   input: { type: 'string', value: 'FILE.json', desc: 'sign options as JSON (the library option names; params as an object or [key, value] pairs)' },
@@ -30,9 +32,13 @@ export const signSpec: CommandSpec = {
   usage: [
     'sign hostdime --public-key K --private-key S --method domain.list [--param k=v]... [--http]',
     'sign sixconnect --api-key K --secret S --base-url URL --target ipam --action get [--param k=v]... [--http]',
+    'sign jwt --key private.pem --claims \'{"sub":"client-42"}\' [--kid K] [--expires-in 15m] [--now UNIX]',
+    'sign hostbill --user EMAIL --password P          (Basic)   | sign hostbill --key private.pem --claims JSON   (Bearer)',
+    'sign whm --user root --token TOKEN [--cpanel]',
+    'sign hostkey --action info|login|whmcslogin|logout|set_pin|check_pin|callback_check [--token T] [--api-key K] ...',
     'sign <scheme> --input options.json [--json]',
   ],
-  flags: { ...SIGN_FLAGS, http: { type: 'boolean', desc: 'print only the signed request as an .http file (pipe it into verify --request -)' } },
+  flags: { ...SIGN_FLAGS, ...TOKEN_FLAGS, http: { type: 'boolean', desc: 'print only the signed request as an .http file (pipe it into verify --request -)' } },
   notes: 'Example:\n  hostsig sign hostdime --public-key pub --private-key priv --method domain.list --param status=registered --http > req.http',
 };
 
@@ -47,7 +53,7 @@ function need(v: string | undefined, flag: string, command: string): string {
 
 /** Builds the signed request with stages from flags (and an optional --input document). */
 export function stageFromFlags(scheme: string | undefined, flags: ParsedArgs['flags'], command: string): Staged {
-  if (!isScheme(scheme)) throw new UsageError(scheme === undefined ? `name a scheme: ${SCHEMES.join(', ')}` : `unknown scheme "${scheme}"; schemes: ${SCHEMES.join(', ')}`, command);
+  if (!isScheme(scheme)) throw new UsageError(scheme === undefined ? `name a scheme: ${ALL_SCHEMES.join(', ')}` : `unknown scheme "${scheme}"; schemes: ${ALL_SCHEMES.join(', ')}`, command);
   const inputPath = str(flags, 'input');
   const doc = (inputPath !== undefined ? readJson(inputPath) : {}) as Record<string, unknown>;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new InputError('--input must hold a JSON object');
@@ -91,6 +97,17 @@ export function stageFromFlags(scheme: string | undefined, flags: ParsedArgs['fl
 }
 
 export async function runSign(args: ParsedArgs, io: Io): Promise<number> {
+  const scheme = args.positionals[0];
+  if (isTokenScheme(scheme)) {
+    const r = signToken(scheme, args.flags, 'sign');
+    if (bool(args.flags, 'json')) io.out(jsonOut(tokenJson(r, 'sign')));
+    else if (bool(args.flags, 'http')) {
+      const o = r.output ?? {};
+      if (typeof o.body === 'string') io.out(`POST ${new URL(String(o.url)).pathname} HTTP/1.1\r\nHost: ${new URL(String(o.url)).host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n${o.body}\n`);
+      else io.out(`${String(o.authorization ?? o.token)}\n`);
+    } else io.out(formatToken(r, io, 'sign'));
+    return 0;
+  }
   const staged = stageFromFlags(args.positionals[0], args.flags, 'sign');
   if (bool(args.flags, 'json')) {
     io.out(jsonOut({ scheme: staged.scheme, stages: Object.fromEntries(staged.stages), request: staged.request, http: staged.http }));

@@ -1,7 +1,8 @@
 import { bool, type CommandSpec, type ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
-import { type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
+import { isTokenScheme, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
+import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
 import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
 
@@ -13,8 +14,12 @@ export const verifySpec: CommandSpec = {
     'verify hostdime --path /v1/domain/list.json --body "status=...&api_hash=..." --private-key KEY',
     'verify sixconnect --url "https://host/api/v1/api.php?...&hash=..." --secret SECRET',
     'verify [scheme] --request - --config keys.json        (request on stdin)',
+    'verify jwt --token TOKEN --key public.pem [--now UNIX] [--issuer ISS] [--audience AUD] [--clock-tolerance SEC]',
+    'verify hostbill --authorization "Basic ..." --password P | --authorization "Bearer ..." --key public.pem',
+    'verify whm --authorization "whm root:TOKEN" --tokens tokens.json [--client-ip IP] [--path /json-api/listaccts]',
+    'verify hostkey --body "action=info&token=..." --sessions sessions.json [--client-ip IP] | --pin 1234 --pin-record pin.json',
   ],
-  flags: REQUEST_FLAGS,
+  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS },
   notes: 'The scheme may be left out when the request shows it (a /v1/...json path: HostDime; a hash= query: 6connect).',
 };
 
@@ -55,6 +60,12 @@ export function formatOutcome(o: VerifyOutcome, io: Io): string {
 }
 
 export async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
+  const scheme = args.positionals[0];
+  if (isTokenScheme(scheme)) {
+    const r = await verifyToken(scheme, args.flags, 'verify');
+    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify')) : formatToken(r, io, 'verify'));
+    return r.ok ? 0 : 1;
+  }
   const r = resolveRequest('verify', args.positionals[0], args.flags);
   const o = await verifyResolved(r);
   io.out(bool(args.flags, 'json') ? jsonOut(outcomeJson(o)) : formatOutcome(o, io));

@@ -1,8 +1,9 @@
 /**
  * 6connect ProVision: the mistakes real implementations make when building `hash`, each
- * re-derived from the raw query as the server received it.
+ * re-derived from the raw query as the server received it. Pure (no `node:`, no `Buffer`): the
+ * web page bundles it.
  */
-import { base64ToBytes, bytesToBase64, hexToBytes, phpRawurlencode, phpUrldecode } from '../../core/index.js';
+import { base64ToBytes, bytesToBase64, bytesToBase64url, bytesToHex, hexToBytes, phpRawurlencode, phpUrldecode, utf8ToBytes } from '../../core/index.js';
 import { sixConnectHash } from '../../schemes/sixconnect/index.js';
 import { type Candidate, type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
@@ -119,9 +120,9 @@ export const SIXCONNECT_MISTAKES: readonly Mistake<SixConnectCtx>[] = [
       const h = sixConnectHash(ctx.signed, ctx.secretKey);
       const bytes = base64ToBytes(h);
       return [
-        { label: 'hex digest', signed: ctx.signed, hash: Buffer.from(bytes).toString('hex') },
-        { label: 'base64url', signed: ctx.signed, hash: Buffer.from(bytes).toString('base64url') },
-        { label: 'base64 of the hex digest', signed: ctx.signed, hash: Buffer.from(Buffer.from(bytes).toString('hex')).toString('base64') },
+        { label: 'hex digest', signed: ctx.signed, hash: bytesToHex(bytes) },
+        { label: 'base64url', signed: ctx.signed, hash: bytesToBase64url(bytes) },
+        { label: 'base64 of the hex digest', signed: ctx.signed, hash: bytesToBase64(utf8ToBytes(bytesToHex(bytes))) },
       ];
     },
   },

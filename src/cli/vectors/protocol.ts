@@ -21,6 +21,10 @@ export function parseResponseLine(line: string): [number, CaseAnswer] {
     if (typeof v.stages !== 'object' || v.stages === null) throw new Error(`response ${v.id}: "stages" must be an object`);
     a.stages = v.stages as Record<string, unknown>;
   }
+  if (v.output !== undefined) {
+    if (typeof v.output !== 'object' || v.output === null || Array.isArray(v.output)) throw new Error(`response ${v.id}: "output" must be an object`);
+    a.output = v.output as Record<string, unknown>;
+  }
   return [v.id, a];
 }
 

@@ -9,6 +9,7 @@ import { canonicalHostDime, hashHostDime, hostDimeDoubleJson, hostDimeParamsJson
 import { signSixConnect, verifySixConnect } from '../../schemes/sixconnect/index.js';
 import { asNumber } from '../diagnose/hostdime.js';
 import { paramsFromJson } from '../schemes.js';
+import { TOKEN_IMPLS } from './impls-token.js';
 
 export interface VectorCase {
   tcId: number;
@@ -16,6 +17,8 @@ export interface VectorCase {
   flags?: string[];
   input: Record<string, unknown>;
   stages?: Record<string, string>;
+  /** A single result value (a token, a parsed header): compared field by field. */
+  output?: Record<string, unknown>;
   result: 'valid' | 'invalid';
   error?: string;
 }
@@ -28,6 +31,7 @@ export interface VectorFile {
 /** What a subject answers for one case. */
 export interface CaseAnswer {
   stages?: Record<string, unknown>;
+  output?: Record<string, unknown>;
   result?: 'valid' | 'invalid';
   error?: string;
   /** The subject does not implement this group type. */
@@ -36,16 +40,31 @@ export interface CaseAnswer {
   problem?: string;
 }
 
+/** One request of the protocol: a case's input, plus the text of the files it names (`input.key`). */
+export interface VectorRequest {
+  id: number;
+  scheme: string;
+  type: string;
+  input: unknown;
+  /** Files the input names by path relative to the vectors folder (`keys/rsa2048.spki.pem`), with their UTF-8 text. */
+  files?: Record<string, string>;
+}
+
 export interface Subject {
   name: string;
   /** Answers every request; the array is aligned with `requests`. */
-  run(requests: { id: number; scheme: string; type: string; input: unknown }[]): Promise<CaseAnswer[]>;
+  run(requests: VectorRequest[]): Promise<CaseAnswer[]>;
+}
+
+/** What an implementation of one group type is given besides the input. */
+export interface ImplContext {
+  files?: Record<string, string>;
 }
 
 /** The base URL the SixConnectSign vectors' `url` stage is built on (see the file's notes). */
 export const SIXCONNECT_VECTOR_BASE_URL = 'https://example.6connect.test/api/v1/api.php';
 
-type Impl = (input: any) => Promise<CaseAnswer> | CaseAnswer;
+type Impl = (input: any, ctx: ImplContext) => Promise<CaseAnswer> | CaseAnswer;
 
 function errorAnswer(e: unknown): CaseAnswer {
   if (e instanceof Error && e.name === 'HostsigError') return { result: 'invalid', error: (e as Error & { code: string }).code };
@@ -96,6 +115,7 @@ export const HOSTSIG_IMPLS: Record<string, Impl> = {
     const { sixConnectHash } = await import('../../schemes/sixconnect/index.js');
     return { result: 'valid', stages: { query: r.signedQuery, hash: sixConnectHash(r.signedQuery, input.secretKey) } };
   },
+  ...TOKEN_IMPLS,
 };
 
 export const hostsigSubject: Subject = {
@@ -109,7 +129,7 @@ export const hostsigSubject: Subject = {
         continue;
       }
       try {
-        out.push(await impl(r.input));
+        out.push(await impl(r.input, { files: r.files }));
       } catch (e) {
         out.push({ problem: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` });
       }
@@ -123,11 +143,18 @@ export function defaultVectorsDir(): string {
   return fileURLToPath(new URL('../../../vectors/', import.meta.url));
 }
 
-export function loadVectorFiles(dir: string): { file: string; data: VectorFile }[] {
+export interface LoadedVectorFile {
+  file: string;
+  data: VectorFile;
+  /** The folder the file was read from (the base of key paths in its inputs). */
+  dir?: string;
+}
+
+export function loadVectorFiles(dir: string): LoadedVectorFile[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((file) => ({ file, data: JSON.parse(readFileSync(join(dir, file), 'utf8')) as VectorFile }))
+    .map((file) => ({ file, dir, data: JSON.parse(readFileSync(join(dir, file), 'utf8')) as VectorFile }))
     .filter(({ data }) => typeof data === 'object' && data !== null && Array.isArray(data.testGroups) && typeof data.scheme === 'string');
 }
 
@@ -170,22 +197,39 @@ export function compareCase(c: VectorCase, a: CaseAnswer): Pick<CaseFailure, 'wh
     const got = a.stages?.[name];
     if (got !== want) return { what: `stage ${name}`, expected: want, got: got === undefined ? '(missing)' : String(got) };
   }
+  for (const [name, want] of Object.entries(c.output ?? {})) {
+    const got = a.output?.[name];
+    if (JSON.stringify(got) !== JSON.stringify(want)) return { what: `output ${name}`, expected: typeof want === 'string' ? want : JSON.stringify(want), got: got === undefined ? '(missing)' : typeof got === 'string' ? got : JSON.stringify(got) };
+  }
   return null;
 }
 
-export async function runVectors(subject: Subject, files: { file: string; data: VectorFile }[], schemes: string[]): Promise<RunReport> {
+/** The files a case's input names (`key`), read from the vectors folder. */
+function filesFor(dir: string | undefined, input: unknown): Record<string, string> | undefined {
+  if (dir === undefined || typeof input !== 'object' || input === null) return undefined;
+  const key = (input as { key?: unknown }).key;
+  if (typeof key !== 'string' || key.includes('..') || key.startsWith('/')) return undefined;
+  try {
+    return { [key]: readFileSync(join(dir, key), 'utf8') };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runVectors(subject: Subject, files: LoadedVectorFile[], schemes: string[]): Promise<RunReport> {
   const rows: GroupRow[] = [];
   const failures: CaseFailure[] = [];
-  const requests: { id: number; scheme: string; type: string; input: unknown }[] = [];
+  const requests: VectorRequest[] = [];
   const index: { file: string; scheme: string; type: string; c: VectorCase; row: GroupRow }[] = [];
-  for (const { file, data } of files) {
+  for (const { file, data, dir } of files) {
     if (schemes.length && !schemes.includes(data.scheme)) continue;
     for (const g of data.testGroups) {
       let row = rows.find((r) => r.scheme === data.scheme && r.type === g.type);
       if (!row) rows.push((row = { scheme: data.scheme, type: g.type, cases: 0, pass: 0, fail: 0, skip: 0 }));
       for (const c of g.tests) {
         row.cases++;
-        requests.push({ id: requests.length + 1, scheme: data.scheme, type: g.type, input: c.input });
+        const f = filesFor(dir, c.input);
+        requests.push({ id: requests.length + 1, scheme: data.scheme, type: g.type, input: c.input, ...(f ? { files: f } : {}) });
         index.push({ file, scheme: data.scheme, type: g.type, c, row });
       }
     }
@@ -195,7 +239,7 @@ export async function runVectors(subject: Subject, files: { file: string; data: 
     const a = answers[i] ?? { problem: 'no answer' };
     if (a.unsupported) {
       row.skip++;
-      row.note = subject.name === 'hostsig' ? 'group type not known to this hostsig: skipped' : 'unsupported by the implementation';
+      row.note = subject.name === 'hostsig' ? 'group type not known to this hostsig: skipped' : 'unsupported by the adapter: skipped';
       return;
     }
     const d = compareCase(c, a);

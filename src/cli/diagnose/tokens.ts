@@ -1,0 +1,72 @@
+/**
+ * Diagnoses for the header/session schemes (cPanel & WHM, HostKey): their failures are not
+ * about a hash, so each rule looks at what was sent and names the mistake with its fix.
+ * Pure (no `node:`, no `Buffer`): the web debugger bundles it.
+ */
+import { WHM_TOKEN_RE } from '../../schemes/whm/index.js';
+import { HOSTKEY_TOKEN_RE } from '../../schemes/hostkey/index.js';
+import type { KeysConfig } from '../config.js';
+
+/** base64 to a latin1 string ('' when it does not decode), as Buffer.from(s, 'base64').toString('latin1') on valid input. */
+function latin1FromBase64(s: string): string {
+  try {
+    return atob(s);
+  } catch {
+    return '';
+  }
+}
+
+export interface Finding {
+  id: string;
+  title: string;
+  fix: string;
+  detail?: string;
+}
+
+export function diagnoseWhm(input: { authorization: string | undefined; code: string; path?: string; whm?: KeysConfig['whm'] }): Finding[] {
+  const a = (input.authorization ?? '').trim();
+  const out: Finding[] = [];
+  const m = /^(\S+)\s+(.*)$/.exec(a);
+  const word = m?.[1] ?? a;
+  const rest = m?.[2] ?? '';
+  if (!a) return [{ id: 'no-header', title: 'no Authorization header', fix: 'Send "Authorization: whm USER:TOKEN" (WHM) or "Authorization: cpanel USER:TOKEN" (cPanel UAPI).' }];
+  if (/^(bearer|basic|token)$/i.test(word)) {
+    out.push({ id: 'scheme-word', title: `"${word}" instead of "whm"/"cpanel"`, fix: 'Use the scheme word cPanel expects: "Authorization: whm USER:TOKEN" for WHM, "cpanel USER:TOKEN" for UAPI.', detail: `header starts with "${word}"` });
+    return out;
+  }
+  const colon = rest.indexOf(':');
+  const cred = colon === -1 ? rest.split(/\s+/)[1] ?? '' : rest.slice(colon + 1);
+  if (colon === -1 && /\s/.test(rest)) out.push({ id: 'space-not-colon', title: 'user and token separated by a space', fix: 'Join user and token with a colon: "whm USER:TOKEN".', detail: `"${word} ${rest.replace(/\s\S+$/, ' ...')}"` });
+  if (cred && !WHM_TOKEN_RE.test(cred) && WHM_TOKEN_RE.test(cred.toUpperCase())) out.push({ id: 'token-lowercase', title: 'the token was lower-cased', fix: 'Send the token exactly as api_token_create returned it: 32 upper-case letters and digits.' });
+  if (cred && /^[A-Za-z0-9+/]+=*$/.test(cred) && cred.length % 4 === 0 && !WHM_TOKEN_RE.test(cred) && /:/.test(latin1FromBase64(cred))) {
+    out.push({ id: 'base64-encoded', title: 'USER:TOKEN was base64-encoded (as for Basic auth)', fix: 'Send "whm USER:TOKEN" in plain text: cPanel tokens are not base64-encoded.' });
+  }
+  if (cred.length && cred.length !== 32 && WHM_TOKEN_RE.test(cred.slice(0, 32)) && !/^\s*WHM /.test(a)) out.push({ id: 'token-truncated-or-padded', title: `the token is ${cred.length} characters, not 32`, fix: 'Copy the whole 32-character token, with nothing before or after it (no quotes or newline).' });
+  if (input.code === 'TOKEN_EXPIRED') out.push({ id: 'token-expired', title: 'the token is past its expires_at', fix: 'Create a new token (api_token_create) or raise its expiry; expired tokens stay listed but never work.' });
+  if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'ip-not-whitelisted', title: 'the client address is outside the token\'s whitelist_ip', fix: 'Call from an allowed address, or add this address (or its CIDR) to the token\'s whitelist_ip.' });
+  if (input.code === 'PATH_NOT_ALLOWED') out.push({ id: 'cpanel-token-on-whm-path', title: `a cpanel token used on ${input.path ?? 'a WHM path'}`, fix: 'cPanel tokens reach /execute/ (UAPI) and /json-api/cpanel only: call UAPI on port 2083, or use a WHM token ("whm USER:TOKEN") for /json-api/ functions.' });
+  if (input.code === 'TOKEN_INVALID' && !out.length && m) {
+    const user = rest.slice(0, colon === -1 ? undefined : colon);
+    const scheme = word.toLowerCase();
+    const other = scheme === 'cpanel' ? input.whm?.tokens?.[user] : input.whm?.cpanelTokens?.[user];
+    if (other?.length) out.push({ id: 'wrong-scheme-word', title: `"${user}" has ${scheme === 'cpanel' ? 'WHM' : 'cPanel'} tokens, not ${scheme} ones`, fix: `Use "${scheme === 'cpanel' ? 'whm' : 'cpanel'} ${user}:TOKEN": WHM and cPanel tokens are separate.` });
+  }
+  return out;
+}
+
+export function diagnoseHostKey(input: { code: string; body?: string; query?: string; method?: string; pin?: string }): Finding[] {
+  const out: Finding[] = [];
+  const q = new URLSearchParams(input.query ?? '');
+  const b = new URLSearchParams(input.body ?? '');
+  const token = b.get('token');
+  if (input.code === 'MISSING_FIELD' && q.get('token')) out.push({ id: 'token-in-query', title: 'the token was sent in the URL query, not the form body', fix: 'POST the token as a form field (application/x-www-form-urlencoded body "token=..."), never in the URL.' });
+  else if (input.code === 'MISSING_FIELD' && input.body && /^\s*[{[]/.test(input.body)) out.push({ id: 'json-body', title: 'the body is JSON, not a form', fix: 'Send application/x-www-form-urlencoded fields ("action=info&token=..."), as invapi expects.' });
+  else if (input.code === 'MISSING_FIELD') out.push({ id: 'no-token', title: 'no token field', fix: 'Log in first (auth.php action=login or whmcslogin) and send the returned token as "token=..." in every call.' });
+  if (token && !HOSTKEY_TOKEN_RE.test(token) && HOSTKEY_TOKEN_RE.test(token.toLowerCase())) out.push({ id: 'token-uppercase', title: 'the token was upper-cased', fix: 'Send the token exactly as the login reply gave it: 32 lower-case hex characters.' });
+  if (token && token.length !== 32 && /^[0-9a-f]+$/i.test(token)) out.push({ id: 'token-truncated', title: `the token is ${token.length} characters, not 32`, fix: 'Send the whole 32-character token from the login reply.' });
+  if (input.code === 'TOKEN_INVALID' && token && HOSTKEY_TOKEN_RE.test(token)) out.push({ id: 'unknown-session', title: 'a well-formed token the session store does not hold', fix: 'The session was logged out, revoked or issued by another server: log in again (auth.php) and use the new token.' });
+  if (input.code === 'TOKEN_EXPIRED') out.push({ id: 'session-expired', title: 'the session is past its token_expire', fix: 'Log in again when the reply says the token expired (or before token_expire minus a skew), then retry once.' });
+  if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'fix-ip', title: 'the token was issued with fix_ip=1 for another address', fix: 'Call from the address that logged in, or log in without fix_ip.' });
+  if (input.code === 'PIN_INVALID' && input.pin !== undefined && !/^[0-9]{4,16}$/.test(input.pin)) out.push({ id: 'pin-format', title: 'the PIN is not 4 to 16 digits', fix: 'Send the PIN as digits only (no spaces or separators).' });
+  return out;
+}

@@ -1,0 +1,88 @@
+/**
+ * The page's view model: what each scheme's analysis hands to the renderer. Plain data, so
+ * the analyses can be unit-tested in Node without a DOM.
+ */
+
+export type SchemeId = 'hostdime' | 'sixconnect' | 'whm' | 'hostkey' | 'hostbill';
+
+export const SCHEME_LABELS: Record<SchemeId, string> = {
+  hostdime: 'HostDime',
+  sixconnect: '6connect ProVision',
+  whm: 'cPanel & WHM',
+  hostkey: 'HostKey',
+  hostbill: 'HostBill',
+};
+
+/** One column of the side-by-side view. */
+export type Stage =
+  | { kind: 'text'; title: string; text: string; note?: string }
+  | { kind: 'table'; title: string; head: [string, string]; rows: [string, string][]; note?: string }
+  | { kind: 'compare'; title: string; expectedLabel: string; expected: string; receivedLabel: string; received: string; note?: string; wide?: boolean };
+
+export type VerdictStatus = 'valid' | 'invalid' | 'error';
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** One line in plain words: "valid", "invalid: signed with the JS dialect", ... */
+  headline: string;
+  /** The library's failure code, when there is one. */
+  code?: string;
+  /** The one-sentence fix, when a known mistake explains the failure. */
+  fix?: string;
+  /** The diagnose mistake id (`js-dialect`, ...). */
+  mistake?: string;
+}
+
+export interface Analysis {
+  scheme: SchemeId;
+  verdict: Verdict;
+  stages: Stage[];
+  /** Remarks that do not change the verdict (a `+` turned into a space, an old timestamp). */
+  notes: string[];
+}
+
+/** Index of the first differing UTF-16 unit, or -1 when equal. */
+export function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+/** "12 minutes", "3 years": a rough age for notes. */
+export function roughDuration(seconds: number): string {
+  const s = Math.abs(Math.round(seconds));
+  const units: [number, string][] = [
+    [365 * 86400, 'year'],
+    [30 * 86400, 'month'],
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (s >= size) {
+      const v = Math.floor(s / size);
+      return `${v} ${name}${v === 1 ? '' : 's'}`;
+    }
+  }
+  return '0 seconds';
+}
+
+/** A UTC time for notes: 2013-05-28 16:31:20 UTC. */
+export function utc(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? String(seconds) : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** An error's message without trusting its shape. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** An error's stable code, when it is a HostsigError. */
+export function codeOf(e: unknown): string | undefined {
+  const c = (e as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : undefined;
+}
