@@ -15,8 +15,12 @@ import { HostsigError } from './errors.js';
  * ```
  */
 export function isBytes(a: unknown): a is Uint8Array {
-  return a instanceof Uint8Array || (ArrayBuffer.isView(a) && a.constructor.name === 'Uint8Array');
+  // The %TypedArray% toStringTag getter reads an internal slot: it works across realms and
+  // says undefined for anything that only borrowed Uint8Array.prototype.
+  return typeof a === 'object' && a !== null && ArrayBuffer.isView(a) && typedArrayTag.call(a) === 'Uint8Array';
 }
+
+const typedArrayTag = /* @__PURE__ */ (Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get as (this: unknown) => string | undefined);
 
 /**
  * Asserts `a` is a Uint8Array, naming the argument in the error.

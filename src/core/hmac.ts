@@ -1,5 +1,5 @@
 import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { abytes } from './bytes.js';
 import { equalBytes } from './compare.js';
 
@@ -22,7 +22,7 @@ import { equalBytes } from './compare.js';
  * ```
  */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(sha256, abytes(key, 'key'), abytes(message, 'message'));
+  return hmac(nobleSha256, abytes(key, 'key'), abytes(message, 'message'));
 }
 
 /**
@@ -50,5 +50,19 @@ export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint
   return equalBytes(hmacSha256(key, message).subarray(0, tag.length), tag);
 }
 
-/** SHA-256 over bytes. */
-export { sha256 };
+/**
+ * SHA-256 over bytes (@noble/hashes), with hostsig's input check so a look-alike is a
+ * `HostsigError`, not a TypeError; `sha256.create()` gives the streaming form.
+ * @param message the bytes to hash
+ * @throws HostsigError `INVALID_ARGUMENT` when `message` is not a Uint8Array
+ * @example
+ * ```ts
+ * import { bytesToHex, sha256, utf8ToBytes } from 'hostsig/core';
+ *
+ * bytesToHex(sha256(utf8ToBytes('abc'))) // => 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+ * ```
+ */
+export const sha256: ((message: Uint8Array) => Uint8Array) & { create: typeof nobleSha256.create } = Object.assign(
+  (message: Uint8Array): Uint8Array => nobleSha256(abytes(message, 'message')),
+  { create: nobleSha256.create },
+);
