@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { HostsigError } from '../../src/core/errors.js';
 import {
   digestHostKeyToken,
@@ -16,11 +16,9 @@ import {
   verifyHostKeyPinHash,
   verifyHostKeyToken,
 } from '../../src/schemes/hostkey/index.js';
-import { loadVectors } from '../helpers/wycheproof.js';
+import { describeVectorFile, type VectorCase } from '../helpers/vector-file.js';
 
-type Case = { tcId: number; comment: string; input: Record<string, any>; stages?: Record<string, string>; result: 'valid' | 'invalid'; error?: string };
-type Group = { type: string; tests: Case[] };
-const file = loadVectors<{ scheme: string; numberOfTests: number; testGroups: Group[] }>('hostkey.json');
+type Case = VectorCase;
 
 async function codeOf(f: () => unknown): Promise<string> {
   try {
@@ -93,18 +91,4 @@ const runners: Record<string, (c: Case) => Promise<void> | void> = {
   },
 };
 
-describe('vectors/hostkey.json', () => {
-  it('is well-formed: unique tcIds from 1, count matches', () => {
-    const ids = file.testGroups.flatMap((g) => g.tests.map((t) => t.tcId));
-    expect(file.scheme).toBe('hostkey');
-    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
-    expect(ids.length).toBe(file.numberOfTests);
-    for (const g of file.testGroups) expect(Object.keys(runners)).toContain(g.type);
-  });
-  for (const g of file.testGroups)
-    for (const c of g.tests)
-      it(`${g.type} #${c.tcId}: ${c.comment}`, async () => {
-        expect(c.result === 'invalid').toBe(c.error !== undefined);
-        await runners[g.type]!(c);
-      });
-});
+describeVectorFile('hostkey.json', 'hostkey', runners);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { HostsigError } from '../../src/core/errors.js';
 import {
   digestWhmToken,
@@ -10,11 +10,9 @@ import {
   parseWhmTokenRevokeReply,
   verifyWhmAuthorization,
 } from '../../src/schemes/whm/index.js';
-import { loadVectors } from '../helpers/wycheproof.js';
+import { describeVectorFile, type VectorCase } from '../helpers/vector-file.js';
 
-type Case = { tcId: number; comment: string; input: Record<string, any>; stages?: Record<string, string>; result: 'valid' | 'invalid'; error?: string };
-type Group = { type: string; tests: Case[] };
-const file = loadVectors<{ scheme: string; numberOfTests: number; testGroups: Group[] }>('whm.json');
+type Case = VectorCase;
 
 function codeOf(f: () => unknown): string {
   try {
@@ -64,18 +62,4 @@ const runners: Record<string, (c: Case) => Promise<void> | void> = {
   },
 };
 
-describe(`vectors/whm.json`, () => {
-  it('is well-formed: unique tcIds from 1, count matches', () => {
-    const ids = file.testGroups.flatMap((g) => g.tests.map((t) => t.tcId));
-    expect(file.scheme).toBe('whm');
-    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
-    expect(ids.length).toBe(file.numberOfTests);
-    for (const g of file.testGroups) expect(Object.keys(runners)).toContain(g.type);
-  });
-  for (const g of file.testGroups)
-    for (const c of g.tests)
-      it(`${g.type} #${c.tcId}: ${c.comment}`, async () => {
-        expect(c.result === 'invalid').toBe(c.error !== undefined);
-        await runners[g.type]!(c);
-      });
-});
+describeVectorFile('whm.json', 'whm', runners);
