@@ -1,4 +1,4 @@
-import { base64, base64url, base64urlnopad, hex as scureHex } from '@scure/base';
+import { asciiString } from './binary.js';
 import { HostsigError } from './errors.js';
 
 /**
@@ -153,8 +153,16 @@ export function isWellFormed(s: string): boolean {
  * ```
  */
 export function bytesToHex(b: Uint8Array): string {
-  return scureHex.encode(abytes(b));
+  abytes(b);
+  const out = new Uint8Array(2 * b.length);
+  for (let i = 0; i < b.length; i++) {
+    out[2 * i] = HEX.charCodeAt(b[i]! >> 4);
+    out[2 * i + 1] = HEX.charCodeAt(b[i]! & 15);
+  }
+  return asciiString(out);
 }
+
+const HEX = '0123456789abcdef';
 
 /**
  * Hex to bytes; case-insensitive, even length, nothing else.
@@ -171,16 +179,87 @@ export function bytesToHex(b: Uint8Array): string {
 export function hexToBytes(s: string): Uint8Array {
   astring(s);
   if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new HostsigError('INVALID_ENCODING', 'not a hex string');
-  return scureHex.decode(s.toLowerCase());
+  const out = new Uint8Array(s.length >> 1);
+  // Checked above: only 0-9 A-F a-f, and (c & 15) + 9 * (c >> 6) is the value of each.
+  const v = (c: number): number => (c & 15) + 9 * (c >> 6);
+  for (let i = 0; i < out.length; i++) out[i] = (v(s.charCodeAt(2 * i)) << 4) | v(s.charCodeAt(2 * i + 1));
+  return out;
 }
 
-function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what: string): Uint8Array {
-  astring(s);
-  try {
-    return codec.decode(s);
-  } catch {
-    throw new HostsigError('INVALID_ENCODING', `not canonical ${what}`);
+// RFC 4648 base64, both alphabets: A-Z a-z 0-9, then '+/' (standard) or '-_' (url).
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function encode64(b: Uint8Array, url: boolean): string {
+  abytes(b);
+  const a = B64 + (url ? '-_' : '+/');
+  const n = b.length;
+  const rest = n % 3;
+  const out = new Uint8Array(4 * Math.ceil(n / 3));
+  let o = 0;
+  let i = 0;
+  for (; i < n - rest; i += 3) {
+    const x = (b[i]! << 16) | (b[i + 1]! << 8) | b[i + 2]!;
+    out[o++] = a.charCodeAt(x >> 18);
+    out[o++] = a.charCodeAt((x >> 12) & 63);
+    out[o++] = a.charCodeAt((x >> 6) & 63);
+    out[o++] = a.charCodeAt(x & 63);
   }
+  if (rest) {
+    const x = (b[i]! << 16) | (rest === 2 ? b[i + 1]! << 8 : 0);
+    out[o++] = a.charCodeAt(x >> 18);
+    out[o++] = a.charCodeAt((x >> 12) & 63);
+    out[o++] = rest === 2 ? a.charCodeAt((x >> 6) & 63) : 61; // '='
+    out[o++] = 61;
+  }
+  // base64url is unpadded: drop the '='s.
+  return asciiString(url && rest ? out.subarray(0, o - 3 + rest) : out);
+}
+
+/** The 6-bit value of a base64 character of the given alphabet, or -1. */
+function digit64(c: number, url: boolean): number {
+  if (c >= 65 && c <= 90) return c - 65; // A-Z
+  if (c >= 97 && c <= 122) return c - 71; // a-z
+  if (c >= 48 && c <= 57) return c + 4; // 0-9
+  if (c === (url ? 45 : 43)) return 62; // - or +
+  return c === (url ? 95 : 47) ? 63 : -1; // _ or /
+}
+
+/**
+ * The one canonical decoding: every character in the alphabet (no whitespace), padded input a
+ * multiple of 4 with at most two '=' at the end, unpadded input no '=' at all, never a lone
+ * final character, and the bits the last character carries past the last byte all zero (so
+ * each byte string has exactly one accepted text).
+ */
+function decode64(s: string, url: boolean, padded: boolean): Uint8Array {
+  astring(s);
+  let end = s.length;
+  if (padded) {
+    if (end % 4) bad64(url);
+    if (s.endsWith('==')) end -= 2;
+    else if (s.endsWith('=')) end--;
+  }
+  if (end % 4 === 1) bad64(url);
+  const out = new Uint8Array((end * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let j = 0;
+  for (let i = 0; i < end; i++) {
+    const d = digit64(s.charCodeAt(i), url);
+    if (d < 0) bad64(url);
+    // Only the low 12 bits matter: at most 6 pending plus 6 new.
+    acc = ((acc << 6) | d) & 0xfff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[j++] = acc >> bits;
+    }
+  }
+  if (acc & ((1 << bits) - 1)) bad64(url);
+  return out;
+}
+
+function bad64(url: boolean): never {
+  throw new HostsigError('INVALID_ENCODING', `not canonical ${url ? 'base64url' : 'base64'}`);
 }
 
 /**
@@ -194,7 +273,7 @@ function strictDecode(codec: { decode(s: string): Uint8Array }, s: string, what:
  * bytesToBase64(new Uint8Array([0xfb, 0xff])) // => '+/8='
  * ```
  */
-export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b));
+export const bytesToBase64 = (b: Uint8Array): string => encode64(b, false);
 /**
  * Strict base64 with padding: no whitespace, no missing padding, no non-zero trailing bits.
  * @param s padded standard base64
@@ -207,7 +286,7 @@ export const bytesToBase64 = (b: Uint8Array): string => base64.encode(abytes(b))
  * base64ToBytes('+/8') // => throws INVALID_ENCODING
  * ```
  */
-export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 'base64');
+export const base64ToBytes = (s: string): Uint8Array => decode64(s, false, true);
 /**
  * base64url without padding (JWS).
  * @param b bytes
@@ -219,7 +298,7 @@ export const base64ToBytes = (s: string): Uint8Array => strictDecode(base64, s, 
  * bytesToBase64url(new Uint8Array([0xfb, 0xff])) // => '-_8'
  * ```
  */
-export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode(abytes(b));
+export const bytesToBase64url = (b: Uint8Array): string => encode64(b, true);
 /**
  * Strict base64url without padding.
  * @param s unpadded base64url
@@ -232,7 +311,7 @@ export const bytesToBase64url = (b: Uint8Array): string => base64urlnopad.encode
  * base64urlToBytes('-_8=') // => throws INVALID_ENCODING
  * ```
  */
-export const base64urlToBytes = (s: string): Uint8Array => strictDecode(base64urlnopad, s, 'base64url');
+export const base64urlToBytes = (s: string): Uint8Array => decode64(s, true, false);
 /**
  * base64url with padding, for the rare places that use it.
  * @param s padded base64url
@@ -244,7 +323,7 @@ export const base64urlToBytes = (s: string): Uint8Array => strictDecode(base64ur
  * base64urlPaddedToBytes('-_8=') // => new Uint8Array([0xfb, 0xff])
  * ```
  */
-export const base64urlPaddedToBytes = (s: string): Uint8Array => strictDecode(base64url, s, 'base64url');
+export const base64urlPaddedToBytes = (s: string): Uint8Array => decode64(s, true, true);
 
 /**
  * Concatenates byte arrays.

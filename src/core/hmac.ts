@@ -62,7 +62,9 @@ export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint
  * bytesToHex(sha256(utf8ToBytes('abc'))) // => 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
  * ```
  */
-export const sha256: ((message: Uint8Array) => Uint8Array) & { create: typeof nobleSha256.create } = Object.assign(
-  (message: Uint8Array): Uint8Array => nobleSha256(abytes(message, 'message')),
-  { create: nobleSha256.create },
-);
+export const sha256: ((message: Uint8Array) => Uint8Array) & { create: typeof nobleSha256.create } = /* @__PURE__ */ (() =>
+  // An annotated IIFE, so a bundle that never hashes with it (6connect's HMAC-only path) drops it.
+  Object.assign(
+    (message: Uint8Array): Uint8Array => nobleSha256(abytes(message, 'message')),
+    { create: nobleSha256.create },
+  ))();

@@ -1,3 +1,4 @@
+import { binaryString } from '../../core/binary.js';
 import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
@@ -58,12 +59,6 @@ interface RawQuery {
   q: string;
   /** The received bytes when the query came as bytes. */
   src: Uint8Array | null;
-}
-
-function binaryString(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
-  return s;
 }
 
 /** The query without the leading `?` and any fragment. */
