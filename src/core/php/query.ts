@@ -215,7 +215,8 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
   }
   if (!isBytes(input)) badInput();
   // Most bodies are UTF-8 throughout: parse them as text (native decoders, no copies). A body
-  // with raw non-UTF-8 bytes goes byte by byte, so the error names the field it is in.
+  // with raw non-UTF-8 bytes goes byte by byte, since PHP cuts a name at its first NUL: bytes
+  // after that NUL are dropped, not checked.
   const text = tryUtf8(input);
   return text === null ? parseBytes(input, limits) : parseText(text, limits);
 }

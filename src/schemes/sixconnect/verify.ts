@@ -37,7 +37,7 @@ export interface SixConnectVerified {
   apiKey: string;
   target?: string;
   action?: string;
-  /** The signed params as PHP's `$_GET` holds them; undefined when the query is not UTF-8. */
+  /** The signed params as PHP's `$_GET` holds them; undefined when a decoded name or value is not UTF-8. */
   params?: PhpArray;
   /** The signed part of the query, as received. */
   signedQuery: string;
