@@ -1,4 +1,4 @@
-import { asciiString } from './binary.js';
+import { asciiString, shortAsciiBytes } from './binary.js';
 import { HostsigError } from './errors.js';
 
 /**
@@ -94,6 +94,10 @@ const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ig
  * ```
  */
 export function utf8ToBytes(s: string): Uint8Array {
+  if (typeof s === 'string') {
+    const ascii = shortAsciiBytes(s);
+    if (ascii) return ascii;
+  }
   if (!isWellFormed(s)) throw new HostsigError('INVALID_UTF8', 'string has a lone surrogate');
   return encoder.encode(s);
 }

@@ -59,6 +59,15 @@ describe('bytes', () => {
         expect(utf8ToBytes(s)).toEqual(new Uint8Array(Buffer.from(s, 'utf8')));
       }),
     );
+    // utf8ToBytes copies short ASCII strings in JS: its edges (length 128, 0x7f/0x80, a lone
+    // surrogate after ASCII) must agree with the encoder.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200 }), fc.constantFrom('', 'é', '\x7f', '\x80', '😀', '\ud800'), fc.boolean(), (n, odd, atEnd) => {
+        const s = atEnd ? 'a'.repeat(n) + odd : odd + 'a'.repeat(n);
+        if (odd === '\ud800') expect(code(() => utf8ToBytes(s))).toBe('INVALID_UTF8');
+        else expect(utf8ToBytes(s)).toEqual(new Uint8Array(Buffer.from(s, 'utf8')));
+      }),
+    );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
         const c = code(() => bytesToUtf8(b));

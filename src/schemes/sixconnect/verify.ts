@@ -1,4 +1,4 @@
-import { binaryString } from '../../core/binary.js';
+import { binaryString, shortAsciiBytes } from '../../core/binary.js';
 import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
@@ -91,7 +91,7 @@ function bytesOf(raw: RawQuery, start: number, end: number): Uint8Array {
   const text = raw.q.slice(start, end);
   // Queries are nearly always ASCII: one native regex scan then stands in for utf8ToBytes'
   // lone-surrogate walk (an ASCII string has no surrogates to check).
-  return NON_ASCII.test(text) ? utf8ToBytes(text) : asciiEncoder.encode(text);
+  return shortAsciiBytes(text) ?? (NON_ASCII.test(text) ? utf8ToBytes(text) : asciiEncoder.encode(text));
 }
 
 /** A name or value with PHP's urldecode applied, as bytes. */
