@@ -10,14 +10,22 @@ export function bytesToBigint(b: Uint8Array): bigint {
   // Hex text is the fastest portable route into a bigint in V8. The ASCII digits are written
   // into one byte array and decoded in a single call, instead of 256 string concatenations
   // (about 2x faster for a 2048-bit value).
-  const units = new Uint8Array(b.length * 2);
+  // The digits go into one module-level scratch buffer, grown on demand, instead of a fresh
+  // array per call: a typed array of a few hundred bytes gets an off-heap backing store, and
+  // allocating it cost about as much as the digit loop itself. Safe to share: this function is
+  // synchronous and calls nothing that could re-enter it, and the decoded string is a copy.
+  const len = b.length * 2;
+  if (hexScratch.length < len) hexScratch = new Uint8Array(Math.max(len, 2 * hexScratch.length));
+  const units = hexScratch;
   for (let i = 0; i < b.length; i++) {
     const v = b[i]!;
     units[2 * i] = HEX_UNITS[v >> 4]!;
     units[2 * i + 1] = HEX_UNITS[v & 15]!;
   }
-  return BigInt('0x' + asciiDecoder.decode(units));
+  return BigInt('0x' + asciiDecoder.decode(units.subarray(0, len)));
 }
+
+let hexScratch = new Uint8Array(1024);
 
 const HEX_UNITS = /* @__PURE__ */ Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const asciiDecoder = /* @__PURE__ */ new TextDecoder();

@@ -2,7 +2,6 @@
  * RSASSA-PKCS1-v1_5 with SHA-256 (RFC 8017 section 8.2), on bigints.
  */
 import { abytes } from '../core/bytes.js';
-import { equalBytes } from '../core/compare.js';
 import { HostsigError } from '../core/errors.js';
 import { sha256 } from '../core/hmac.js';
 import { randomBytes } from '../core/random.js';
@@ -47,15 +46,26 @@ export function emsaPkcs1v15Sha256(hash: Uint8Array, k: number): Uint8Array {
   return em;
 }
 
-// Reduction constants per key (see Fold in bigint.ts), computed on a key's first use. Keyed by
-// the key object, so they go when the key goes (the primes' constants are secret-derived).
-const publicFolds = /* @__PURE__ */ new WeakMap<RsaPublicKey, Fold | null>();
+// Per-key constants, computed on a key's first use and keyed by the key object, so they go when
+// the key goes (the primes' fold constants are secret-derived):
+// - `fold`: reduction constants for n (see Fold in bigint.ts);
+// - `emPrefix`: the EMSA-PKCS1-v1_5 block `00 01 FF..FF 00 || DigestInfo || 00*32` for this
+//   modulus length as a bigint, so a verification rebuilds the expected block with one OR of the
+//   hash (see rsaVerify).
+interface PublicContext {
+  readonly fold: Fold | null;
+  readonly emPrefix: bigint;
+}
+const publicContexts = /* @__PURE__ */ new WeakMap<RsaPublicKey, PublicContext>();
 const privateFolds = /* @__PURE__ */ new WeakMap<RsaPrivateKey, { p: Fold | null; q: Fold | null }>();
 
-function publicFold(key: RsaPublicKey): Fold | null {
-  let f = publicFolds.get(key);
-  if (f === undefined) publicFolds.set(key, (f = foldFor(key.n)));
-  return f;
+function publicContext(key: RsaPublicKey): PublicContext {
+  let c = publicContexts.get(key);
+  if (c === undefined) {
+    c = { fold: foldFor(key.n), emPrefix: bytesToBigint(emsaPkcs1v15Sha256(new Uint8Array(32), key.size)) };
+    publicContexts.set(key, c);
+  }
+  return c;
 }
 
 function publicOf(key: unknown): RsaPublicKey {
@@ -95,10 +105,16 @@ export function rsaVerify(key: RsaPublicKey | RsaPrivateKey, message: Uint8Array
   if (signature.length !== pub.size) return false;
   const s = bytesToBigint(signature);
   if (s >= pub.n) return false;
+  const ctx = publicContext(pub);
   // m = s^e mod n; e = 65537 takes modPow's 17-multiplication fast path.
-  const em = bigintToBytes(modPow(s, pub.e, pub.n, publicFold(pub)), pub.size);
-  if (em === null) return false;
-  return equalBytes(em, emsaPkcs1v15Sha256(sha256(message), pub.size));
+  const m = modPow(s, pub.e, pub.n, ctx.fold);
+  // The whole expected block is compared, as a bigint: OS2IP is a bijection between k-byte
+  // strings and integers below 256^k, and m < n < 256^k, so `m === EM` holds exactly when
+  // I2OSP(m, k) equals the k-byte EM (leading 00 included). EM = the cached prefix block with
+  // the hash in its last 32 bytes (zero in the prefix), i.e. prefix | OS2IP(hash). This saves
+  // converting m back to bytes and building EM per call. Not constant time, and need not be:
+  // signature, message and key are all public.
+  return m === (ctx.emPrefix | bytesToBigint(sha256(message)));
 }
 
 // ---- signing ----
@@ -189,7 +205,7 @@ export function rsaSign(key: RsaPrivateKey, message: Uint8Array): Uint8Array {
   const m = bytesToBigint(em);
   const s = rsasp1(key, m);
   // Fault check (Boneh-DeMillo-Lipton): s^e must give m back.
-  if (modPow(s, key.e, key.n, publicFold(key.publicKey)) !== m) throw new HostsigError('KEY_INVALID', 'RSA signature self-check failed (fault or corrupted key); no signature was released');
+  if (modPow(s, key.e, key.n, publicContext(key.publicKey).fold) !== m) throw new HostsigError('KEY_INVALID', 'RSA signature self-check failed (fault or corrupted key); no signature was released');
   return bigintToBytes(s, key.size)!;
 }
 
