@@ -14,7 +14,7 @@ import { parseBearerAuth } from '../../schemes/hostbill/bearer.js';
 import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken } from '../../schemes/hostkey/index.js';
 import { type CreateVerifierOptions, createVerifier, type HostsigVerified } from '../../server/index.js';
 import { readRawBody, toPlainRequest } from '../../server/node.js';
-import { playgroundBuilt, servePlayground } from '../../web/static.js';
+import { playgroundBuilt, servePlayground } from '../playground.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot, whmRecords } from '../config.js';
 import { diagnoseHostDime } from '../diagnose/hostdime.js';

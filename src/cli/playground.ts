@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-/** Where the build lives: `<package>/docs/playground/`, from both `src/web` and `dist/web`. */
+/** Where the build lives: `<package>/docs/playground/`, from both `src/cli` and `dist/cli`. */
 export const PLAYGROUND_DIR = fileURLToPath(new URL('../../docs/playground/', import.meta.url));
 
 const FILES: Record<string, string> = {
