@@ -2,16 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isHostsigError } from '../../src/core/errors.js';
 import { formatBasicAuth, formatBearerAuth, parseBasicAuth, parseBearerAuth } from '../../src/schemes/hostbill/index.js';
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (!isHostsigError(e)) throw e;
-    return e.code;
-  }
-  return 'ok';
-}
+import { codeOf } from '../helpers/codes.js';
 
 describe('Basic (RFC 7617)', () => {
   it('RFC 7617 section 2 example: Aladdin / open sesame', () => {

@@ -16,20 +16,11 @@ import {
   verifyHostBillBearer,
 } from '../../src/schemes/hostbill/index.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
+import { codeOfAsync } from '../helpers/codes.js';
 
 const key = importPrivateKey(readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.pkcs1.pem'), 'utf8'));
 const otherKey = importPrivateKey(readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'hostbill4096.key'), 'utf8'));
 const T0 = 1_700_000_000;
-
-async function codeOfAsync(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (!isHostsigError(e)) throw e;
-    return e.code;
-  }
-  return 'ok';
-}
 
 describe('client requests and replies', () => {
   it('login and refresh requests', () => {

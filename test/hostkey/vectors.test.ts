@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { HostsigError } from '../../src/core/errors.js';
 import {
   digestHostKeyToken,
   HOSTKEY_TOKEN_RE,
@@ -17,18 +16,9 @@ import {
   verifyHostKeyToken,
 } from '../../src/schemes/hostkey/index.js';
 import { describeVectorFile, type VectorCase } from '../helpers/vector-file.js';
+import { codeOfAsync } from '../helpers/codes.js';
 
 type Case = VectorCase;
-
-async function codeOf(f: () => unknown): Promise<string> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HostsigError);
-    return (e as HostsigError).code;
-  }
-  return 'none';
-}
 
 const builders: Record<string, (a: any) => { url: string; body: string }> = {
   whmcslogin: (a) => hostKeyWhmcsLogin(a),
@@ -47,11 +37,11 @@ const runners: Record<string, (c: Case) => Promise<void> | void> = {
     if (c.result === 'valid') {
       const r = b(c.input.args);
       expect({ url: r.url, body: r.body }).toEqual(c.stages);
-    } else expect(await codeOf(() => b(c.input.args))).toBe(c.error);
+    } else expect(await codeOfAsync(() => b(c.input.args))).toBe(c.error);
   },
   async HostKeyReply(c) {
     if (c.result === 'invalid') {
-      expect(await codeOf(() => parseHostKeyLoginReply(c.input.body))).toBe(c.error);
+      expect(await codeOfAsync(() => parseHostKeyLoginReply(c.input.body))).toBe(c.error);
       return;
     }
     const r = parseHostKeyReply(c.input.body);

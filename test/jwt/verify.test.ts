@@ -7,6 +7,7 @@ import { isHostsigError } from '../../src/core/errors.js';
 import { decodeJwt, decodeProtectedHeader, type JwtVerifyOptions, signJwt, verifyCompactJws, verifyJwt, verifyJwtAsync } from '../../src/jwt/index.js';
 import { exportSpkiPem, importPrivateKey, importPublicKey } from '../../src/rsa/index.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
+import { codeOf } from '../helpers/codes.js';
 
 const pem = (name: string): string => readFileSync(join(REPO_ROOT, 'vectors', 'keys', name), 'utf8');
 const priv = importPrivateKey(pem('rsa2048.pkcs1.pem'));
@@ -23,15 +24,6 @@ function nodeToken(header: string | object, payload: string | object, key = node
 }
 const T0 = 1_700_000_000;
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (!isHostsigError(e)) throw e;
-    return e.code;
-  }
-  return 'ok';
-}
 function detailsOf(f: () => unknown): unknown {
   try {
     f();

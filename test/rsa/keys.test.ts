@@ -18,6 +18,7 @@ import {
   rsaVerify,
 } from '../../src/rsa/index.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
+import { codeOf } from '../helpers/codes.js';
 
 const keyFile = (name: string): string => readFileSync(join(REPO_ROOT, 'vectors', 'keys', name), 'utf8');
 const keyBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(REPO_ROOT, 'vectors', 'keys', name)));
@@ -25,16 +26,6 @@ const keyBytes = (name: string): Uint8Array => new Uint8Array(readFileSync(join(
 /** The oracle: node's view of the 2048-bit test key, as a JWK. */
 const nodeJwk = createPrivateKey(keyFile('rsa2048.pkcs8.pem')).export({ format: 'jwk' }) as Record<string, string>;
 const b64uToBig = (s: string): bigint => BigInt('0x' + Buffer.from(s, 'base64url').toString('hex'));
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (!isHostsigError(e)) throw e;
-    return e.code;
-  }
-  return 'no error';
-}
 
 describe('key import: every format gives the same numbers as node:crypto', () => {
   const n = b64uToBig(nodeJwk.n!);

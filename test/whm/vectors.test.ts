@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { HostsigError } from '../../src/core/errors.js';
 import {
   digestWhmToken,
   ipAllowed,
@@ -11,18 +10,9 @@ import {
   verifyWhmAuthorization,
 } from '../../src/schemes/whm/index.js';
 import { describeVectorFile, type VectorCase } from '../helpers/vector-file.js';
+import { codeOf } from '../helpers/codes.js';
 
 type Case = VectorCase;
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HostsigError);
-    return (e as HostsigError).code;
-  }
-  return 'none';
-}
 
 const runners: Record<string, (c: Case) => Promise<void> | void> = {
   WhmHeaderParse(c) {
