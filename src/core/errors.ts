@@ -13,6 +13,7 @@ export type HostsigErrorCode =
   | 'BODY_MALFORMED'
   | 'BODY_TOO_LARGE'
   | 'MISSING_FIELD'
+  | 'FIELD_DUPLICATE'
   | 'METHOD_UNKNOWN'
   // identity and freshness
   | 'UNKNOWN_KEY'
@@ -42,6 +43,7 @@ export type HostsigErrorCode =
   | 'CLAIM_INVALID'
   // headers, tokens, sessions
   | 'AUTH_HEADER_MALFORMED'
+  | 'AUTH_HEADER_DUPLICATE'
   | 'AUTH_SCHEME_UNSUPPORTED'
   | 'TOKEN_INVALID'
   | 'TOKEN_EXPIRED'
