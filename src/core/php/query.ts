@@ -184,6 +184,15 @@ export interface ParseStrOptions {
   maxVars?: number;
   /** PHP `max_input_nesting_level`: deeper `a[b][c]...` is `BODY_MALFORMED` (PHP would drop it). Default 64. */
   maxDepth?: number;
+  /**
+   * `last` (default): PHP's rule, a repeated name keeps the last value. `refuse`: a key set
+   * again with another value (or a scalar turned into an array, or back) is `FIELD_DUPLICATE`,
+   * since PHP reads the last and `URLSearchParams`, Express and qs read the first or an array.
+   * `a[]=` appends and is never a duplicate.
+   */
+  duplicates?: 'last' | 'refuse';
+  /** With `refuse`: top-level names that may appear only once, even with the same value (credentials). */
+  once?: readonly string[];
 }
 
 /**
@@ -208,7 +217,7 @@ export interface ParseStrOptions {
  * ```
  */
 export function parseStr(input: string | Uint8Array, options: ParseStrOptions = {}): PhpArray {
-  const limits = { maxVars: options.maxVars ?? 1000, maxDepth: options.maxDepth ?? 64 };
+  const limits = toLimits(options);
   if (typeof input === 'string') {
     if (!isWellFormed(input)) throw new HostsigError('INVALID_UTF8', 'input has a lone surrogate');
     return parseText(input, limits);
@@ -218,15 +227,44 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
   // with raw non-UTF-8 bytes goes byte by byte, since PHP cuts a name at its first NUL: bytes
   // after that NUL are dropped, not checked.
   const text = tryUtf8(input);
-  return text === null ? parseBytes(input, limits) : parseText(text, limits);
+  return text === null ? parseBytes(input, limits, bytesToUtf8) : parseText(text, limits);
+}
+
+/**
+ * The duplicate rule of {@link parseStr} (`duplicates: 'refuse'`) over bytes that need not be
+ * UTF-8: names and values are compared as bytes (one char per byte), so a query whose values
+ * are not text (6connect signs any bytes) still gets one identity. Internal.
+ * @throws HostsigError `FIELD_DUPLICATE`, `BODY_MALFORMED` (nesting)
+ */
+export function refusePhpDuplicates(input: Uint8Array, once: readonly string[] = []): void {
+  parseBytes(input, toLimits({ maxVars: Infinity, duplicates: 'refuse', once }), binaryText);
+}
+
+function binaryText(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
 }
 
 interface Limits {
   maxVars: number;
   maxDepth: number;
+  refuse: boolean;
+  once: readonly string[];
 }
 
-function parseText(input: string, { maxVars, maxDepth }: Limits): PhpArray {
+function toLimits(options: ParseStrOptions): Limits {
+  return { maxVars: options.maxVars ?? 1000, maxDepth: options.maxDepth ?? 64, refuse: options.duplicates === 'refuse', once: options.once ?? [] };
+}
+
+/** The index of `=` in `s` between `start` and `end`, or `end`: bounded, so `a&a&a...` stays linear. */
+function equalsIn(s: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === 0x3d) return i;
+  return end;
+}
+
+function parseText(input: string, limits: Limits): PhpArray {
+  const { maxVars } = limits;
   const out = new PhpArray();
   let count = 0;
   let start = 0;
@@ -236,21 +274,21 @@ function parseText(input: string, { maxVars, maxDepth }: Limits): PhpArray {
     if (amp === -1) amp = len;
     if (amp > start) {
       if (++count > maxVars) throw new HostsigError('BODY_MALFORMED', `more than ${maxVars} input variables`, { maxVars });
-      let eq = input.indexOf('=', start);
-      if (eq === -1 || eq > amp) eq = amp;
+      const eq = equalsIn(input, start, amp);
       let name = urldecodeText(input.slice(start, eq));
       // PHP registers names as C strings: a NUL ends the name.
       const nul = name.indexOf('\0');
       if (nul !== -1) name = name.slice(0, nul);
       const value = eq < amp ? urldecodeText(input.slice(eq + 1, amp)) : '';
-      registerVariable(out, name, value, maxDepth);
+      registerVariable(out, name, value, limits);
     }
     start = amp + 1;
   }
   return out;
 }
 
-function parseBytes(bytes: Uint8Array, { maxVars, maxDepth }: Limits): PhpArray {
+function parseBytes(bytes: Uint8Array, limits: Limits, text: (b: Uint8Array) => string): PhpArray {
+  const { maxVars } = limits;
   const out = new PhpArray();
   let count = 0;
   let start = 0;
@@ -260,13 +298,13 @@ function parseBytes(bytes: Uint8Array, { maxVars, maxDepth }: Limits): PhpArray 
     if (amp === -1) amp = len;
     if (amp > start) {
       if (++count > maxVars) throw new HostsigError('BODY_MALFORMED', `more than ${maxVars} input variables`, { maxVars });
-      let eq = bytes.indexOf(0x3d, start);
-      if (eq === -1 || eq > amp) eq = amp;
+      let eq = start;
+      while (eq < amp && bytes[eq] !== 0x3d) eq++;
       const rawName = phpUrldecodeBytes(bytes, start, eq);
       const nul = rawName.indexOf(0);
-      const name = bytesToUtf8(nul === -1 ? rawName : rawName.subarray(0, nul));
-      const value = eq < amp ? bytesToUtf8(phpUrldecodeBytes(bytes, eq + 1, amp)) : '';
-      registerVariable(out, name, value, maxDepth);
+      const name = text(nul === -1 ? rawName : rawName.subarray(0, nul));
+      const value = eq < amp ? text(phpUrldecodeBytes(bytes, eq + 1, amp)) : '';
+      registerVariable(out, name, value, limits);
     }
     start = amp + 1;
   }
@@ -307,7 +345,8 @@ function isSpace(c: number): boolean {
 }
 
 /** php_register_variable_ex: where one decoded `name=value` pair lands. */
-function registerVariable(root: PhpArray, rawName: string, value: string, maxDepth: number): void {
+function registerVariable(root: PhpArray, rawName: string, value: string, limits: Limits): void {
+  const { maxDepth, refuse } = limits;
   let s = rawName;
   let lead = 0;
   while (s.charCodeAt(lead) === 0x20) lead++;
@@ -325,8 +364,9 @@ function registerVariable(root: PhpArray, rawName: string, value: string, maxDep
     } else base += c;
   }
   if (base.length === 0) return;
+  if (refuse && limits.once.includes(base) && root.get(base) !== undefined) duplicate(base);
   if (bracket === -1) {
-    root.set(base, value);
+    setOnce(root, base, value, refuse, base);
     return;
   }
 
@@ -366,6 +406,8 @@ function registerVariable(root: PhpArray, rawName: string, value: string, maxDep
       const existing = table.get(key);
       if (existing instanceof PhpArray) table = existing;
       else {
+        // PHP turns a scalar into an array here; a reader of the first pair keeps the scalar.
+        if (refuse && existing !== undefined) duplicate(base);
         const fresh = new PhpArray();
         table.set(key, fresh);
         table = fresh;
@@ -374,5 +416,18 @@ function registerVariable(root: PhpArray, rawName: string, value: string, maxDep
   }
   const last = path[path.length - 1]!;
   if (last === null) table.append(value);
-  else table.set(last, value);
+  else setOnce(table, last, value, refuse, base);
+}
+
+/** `table[key] = value`; with `refuse`, only when the key is new or already holds that same string. */
+function setOnce(table: PhpArray, key: string, value: string, refuse: boolean, base: string): void {
+  if (refuse) {
+    const existing = table.get(key);
+    if (existing !== undefined && existing !== value) duplicate(base);
+  }
+  table.set(key, value);
+}
+
+function duplicate(base: string): never {
+  throw new HostsigError('FIELD_DUPLICATE', 'a field is sent more than once with different values', { field: base.slice(0, 64) });
 }

@@ -4,6 +4,7 @@
  */
 import { base64ToBytes, bytesToBase64, bytesToUtf8, utf8ToBytes } from '../../core/bytes.js';
 import { HostsigError } from '../../core/errors.js';
+import { indexOfOws, trimOws } from '../../core/ows.js';
 
 /** A user id and password. */
 export interface BasicCredentials {
@@ -60,11 +61,11 @@ function malformed(message: string): HostsigError {
 export function splitAuthorization(header: string | null | undefined): { scheme: string; credentials: string } {
   if (header === undefined || header === null) throw malformed('no Authorization header');
   if (typeof header !== 'string') throw new HostsigError('INVALID_ARGUMENT', '"header" expected string');
-  const v = header.replace(/^[ \t]+|[ \t]+$/g, '');
+  const v = trimOws(header);
   if (v.length === 0) throw malformed('empty Authorization header');
-  const sp = v.search(/[ \t]/);
+  const sp = indexOfOws(v);
   if (sp === -1) return { scheme: v, credentials: '' };
-  return { scheme: v.slice(0, sp), credentials: v.slice(sp).replace(/^[ \t]+/, '') };
+  return { scheme: v.slice(0, sp), credentials: trimOws(v.slice(sp)) };
 }
 
 /**

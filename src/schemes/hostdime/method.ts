@@ -1,7 +1,6 @@
 import { HostsigError } from '../../core/errors.js';
 
 const METHOD_RE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
-const PATH_RE = /\/v1\/([A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*)\.(json|xml|yml)$/;
 
 /** Response formats HostDime serves. */
 export type HostDimeFormat = 'json' | 'xml' | 'yml';
@@ -56,8 +55,38 @@ export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'j
  */
 export function hostDimePathToMethod(path: string): { method: string; format: HostDimeFormat } | null {
   if (typeof path !== 'string') return null;
-  const cut = path.search(/[?#]/);
-  const m = PATH_RE.exec(cut === -1 ? path : path.slice(0, cut));
-  if (!m) return null;
-  return { method: m[1]!.split('/').join('.'), format: m[2] as HostDimeFormat };
+  let end = path.length;
+  for (let i = 0; i < end; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) end = i; // ? #
+  }
+  const dot = path.lastIndexOf('.', end - 1);
+  if (dot === -1) return null;
+  const format = path.slice(dot + 1, end);
+  if (format !== 'json' && format !== 'xml' && format !== 'yml') return null;
+  // Index scans, no regex: `/v1/` may stand anywhere (a mount point), and an unanchored
+  // pattern would retry from every `/v1/` of a hostile path. Walk back over [A-Za-z0-9_/-]
+  // to where the method part could start, noting the last `//` (no empty segment after /v1/).
+  let from = dot;
+  let lastDouble = -1;
+  while (from > 0) {
+    const c = path.charCodeAt(from - 1);
+    if (!(wordChar(c) || c === 0x2f)) break;
+    if (c === 0x2f && path.charCodeAt(from) === 0x2f && lastDouble === -1) lastDouble = from - 1;
+    from--;
+  }
+  if (dot === 0 || !wordChar(path.charCodeAt(dot - 1))) return null;
+  // The leftmost `/v1/` whose rest is words joined by single slashes, as the regex it replaces
+  // (`\/v1\/(\w+(?:\/\w+)*)\.(json|xml|yml)$` over [A-Za-z0-9_-]) matched.
+  for (let p = path.indexOf('/v1/', from); p !== -1 && p + 4 < dot; p = path.indexOf('/v1/', p + 1)) {
+    if (p + 4 > lastDouble && path.charCodeAt(p + 4) !== 0x2f) {
+      return { method: path.slice(p + 4, dot).split('/').join('.'), format };
+    }
+  }
+  return null;
+}
+
+/** [A-Za-z0-9_-] */
+function wordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
 }

@@ -5,7 +5,7 @@ import { equalBytes } from '../../core/compare.js';
 import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray } from '../../core/php/array.js';
-import { parseStr, phpUrldecodeBytes } from '../../core/php/query.js';
+import { parseStr, phpUrldecodeBytes, refusePhpDuplicates } from '../../core/php/query.js';
 import { sixConnectMac } from './canonical.js';
 
 /** An inbound 6connect request: the raw query (after `?`), or a URL to take it from. */
@@ -113,26 +113,44 @@ function hasEscape(q: string, start: number, end: number): boolean {
 }
 
 /**
- * One pass over the signed pairs, keeping only the `wanted` fields (the last one wins, as in
- * PHP) and refusing a second `hash`. A name is decoded only when it has an escape in it.
+ * One pass over the signed pairs, keeping only the `wanted` fields and refusing a second
+ * `hash`. A name is decoded only when it has an escape in it. One request has one identity:
+ * a repeated name, or a name PHP rewrites (escapes, `[`, `.`, space, NUL), sends the signed
+ * part through PHP's own duplicate rule (`FIELD_DUPLICATE` for a second `apiKey`, or any
+ * field whose values differ, where PHP reads the last and most other readers the first).
  */
 function scanFields(raw: RawQuery, signedEnd: number, wanted: readonly string[]): Fields {
   const { q } = raw;
   const out: Fields = new Map();
+  const names = new Set<string>();
+  let rewritten = false;
   let start = 0;
   while (start <= signedEnd) {
     let end = q.indexOf('&', start);
     if (end === -1 || end > signedEnd) end = signedEnd;
     if (end > start) {
-      let eq = q.indexOf('=', start);
-      if (eq === -1 || eq > end) eq = end;
-      const name = hasEscape(q, start, eq) ? binaryString(decoded(raw, start, eq)) : q.slice(start, eq);
+      let eq = start;
+      while (eq < end && q.charCodeAt(eq) !== 0x3d) eq++;
+      const escaped = hasEscape(q, start, eq);
+      const name = escaped ? binaryString(decoded(raw, start, eq)) : q.slice(start, eq);
       if (name === 'hash') throw new HostsigError('HASH_DUPLICATE', 'more than one hash param');
+      if (escaped || names.has(name) || phpRewrites(q, start, eq)) rewritten = true;
+      names.add(name);
       if (wanted.includes(name)) out.set(name, [Math.min(eq + 1, end), end]);
     }
     start = end + 1;
   }
+  if (rewritten) refusePhpDuplicates(bytesOf(raw, 0, signedEnd), ['apiKey']);
   return out;
+}
+
+/** A name PHP's `$_GET` would key differently from its raw text (`[` nesting, `.`/space mangling, NUL). */
+function phpRewrites(q: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = q.charCodeAt(i);
+    if (c === 0x5b || c === 0x2e || c === 0x20 || c === 0) return true;
+  }
+  return false;
 }
 
 /** A wanted field's value as text (strict UTF-8), or undefined when absent. */
@@ -259,7 +277,7 @@ function checkOptions(options: VerifySixConnectOptions): void {
  * into a space. With `time`, also checks a signed `time` param and (with `nonces`) replays.
  *
  * Never throws on hostile input: resolves `{ ok: false, code }` with `HASH_MISSING`,
- * `HASH_NOT_LAST`, `HASH_DUPLICATE`, `HASH_MALFORMED`, `MISSING_FIELD`, `INVALID_UTF8`,
+ * `HASH_NOT_LAST`, `HASH_DUPLICATE`, `FIELD_DUPLICATE`, `HASH_MALFORMED`, `MISSING_FIELD`, `INVALID_UTF8`,
  * `UNKNOWN_KEY`, `LOOKUP_FAILED`, `TIMESTAMP_*`, `SIGNATURE_INVALID`, `REPLAYED`, `NONCE_STORE_*`.
  * @param request the raw query (after `?`), or a URL to take it from
  * @param options the secret (or a lookup), and the opt-in `time` window and nonce store
