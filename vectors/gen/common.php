@@ -19,7 +19,7 @@ const FILE_FLAGS = JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_U
 const ERROR_CODES = [
     'SIGNATURE_INVALID', 'HASH_MALFORMED', 'MISSING_FIELD', 'TIMESTAMP_STALE',
     'TIMESTAMP_FUTURE', 'TIMESTAMP_INVALID', 'INVALID_UTF8', 'UNKNOWN_KEY', 'METHOD_UNKNOWN',
-    'HASH_MISSING', 'HASH_NOT_LAST', 'HASH_DUPLICATE',
+    'HASH_MISSING', 'HASH_NOT_LAST', 'HASH_DUPLICATE', 'FIELD_DUPLICATE',
 ];
 
 function fail(string $msg): never
@@ -143,6 +143,51 @@ function allUtf8(array $a): bool
         }
     }
     return true;
+}
+
+/**
+ * One identity per request: true when a pair of the body is not what PHP's $_POST holds at its
+ * place (a later pair overwrote it with another value, or turned it into or out of an array),
+ * or when a credential named in $once is sent twice. Checked pair by pair with parse_str itself.
+ */
+function duplicateField(string $body, array $post, array $once): bool
+{
+    $seen = [];
+    foreach (explode('&', $body) as $pair) {
+        if ($pair === '') {
+            continue;
+        }
+        parse_str($pair, $one);
+        if ($one === []) {
+            continue;
+        }
+        $top = array_key_first($one);
+        if (in_array($top, $once, true)) {
+            if (isset($seen[$top])) {
+                return true;
+            }
+            $seen[$top] = true;
+        }
+        // Walk the pair's one path in $post; an append ([]) ends the check at the list.
+        $want = $one;
+        $have = $post;
+        while (is_array($want)) {
+            $k = array_key_first($want);
+            $appends = str_contains(urldecode(explode('=', $pair, 2)[0]), '[]');
+            if (!is_array($have) || !array_key_exists($k, $have)) {
+                return !$appends;
+            }
+            $want = $want[$k];
+            $have = $have[$k];
+            if ($appends && is_array($want) && is_array($have)) {
+                break;
+            }
+        }
+        if (!is_array($want) && $have !== $want) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /** Assigns tcIds, counts, checks, and writes the document (or prints it with --stdout). */

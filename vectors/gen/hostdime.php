@@ -125,6 +125,9 @@ function verifyOracle(array $in): array
         $defects[] = 'METHOD_UNKNOWN';
     }
     $post = post($in['body']);
+    if (duplicateField($in['body'], $post, ['api_key', 'api_timestamp', 'api_unique', 'api_hash'])) {
+        $defects[] = 'FIELD_DUPLICATE';
+    }
     $fieldsOk = true;
     foreach (['api_key', 'api_timestamp', 'api_unique', 'api_hash'] as $f) {
         if (!isset($post[$f]) || !is_string($post[$f])) {
@@ -483,15 +486,21 @@ foreach ([
     $ver[] = verifyCase("key mangling: $c", ['KeyMangling'], '/v1/utility/echo.json', bodyFor($part)[0],
         'valid', $now);
 }
-$ver[] = verifyCase('duplicate key: last value wins, first position kept', ['Duplicate'],
-    '/v1/utility/echo.json', bodyFor('a=1&b=2&a=3')[0], 'valid', $now);
+$ver[] = verifyCase('duplicate key with another value: PHP reads the last, URLSearchParams the first, so refused', ['Duplicate'],
+    '/v1/utility/echo.json', bodyFor('a=1&b=2&a=3')[0], 'FIELD_DUPLICATE', $now);
+$ver[] = verifyCase('duplicate key with the same value: every reader agrees', ['Duplicate'],
+    '/v1/utility/echo.json', bodyFor('a=1&b=2&a=1')[0], 'valid', $now);
+$ver[] = verifyCase('a scalar then the same name as an array: refused', ['Duplicate'],
+    '/v1/utility/echo.json', bodyFor('a=1&a%5Bb%5D=2')[0], 'FIELD_DUPLICATE', $now);
+$ver[] = verifyCase('a second api_key, even after the hashed one: refused', ['Duplicate', 'ApiLookalike'],
+    '/v1/utility/echo.json', bodyFor('x=1')[0] . '&api_key=' . PUB, 'FIELD_DUPLICATE', $now);
 $ver[] = verifyCase('a[]=1&a[]=2 is a list', ['List'], '/v1/utility/echo.json',
     bodyFor('a%5B%5D=1&a%5B%5D=2')[0], 'valid', $now);
 $ver[] = verifyCase('a[]=1&a[]=2 with unencoded brackets', ['List'], '/v1/utility/echo.json',
     bodyFor('a[]=1&a[]=2')[0], 'valid', $now);
-$ver[] = verifyCase('api.key and api key mangle to api_key: excluded (they come before the real api_key, which overwrites them)',
-    ['ApiLookalike', 'KeyMangling'], '/v1/utility/echo.json',
-    bodyFor('x=1&api.key=evil&api+key=evil2')[0], 'valid', $now);
+$ver[] = verifyCase('api.key and api key mangle to api_key: a second api_key, refused (PHP keeps the last, a reader of api_key the real one)',
+    ['ApiLookalike', 'KeyMangling', 'Duplicate'], '/v1/utility/echo.json',
+    bodyFor('x=1&api.key=evil&api+key=evil2')[0], 'FIELD_DUPLICATE', $now);
 $ver[] = verifyCase('API_KEY, apikey and foo[api_key] are ordinary params (kept and hashed)', ['ApiLookalike'],
     '/v1/utility/echo.json', bodyFor('API_KEY=x&apikey=y&foo%5Bapi_key%5D=z')[0], 'valid', $now);
 $ver[] = verifyCase('any api_ prefix is excluded, not just the four fields (api_version)', ['ApiLookalike'],

@@ -67,6 +67,10 @@ function verifyOracle(array $in): array
         return [['HASH_NOT_LAST'], null];
     }
     $signed = implode('&', array_slice($segs, 0, $hashIdx[0]));
+    parse_str($signed, $get);
+    if (duplicateField($signed, $get, ['apiKey'])) {
+        return [['FIELD_DUPLICATE'], null];
+    }
     $h = str_replace(' ', '+', rawurldecode(substr($segs[$hashIdx[0]], 5)));
     $bin = base64_decode($h, true);
     $hashOk = $bin !== false && strlen($bin) === 32 && base64_encode($bin) === $h;
@@ -241,6 +245,17 @@ array_push($ver,
     verifyCase('hash twice (same value), duplicate wins over not-last', [], "$q1&hash=$h1&hash=$h1", 'HASH_DUPLICATE'),
     verifyCase('hash twice: a decoy early in the query and the real one last', [],
         "target=ipam&action=get&hash=AAAA&type=IP&mask=24&apiKey=" . KEY . "&hash=$h1", 'HASH_DUPLICATE'),
+    // One identity: a name sent twice with other values, or a second apiKey (hash correct).
+    verifyCase('apiKey twice: the holder of one key names another first (hash correct)', ['Duplicate'],
+        ($q = 'apiKey=99-OTHERKEY&' . $q1) . '&hash=' . sixHash($q, SECRET), 'FIELD_DUPLICATE'),
+    verifyCase('target twice with other values (hash correct): PHP reads the last, URLSearchParams the first', ['Duplicate'],
+        ($q = 'target=dns&' . $q1) . '&hash=' . sixHash($q, SECRET), 'FIELD_DUPLICATE'),
+    verifyCase('a.b and a_b are one PHP name with two values (hash correct)', ['Duplicate'],
+        ($q = 'a.b=1&a_b=2&' . $q1) . '&hash=' . sixHash($q, SECRET), 'FIELD_DUPLICATE'),
+    verifyCase('a name twice with the same value: every reader agrees (hash correct)', ['Duplicate'],
+        ($q = 'x=1&x=1&' . $q1) . '&hash=' . sixHash($q, SECRET), 'valid'),
+    verifyCase('a[]=1&a[]=2 is a list, not a duplicate (hash correct)', ['Duplicate'],
+        ($q = 'a%5B%5D=1&a%5B%5D=2&' . $q1) . '&hash=' . sixHash($q, SECRET), 'valid'),
     // HASH_MALFORMED.
     verifyCase('hash not base64', [], "$q1&hash=!!!not-base64!!!", 'HASH_MALFORMED'),
     verifyCase('hash truncated to 40 characters', [], "$q1&hash=" . substr($h1, 0, 40), 'HASH_MALFORMED'),

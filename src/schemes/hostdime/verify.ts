@@ -4,11 +4,12 @@ import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure } from '../../core/errors.js';
 import { sha256 } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
-import { PhpArray, type PhpScalar, type PhpValue, phpIntKey } from '../../core/php/array.js';
+import type { PhpArray, PhpValue } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
 import { fastHostDimeForm } from './fast.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
+import { typedHostDimeValue } from './typed.js';
 
 /** An inbound HostDime request: the raw form body, and the path unless options name the method. */
 export interface HostDimeRequest {
@@ -35,8 +36,9 @@ export interface VerifyHostDimeOptions {
   /** Dialects whose hash is accepted. Default `['php']`. */
   dialects?: readonly HostDimeDialect[];
   /**
-   * Also accept a hash over numeric-looking values as JSON numbers (a client that hashed
-   * `5` but sent `n=5`). Default true.
+   * Also accept a hash over numeric values as JSON numbers (a client that hashed `5` but sent
+   * `n=5`), where the value is the number's canonical decimal spelling (`5`, `-2`, `1.5`; not
+   * `5e1`, `05`, `+5` or `1.50`, which an app would read as another number). Default true.
    */
   typedNumbers?: boolean;
   /** Most form fields, as PHP's `max_input_vars`. Default 1000. */
@@ -71,7 +73,6 @@ export type HostDimeVerifyResult = HostDimeVerified | HostDimeVerifyFailure;
 
 const TS_RE = /^[0-9]{1,15}$/;
 const HASH_RE = /^[0-9a-f]{64}$/;
-const NUMERIC_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const MAX_UNIQUE = 256;
 
 interface Parsed {
@@ -129,7 +130,7 @@ class ParsedRequest implements Parsed {
     readonly unique: string,
     readonly hash: Uint8Array,
     readonly method: string,
-    readonly fastJson: Uint8Array | null,
+    public fastJson: Uint8Array | null,
   ) {
     this.#body = body;
     this.#maxVars = maxVars;
@@ -137,7 +138,7 @@ class ParsedRequest implements Parsed {
   }
 
   get params(): PhpArray {
-    return (this.#params ??= parseStr(this.#body, { maxVars: this.#maxVars }).filter(notApi));
+    return (this.#params ??= parseForm(this.#body, this.#maxVars).filter(notApi));
   }
 }
 
@@ -162,7 +163,7 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
     const api: Record<string, string | undefined> = { api_key: fast.key, api_timestamp: fast.timestamp, api_unique: fast.unique, api_hash: fast.hash };
     get = (name) => api[name];
   } else {
-    const parsed = parseStr(body, { maxVars });
+    const parsed = parseForm(body, maxVars);
     all = parsed;
     get = (name) => parsed.get(name);
   }
@@ -221,6 +222,15 @@ function pathToMethod(path: string): string | undefined {
 
 const notApi = (k: string): boolean => !k.startsWith('api_');
 
+// The api_* fields are outside the hash: a second copy could name another key than the one the
+// hash holds for. Any other field may repeat only with the same value (see parseStr).
+const API_FIELDS = ['api_key', 'api_timestamp', 'api_unique', 'api_hash'];
+
+/** PHP's `$_POST` of the body, with one identity: `FIELD_DUPLICATE` where readers would disagree. */
+function parseForm(body: string | Uint8Array, maxVars: number): PhpArray {
+  return parseStr(body, { maxVars, duplicates: 'refuse', once: API_FIELDS });
+}
+
 const fatalUtf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function utf8OrNull(b: Uint8Array): string | null {
@@ -234,14 +244,6 @@ function utf8OrNull(b: Uint8Array): string | null {
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
   return sha256.create().update(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`)).update(fastJson).digest();
-}
-
-function typedScalar(v: PhpScalar): PhpScalar {
-  if (typeof v !== 'string' || !NUMERIC_RE.test(v)) return v;
-  const asInt = phpIntKey(v);
-  if (asInt !== null) return Number.isSafeInteger(Number(asInt)) ? Number(asInt) : asInt;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : v;
 }
 
 /**
@@ -279,7 +281,7 @@ function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect
 function toTyped(params: PhpArray): PhpArray | null {
   let changed = false;
   const typed = params.mapLeaves((v) => {
-    const t = typedScalar(v);
+    const t = typedHostDimeValue(v);
     if (t !== v) changed = true;
     return t;
   });
@@ -422,6 +424,9 @@ class Verified implements HostDimeVerified {
 }
 
 function verified(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }): HostDimeVerified {
+  // The result lives on with the caller: let go of the scan's bytes (for a large body, a buffer
+  // of its own several times the body's size).
+  p.fastJson = null;
   return new Verified(p, m);
 }
 

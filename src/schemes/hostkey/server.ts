@@ -4,6 +4,7 @@ import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
 import { sha256 } from '../../core/hmac.js';
 import { formatIpAddress, parseIpAddress } from '../../core/ip.js';
+import type { PhpArray } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { randomBytes } from '../../core/random.js';
 import { HOSTKEY_TOKEN_RE } from './requests.js';
@@ -168,7 +169,7 @@ export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Prom
  * ```
  */
 export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: number | undefined; fixIp: boolean } {
-  const q = parseStr(body, { maxVars: 64 });
+  const q = parseHostKeyForm(body, 64);
   const ttlRaw = q.get('ttl');
   const fixRaw = q.get('fix_ip');
   let ttl: number | undefined;
@@ -178,6 +179,18 @@ export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: numb
   }
   if (fixRaw !== undefined && fixRaw !== '0' && fixRaw !== '1' && fixRaw !== '') throw new HostsigError('BODY_MALFORMED', '"fix_ip" must be 0 or 1', { field: 'fix_ip' });
   return { ttl, fixIp: fixRaw === '1' };
+}
+
+// Credentials: sent once, or the request has two identities (PHP reads the last, most other
+// readers the first). Any other field may repeat only with the same value.
+const CREDENTIAL_FIELDS = ['token', 'key', 'user', 'password', 'pin', 'old_pin', 'new_pin'];
+
+/**
+ * A HostKey form body as PHP's `$_POST`, refusing a repeated credential (`FIELD_DUPLICATE`).
+ * Internal to `hostsig/hostkey`.
+ */
+export function parseHostKeyForm(body: string | Uint8Array, maxVars: number): PhpArray {
+  return parseStr(body, { maxVars, duplicates: 'refuse', once: CREDENTIAL_FIELDS });
 }
 
 /** What {@link verifyHostKeyToken} takes. */
@@ -272,7 +285,7 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
  * Verifies the `token=` field of a form body (any invapi call on the server side).
  * @param body the raw form body
  * @param options store, client address, clock
- * @returns as {@link verifyHostKeyToken}; a malformed body is 400 `BODY_MALFORMED`/`INVALID_UTF8`, a `token[]` array is `TOKEN_INVALID`
+ * @returns as {@link verifyHostKeyToken}; a malformed body is 400 `BODY_MALFORMED`/`INVALID_UTF8`, a second `token` 400 `FIELD_DUPLICATE`, a `token[]` array is `TOKEN_INVALID`
  * @throws HostsigError `INVALID_ARGUMENT` only for bad options
  * @example
  * ```ts
@@ -288,7 +301,7 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
 export async function verifyHostKeyRequest(body: string | Uint8Array, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
   let token: unknown;
   try {
-    token = parseStr(body, { maxVars: 256 }).get('token');
+    token = parseHostKeyForm(body, 256).get('token');
   } catch (e) {
     const err = isHostsigError(e) ? e : null;
     return failure(err && err.code !== 'INVALID_ARGUMENT' ? err.code : 'BODY_MALFORMED', 400, 'form body is malformed');
