@@ -13,6 +13,7 @@ export {
   type HostDimeCanonicalInput,
   type HostDimeDialect,
 } from './canonical.js';
+export { typedHostDimeValue } from './typed.js';
 export { hostDimeMethodToPath, hostDimePathToMethod, isHostDimeMethod, type HostDimeFormat } from './method.js';
 export { HOSTDIME_BASE_URL, signHostDime, type SignedHostDimeRequest, type SignHostDimeOptions } from './sign.js';
 export {
