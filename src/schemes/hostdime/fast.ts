@@ -66,9 +66,12 @@ function plainNameChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
 }
 
-// A scratch buffer reused across calls (grown on demand), so a call allocates no buffer; and
-// the name hashes of the duplicate check. Both are only read before the next call.
-let scratch = new Uint8Array(4096);
+// A scratch buffer reused across calls, so a typical call allocates no buffer; and the name
+// hashes of the duplicate check. Both are only read before the next call. The scratch never
+// grows past SCRATCH_MAX: a larger body gets a buffer of its own for that call, so one huge
+// request leaves nothing behind in proportion to it.
+const SCRATCH_MAX = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_MAX);
 const hashes = new Int32Array(MAX_FAST_FIELDS);
 
 /**
@@ -81,8 +84,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
   // Worst case 7 output bytes per input character (a raw control or non-ASCII unit) plus 10
   // per field for the quotes, ':' and ','; the field count is at most len/2 + 1.
   const need = 7 * len + 10 * (len >> 1) + 32;
-  if (scratch.length < need) scratch = new Uint8Array(need);
-  const out = scratch;
+  const out = need <= SCRATCH_MAX ? scratch : new Uint8Array(need);
   let o = 0;
   out[o++] = 0x22; // outer "
   out[o++] = 0x7b; // {
