@@ -77,11 +77,37 @@ describe('verifyWhmAuthorization', () => {
     expect(r).toMatchObject({ ok: true, tokenName: 'last' });
   });
 
-  it('cPanel tokens reach only /execute/ and /json-api/cpanel', async () => {
+  it("cPanel tokens reach only cpsrvd's list: /execute/, /json-api/cpanel and four others", async () => {
     const opts = (path?: string) => ({ lookup: () => [{ name: 'c', digest: sha(T1) }], now: NOW, path });
-    for (const p of ['/execute/Email/list_pops', '/json-api/cpanel', '/json-api/cpanel?cpanel_jsonapi_module=Email', '/execute/Email/list_pops?x=1'])
+    for (const p of [
+      '/execute/Email/list_pops',
+      '/json-api/cpanel',
+      '/json-api/cpanel?cpanel_jsonapi_module=Email',
+      '/execute/Email/list_pops?x=1',
+      '/websocket/MysqlDump',
+      '/cpxfer/acctxferrsync',
+      '/cpxfer/dsync',
+      '/3rdparty/wpt/index.php',
+      '/3rdparty/wpt/index.php/v1/installations',
+    ])
       expect((await verifyWhmAuthorization(`cpanel bob:${T1}`, opts(p))).ok).toBe(true);
-    for (const p of [undefined, '/json-api/listaccts', '/execute', '/execute/', '/execute/../json-api/listaccts', '/execute/%2e%2e/json-api/x', '/json-api/cpanelx', '//execute/x', '/execute//x', '/EXECUTE/x', '/execute\\x'])
+    for (const p of [
+      undefined,
+      '/json-api/listaccts',
+      '/execute',
+      '/execute/',
+      '/execute/../json-api/listaccts',
+      '/execute/%2e%2e/json-api/x',
+      '/execute/%252e%252e/json-api/listaccts',
+      '/execute/..;/json-api/listaccts',
+      '/json-api/cpanel/x',
+      '/json-api/cpanelx',
+      '//execute/x',
+      '/execute//x',
+      '/EXECUTE/x',
+      '/execute\\x',
+      '/cpsess1234567890/execute/x',
+    ])
       expect(await verifyWhmAuthorization(`cpanel bob:${T1}`, opts(p))).toMatchObject({ ok: false, status: 403, code: 'PATH_NOT_ALLOWED' });
     // WHM tokens are not path-restricted.
     expect((await verifyWhmAuthorization(`whm root:${T1}`, opts('/json-api/listaccts'))).ok).toBe(true);

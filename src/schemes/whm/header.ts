@@ -27,6 +27,18 @@ export const WHM_USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
 export const WHM_ACCESS_HASH_RE = /^[A-Za-z0-9]{64,4096}$/;
 const MAX_HEADER = 4200;
 
+/**
+ * Strips HTTP optional whitespace (spaces, tabs) from both ends, one scan from each side.
+ * (`/^[ \t]+|[ \t]+$/g` is quadratic: it retries `[ \t]+$` from every space of an inner run.)
+ */
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 0x20 || s.charCodeAt(a) === 0x09)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 0x20 || s.charCodeAt(b - 1) === 0x09)) b--;
+  return s.slice(a, b);
+}
+
 function malformed(reason: string, message: string): never {
   throw new HostsigError('AUTH_HEADER_MALFORMED', message, { reason });
 }
@@ -56,7 +68,7 @@ function malformed(reason: string, message: string): never {
 export function parseWhmAuthorization(header: unknown): WhmAuthorization {
   if (typeof header !== 'string' || header.length === 0) malformed('missing', 'Authorization header is missing');
   if (header.length > MAX_HEADER) malformed('too-long', 'Authorization header is too long');
-  const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
+  const value = trimOws(header);
   const sp = value.indexOf(' ');
   if (sp === -1) {
     if (/^[A-Za-z]+$/.test(value) && !/^(?:whm|cpanel)$/i.test(value)) throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'unsupported authorization scheme');

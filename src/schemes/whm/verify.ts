@@ -4,7 +4,10 @@ import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
 import { cidrContains, type IpAddress, type IpCidr, parseCidr, parseIpAddress } from '../../core/ip.js';
 import { parseWhmAuthorization, type WhmCredentialKind, type WhmScheme } from './header.js';
+import { checkCpanelPath } from './path.js';
 import { digestWhmToken } from './token.js';
+
+export { cpanelPathAllowed } from './path.js';
 
 /** A stored API token. `digest` is {@link digestWhmToken} of the token; the token itself is never stored. */
 export interface WhmTokenRecord {
@@ -37,9 +40,12 @@ export interface VerifyWhmOptions {
   lookupAccessHash?: (user: string) => string | null | undefined | Promise<string | null | undefined>;
   /** The client address, checked against `whitelistIps`. Required when a matched record has a whitelist. */
   clientIp?: string;
-  /** The request path (a query string is cut off). Required for `cpanel` headers. */
+  /**
+   * The raw request path (a query string is cut off; percent-decoded once, then it must be
+   * normal, see {@link cpanelPathAllowed}). Required for `cpanel` headers.
+   */
   path?: string;
-  /** Extra path prefixes cPanel tokens may reach, besides `/execute/` and `/json-api/cpanel`. */
+  /** Extra path prefixes cPanel tokens may reach, besides cpsrvd's own (see {@link cpanelPathAllowed}), matched against the decoded path. */
   cpanelPaths?: readonly string[];
   now?: NowOption;
 }
@@ -72,38 +78,9 @@ export interface WhmVerifyFailure {
 export type WhmVerifyResult = WhmVerified | WhmVerifyFailure;
 
 const DIGEST_RE = /^[0-9a-f]{64}$/;
-const DEFAULT_CPANEL_PATHS = ['/execute/', '/json-api/cpanel'];
 
 function failure(code: HostsigErrorCode, status: 401 | 403 | 503, message: string, details?: Record<string, unknown>): WhmVerifyFailure {
   return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
-}
-
-/**
- * cPanel tokens reach only `/execute/...` and `/json-api/cpanel` (plus `extra` prefixes). The
- * path must be plain: no dot segments, no `//`, no encoded `.` `/` `\`, no backslash, so that
- * no normalization downstream can turn an allowed path into another.
- * @param path the request path (a query string or fragment is cut off)
- * @param extra further allowed prefixes (a trailing `/` means "below", none means "this or below")
- * @example
- * ```ts
- * import { cpanelPathAllowed } from 'hostsig/whm';
- *
- * cpanelPathAllowed('/execute/Email/list_pops') // => true
- * cpanelPathAllowed('/execute/../json-api/listaccts') // => false
- * cpanelPathAllowed('/json-api/listaccts') // => false
- * ```
- */
-export function cpanelPathAllowed(path: string, extra: readonly string[] = []): boolean {
-  if (typeof path !== 'string') return false;
-  const q = path.search(/[?#]/);
-  const p = q === -1 ? path : path.slice(0, q);
-  if (!p.startsWith('/') || p.includes('//') || p.includes('\\') || /%(?:2e|2f|5c)/i.test(p)) return false;
-  if (/(?:^|\/)\.\.?(?:\/|$)/.test(p)) return false;
-  if (!/^[\x21-\x7e]*$/.test(p)) return false;
-  for (const prefix of [...DEFAULT_CPANEL_PATHS, ...extra]) {
-    if (prefix.endsWith('/') ? p.startsWith(prefix) && p.length > prefix.length : p === prefix || p.startsWith(`${prefix}/`)) return true;
-  }
-  return false;
 }
 
 function validDigest(d: unknown): d is string {
@@ -224,7 +201,8 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
 
   if (auth.scheme === 'cpanel') {
     if (options.path === undefined) return failure('PATH_NOT_ALLOWED', 403, 'no request path given for a cPanel token', { tokenName: name });
-    if (!cpanelPathAllowed(options.path, options.cpanelPaths)) return failure('PATH_NOT_ALLOWED', 403, 'cPanel tokens may not reach this path', { tokenName: name });
+    const checked = checkCpanelPath(options.path, options.cpanelPaths);
+    if (!checked.ok) return failure('PATH_NOT_ALLOWED', 403, 'cPanel tokens may not reach this path', { tokenName: name, reason: checked.reason });
   }
 
   const acls = Array.isArray(rec.acls) ? rec.acls.filter((a): a is string => typeof a === 'string') : [];
