@@ -27,6 +27,11 @@ export const WHM_USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
 export const WHM_ACCESS_HASH_RE = /^[A-Za-z0-9]{64,4096}$/;
 const MAX_HEADER = 4200;
 
+// Registered HTTP authentication schemes (IANA) and common de-facto ones: only these are
+// named back in `details.scheme`. Any other first word may be a misplaced credential
+// (`Authorization: TOKEN user`), which an error must never echo.
+const KNOWN_SCHEMES = new Set(['basic', 'bearer', 'digest', 'dpop', 'gnap', 'hoba', 'mutual', 'negotiate', 'ntlm', 'oauth', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid', 'concealed', 'token', 'apikey', 'aws4-hmac-sha256']);
+
 function malformed(reason: string, message: string): never {
   throw new HostsigError('AUTH_HEADER_MALFORMED', message, { reason });
 }
@@ -38,7 +43,9 @@ function malformed(reason: string, message: string): never {
  * word and the credentials there must be exactly one space, and no other whitespace or
  * control character may appear anywhere.
  *
- * Neither message nor details of an error ever contain the credential.
+ * Neither message nor details of an error ever contain the credential, nor an unknown
+ * scheme word (which may be a credential in the wrong place): `details.scheme` names only
+ * registered schemes such as `Basic` or `Bearer`.
  * @param header the header value (without `Authorization:`)
  * @throws HostsigError `AUTH_HEADER_MALFORMED` (missing, too long, whitespace or control
  *   characters, no `:`, empty or bad user name, empty credential; `details.reason` says which),
@@ -68,7 +75,7 @@ export function parseWhmAuthorization(header: unknown): WhmAuthorization {
   if (!/^[\x21-\x7e]*$/.test(rest)) malformed('whitespace', 'Authorization header has whitespace or control characters in its credentials');
   if (!/^[A-Za-z][A-Za-z0-9._~+-]*$/.test(word)) malformed('scheme', 'Authorization header has no scheme word');
   const lower = word.toLowerCase();
-  if (lower !== 'whm' && lower !== 'cpanel') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'unsupported authorization scheme', { scheme: word.slice(0, 32) });
+  if (lower !== 'whm' && lower !== 'cpanel') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'unsupported authorization scheme', KNOWN_SCHEMES.has(lower) ? { scheme: word } : {});
   const scheme: WhmScheme = lower;
   const colon = rest.indexOf(':');
   if (colon === -1) malformed('no-colon', 'credentials are not USER:TOKEN');
