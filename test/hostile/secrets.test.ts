@@ -18,25 +18,42 @@ import { signJwt, verifyJwt } from '../../src/jwt/index.js';
 import { importPrivateKey, importPublicKey, type RsaPrivateKey } from '../../src/rsa/index.js';
 import {
   formatBasicAuth,
+  formatBearerAuth,
+  hostBillLoginRequest,
+  hostBillRefreshRequest,
   HostBillSession,
   HostBillTokenIssuer,
   MemoryRefreshTokenStore,
   parseBasicAuth,
+  parseBearerAuth,
+  parseHostBillTokenReply,
   verifyHostBillBearer,
   type FetchLike,
 } from '../../src/schemes/hostbill/index.js';
-import { signHostDime, verifyHostDime, verifyHostDimeSync, type SignHostDimeOptions } from '../../src/schemes/hostdime/index.js';
+import { canonicalHostDime, signHostDime, verifyHostDime, verifyHostDimeSync, type SignHostDimeOptions } from '../../src/schemes/hostdime/index.js';
 import {
   createPinService,
   hashHostKeyPin,
+  hostKeyApiKeyLogin,
   hostKeyCheckPin,
+  hostKeyLoginReplyBody,
+  hostKeyWhmcsLogin,
   issueHostKeyToken,
   MemoryHostKeyTokenStore,
+  parseHostKeyLoginReply,
   verifyHostKeyRequest,
   verifyHostKeyToken,
 } from '../../src/schemes/hostkey/index.js';
-import { signSixConnect, signSixConnectQuery, verifySixConnect, verifySixConnectSync } from '../../src/schemes/sixconnect/index.js';
-import { formatWhmAuthorization, generateWhmToken, parseWhmAuthorization, verifyWhmAuthorization } from '../../src/schemes/whm/index.js';
+import { signSixConnect, signSixConnectQuery, sixConnectSecretBytes, verifySixConnect, verifySixConnectSync } from '../../src/schemes/sixconnect/index.js';
+import {
+  formatWhmAccessHashAuthorization,
+  formatWhmAuthorization,
+  generateWhmToken,
+  parseWhmAuthorization,
+  parseWhmTokenCreateReply,
+  verifyWhmAuthorization,
+  whmTokenCreateReply,
+} from '../../src/schemes/whm/index.js';
 import { createVerifier } from '../../src/server/index.js';
 
 // ---- the detector ----
@@ -116,9 +133,17 @@ const pin = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 10, m
 
 const RUNS = { numRuns: 40 };
 const NOW = 1_700_000_000;
+const TOKEN32 = '0123456789abcdef0123456789abcdef';
 const sha256hex = (s: string) => createHash('sha256').update(s).digest('hex'); // node:crypto, never hostsig's
 const RSA_PEM = readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8');
 const rsa: RsaPrivateKey = importPrivateKey(RSA_PEM);
+
+let jwkCache: Record<string, string> | undefined;
+/** One private JWK made by node:crypto (the independent oracle), shared by the tests that need one. */
+function nodeJwk(): Record<string, string> {
+  jwkCache ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as Record<string, string>;
+  return jwkCache;
+}
 
 /** The private numbers of a key, as decimal and base64url text (how a printer or a JWK would show them). */
 function privateNumbers(k: RsaPrivateKey): string[] {
@@ -141,6 +166,19 @@ const PURPOSEFUL: readonly { name: string; secret: string; value: () => unknown 
   { name: 'formatWhmAuthorization()', secret: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M', value: () => formatWhmAuthorization({ user: 'root', token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' }) },
   { name: 'parseWhmAuthorization().credential', secret: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M', value: () => parseWhmAuthorization('whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M') },
   { name: 'hostKeyCheckPin().body (request builders carry their secrets)', secret: '4829150000', value: () => hostKeyCheckPin({ token: '0'.repeat(32), pin: '4829150000' }) },
+  { name: 'hostKeyWhmcsLogin().body', secret: 'SECRET-pw', value: () => hostKeyWhmcsLogin({ user: 'u', password: 'SECRET-pw' }) },
+  { name: 'hostKeyApiKeyLogin().body', secret: 'SECRET-key', value: () => hostKeyApiKeyLogin('SECRET-key') },
+  { name: 'hostKeyLoginReplyBody()', secret: TOKEN32, value: () => hostKeyLoginReplyBody({ token: TOKEN32, tokenExpire: NOW }) },
+  { name: 'parseHostKeyLoginReply().token', secret: TOKEN32, value: () => parseHostKeyLoginReply(hostKeyLoginReplyBody({ token: TOKEN32, tokenExpire: NOW })) },
+  { name: 'hostBillLoginRequest().body', secret: 'SECRET-pw', value: () => hostBillLoginRequest('https://b.test/api/', { username: 'u', password: 'SECRET-pw' }) },
+  { name: 'hostBillRefreshRequest().body', secret: 'SECRET-rt', value: () => hostBillRefreshRequest('https://b.test/api/', 'SECRET-rt') },
+  { name: 'formatBearerAuth()', secret: 'SECRET-at', value: () => formatBearerAuth('SECRET-at') },
+  { name: 'parseBearerAuth()', secret: 'SECRET-at', value: () => parseBearerAuth('Bearer SECRET-at') },
+  { name: 'parseHostBillTokenReply()', secret: 'SECRET-rt', value: () => parseHostBillTokenReply({ token: signJwt({}, rsa, { now: NOW }), refresh_token: 'SECRET-rt' }) },
+  { name: 'formatWhmAccessHashAuthorization()', secret: 'a1'.repeat(32), value: () => formatWhmAccessHashAuthorization('root', 'a1'.repeat(32)) },
+  { name: 'whmTokenCreateReply() and parseWhmTokenCreateReply().token', secret: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M', value: () => parseWhmTokenCreateReply(whmTokenCreateReply('U7HMR63FGY292DQZ4H5BFH16JLYMO01M', { name: 'ci', digest: '0'.repeat(64) })) },
+  { name: 'sixConnectSecretBytes()', secret: 'SECRET-sc', value: () => new TextDecoder().decode(sixConnectSecretBytes('SECRET-sc')) },
+  { name: 'canonicalHostDime()', secret: 'SECRET-hd', value: () => canonicalHostDime({ timestamp: NOW, unique: 'u', privateKey: 'SECRET-hd', method: 'domain.list', params: [] }) },
 ];
 
 describe('purposeful returns (docs/security.md, "Secrets in results")', () => {
@@ -290,14 +328,13 @@ describe('RSA private keys and JWT', () => {
   });
 
   it('the same for a key made by node:crypto and imported as a JWK', () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk = privateKey.export({ format: 'jwk' }) as Record<string, string>;
+    const jwk = nodeJwk();
     const k = importPrivateKey(jwk);
     expectNoLeak(k, [jwk.d!, jwk.p!, jwk.q!, jwk.dp!, jwk.dq!, jwk.qi!]);
   });
 
   it('key import errors name no private number', async () => {
-    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }) as Record<string, string>;
+    const jwk = nodeJwk();
     const secrets = [jwk.d!, jwk.p!, jwk.q!];
     for (const bad of [
       { ...jwk, d: jwk.p },
