@@ -38,7 +38,7 @@ describe('vectors/hostdime.json', () => {
   });
 
   it.each(cases(hostdime, 'HostDimeSign').map((c) => [c.tcId, c.comment, c] as const))('sign #%i %s', (_id, _c, c) => {
-    const r = signHostDime({ ...c.input, params: toPhp(c.input.params) });
+    const r = signHostDime({ ...c.input, params: toPhp(c.input.params), debug: true });
     expect(r.canonical).toBe(c.stages.canonical);
     expect(r.hash).toBe(c.stages.hash);
     expect(r.body).toBe(c.stages.body);

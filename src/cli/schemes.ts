@@ -113,7 +113,8 @@ export interface HostDimeSignInput {
 
 export function stageHostDimeSign(o: HostDimeSignInput): Staged {
   if (o.dialect && !HOSTDIME_DIALECTS.includes(o.dialect)) throw new UsageError(`--dialect must be php or js, got "${o.dialect}"`, 'sign');
-  const r = signHostDime(o);
+  // The staged view shows the hashed string: the user asked for it.
+  const r = signHostDime({ ...o, debug: true });
   const url = new URL(r.url);
   const headers: [string, string][] = [
     ['Host', url.host],

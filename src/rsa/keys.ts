@@ -33,7 +33,7 @@ export interface RsaPublicKey {
 /**
  * A validated two-prime RSA private key with its CRT parameters. Create it with
  * {@link importPrivateKey}. The secret fields are not enumerable, so a stray `console.log`
- * or spread does not print them.
+ * or spread does not print them, and `JSON.stringify` gives the public JWK.
  */
 export interface RsaPrivateKey {
   readonly type: 'private';
@@ -124,6 +124,18 @@ function unsupported(message: string): HostsigError {
 }
 
 /**
+ * How a key prints in logs: `JSON.stringify` gives its public JWK `{ kty, n, e }` (a BigInt
+ * would make it throw), `String` a short label. Neither ever shows d, p, q, dp, dq or qi.
+ * Non-enumerable, so spreads and `Object.keys` see only the key's fields.
+ */
+function printable(key: object, label: string, n: bigint, e: bigint, bits: number): void {
+  Object.defineProperties(key, {
+    toJSON: { value: (): RsaJwk => ({ kty: 'RSA', n: bytesToBase64url(bigintToMinBytes(n)), e: bytesToBase64url(bigintToMinBytes(e)) }) },
+    toString: { value: (): string => `[${label} ${bits} bits]` },
+  });
+}
+
+/**
  * Builds a public key from its numbers after the size and exponent checks.
  * @param n modulus (2048 to 16384 bits, odd)
  * @param e public exponent (odd, >= 3, at most 64 bits)
@@ -146,7 +158,9 @@ export function rsaPublicKey(n: bigint, e: bigint): RsaPublicKey {
   if ((n & 1n) === 0n) throw invalid('RSA modulus is even');
   if (e < 3n || (e & 1n) === 0n) throw invalid(`RSA public exponent must be odd and >= 3, got ${e}`);
   if (bitLength(e) > MAX_EXPONENT_BITS || e >= n) throw invalid('RSA public exponent is too large');
-  const key: RsaPublicKey = Object.freeze({ type: 'public', n, e, bits, size: (bits + 7) >> 3 });
+  const key = { type: 'public', n, e, bits, size: (bits + 7) >> 3 } as const;
+  printable(key, 'RsaPublicKey', n, e, bits);
+  Object.freeze(key);
   publicKeys.add(key);
   return key;
 }
@@ -196,6 +210,7 @@ export function rsaPrivateKey(f: { n: bigint; e: bigint; d: bigint; p: bigint; q
     dq: { value: dq },
     qi: { value: qi },
   });
+  printable(key, 'RsaPrivateKey', n, e, pub.bits);
   Object.freeze(key);
   privateKeys.add(key);
   return key as unknown as RsaPrivateKey;
@@ -504,10 +519,14 @@ export function importPublicKey(input: KeyInput): RsaPublicKey {
  * @example
  * ```ts
  * import { readFileSync } from 'node:fs';
- * import { importPrivateKey } from 'hostsig/rsa';
+ * import { exportPublicJwk, importPrivateKey } from 'hostsig/rsa';
  *
  * // HostBill's key: `ssh-keygen -t rsa -b 4096 -m PEM`, a PKCS#1 `BEGIN RSA PRIVATE KEY`.
- * importPrivateKey(readFileSync('vectors/keys/hostbill4096.key', 'utf8')).publicKey.bits // => 4096
+ * const key = importPrivateKey(readFileSync('vectors/keys/hostbill4096.key', 'utf8'));
+ * key.publicKey.bits // => 4096
+ * // A logged key shows its public half only: d, p and q are not enumerable, and JSON is the public JWK.
+ * JSON.stringify(key) === JSON.stringify(exportPublicJwk(key)) // => true
+ * String(key) // => '[RsaPrivateKey 4096 bits]'
  * importPrivateKey(readFileSync('vectors/keys/bad-encrypted-pkcs1.pem', 'utf8')) // => throws KEY_FORMAT_UNSUPPORTED
  * ```
  */

@@ -44,6 +44,14 @@ export interface VerifierOptions<R extends SchemeRegistry> {
   select?: (head: RequestHead) => (keyof R & string) | null | undefined;
 }
 
+/**
+ * A success whose `request` (its headers and body hold the credential: a token, a password)
+ * is readable but not enumerable, so logging or serializing the result does not print it.
+ */
+function verifiedResult(scheme: string, identity: unknown, detail: unknown, request: NormalizedRequest): object {
+  return Object.defineProperty({ ok: true, scheme, identity, detail }, 'request', { value: request, enumerable: false });
+}
+
 /** A verified request. */
 export type VerifierSuccess<R extends SchemeRegistry> = {
   [K in keyof R & string]: {
@@ -52,7 +60,11 @@ export type VerifierSuccess<R extends SchemeRegistry> = {
     readonly identity: Identity;
     /** The scheme's own verify result. */
     readonly detail: DetailOf<R[K]>;
-    /** The request as verified, with the raw body bytes (parse these, never a re-serialization). */
+    /**
+     * The request as verified, with the raw body bytes (parse these, never a re-serialization).
+     * Not enumerable: it carries the credential, so `console.log(result)` and
+     * `JSON.stringify(result)` leave it out; read `result.request` itself.
+     */
     readonly request: NormalizedRequest;
   };
 }[keyof R & string];
@@ -253,7 +265,7 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
       const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
       const normalized: NormalizedRequest = Object.freeze({ ...head, body });
       const out = await entry.handler.verify(normalized);
-      if (out.ok === true) return { ok: true, scheme, identity: out.identity, detail: out.detail, request: normalized } as VerifierSuccess<R>;
+      if (out.ok === true) return verifiedResult(scheme, out.identity, out.detail, normalized) as VerifierSuccess<R>;
       return failure(out.code, out.message, scheme, out.details, head, out.status);
     } catch (e) {
       const f = toFailure(e, 'BODY_MALFORMED');

@@ -110,6 +110,7 @@ export function signHostDimeForm(f: HostDimeSignForm): Signed {
     method: f.method.trim(),
     params,
     dialect,
+    debug: true, // the page shows the hash input
     ...(f.timestamp?.trim() ? { timestamp: Number(f.timestamp.trim()) } : {}),
     ...(f.unique?.trim() ? { unique: f.unique.trim() } : {}),
     ...(f.baseUrl?.trim() ? { baseUrl: f.baseUrl.trim().replace(/\/+$/, '') } : {}),

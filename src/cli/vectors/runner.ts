@@ -87,7 +87,7 @@ export const HOSTSIG_IMPLS: Record<string, Impl> = {
   },
   HostDimeSign(input) {
     try {
-      const r = signHostDime({ ...input, params: paramsFromJson(input.params) });
+      const r = signHostDime({ ...input, params: paramsFromJson(input.params), debug: true });
       return { result: 'valid', stages: { canonical: r.canonical, hash: r.hash, body: r.body, path: r.path } };
     } catch (e) {
       return errorAnswer(e);

@@ -4,7 +4,7 @@
  */
 import { base64ToBytes, bytesToBase64, bytesToUtf8, utf8ToBytes } from '../../core/bytes.js';
 import { HostsigError } from '../../core/errors.js';
-import { indexOfOws, trimOws } from '../../core/ows.js';
+import { authSchemeDetails, indexOfOws, trimOws } from '../../core/ows.js';
 
 /** A user id and password. */
 export interface BasicCredentials {
@@ -86,7 +86,7 @@ export function splitAuthorization(header: string | null | undefined): { scheme:
  */
 export function parseBasicAuth(header: string | null | undefined): BasicCredentials {
   const { scheme, credentials } = splitAuthorization(header);
-  if (scheme.toLowerCase() !== 'basic') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'expected the Basic scheme', { scheme: scheme.slice(0, 32) });
+  if (scheme.toLowerCase() !== 'basic') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'expected the Basic scheme', authSchemeDetails(scheme));
   if (credentials.length === 0) throw malformed('Basic credentials missing');
   if (!TOKEN68_RE.test(credentials)) throw malformed('Basic credentials are not a single base64 token');
   let text: string;

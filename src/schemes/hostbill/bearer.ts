@@ -2,6 +2,7 @@
  * `Authorization: Bearer <token>` (RFC 6750 2.1).
  */
 import { HostsigError } from '../../core/errors.js';
+import { authSchemeDetails } from '../../core/ows.js';
 import { splitAuthorization } from './basic.js';
 
 // RFC 6750 b64token.
@@ -38,7 +39,7 @@ export function formatBearerAuth(token: string): string {
  */
 export function parseBearerAuth(header: string | null | undefined): string {
   const { scheme, credentials } = splitAuthorization(header);
-  if (scheme.toLowerCase() !== 'bearer') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'expected the Bearer scheme', { scheme: scheme.slice(0, 32) });
+  if (scheme.toLowerCase() !== 'bearer') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'expected the Bearer scheme', authSchemeDetails(scheme));
   if (!B64TOKEN_RE.test(credentials)) throw new HostsigError('AUTH_HEADER_MALFORMED', 'Bearer token missing or not a single b64token');
   return credentials;
 }

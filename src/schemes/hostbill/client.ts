@@ -45,6 +45,48 @@ function apiUrl(baseUrl: string, path: string): string {
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' } as const;
 
+/** The forms a secret takes in a provider's echo: raw, JSON-escaped (once, twice), percent-encoded. */
+function secretForms(s: string): string[] {
+  const once = JSON.stringify(s).slice(1, -1);
+  return [...new Set([s, once, JSON.stringify(once).slice(1, -1), encodeURIComponent(s)])].filter((f) => f.length >= 3);
+}
+
+/**
+ * Replaces every known secret in a provider text with `[redacted]`. Provider texts are cut
+ * at 500 characters, so a secret cut at the end is redacted by its prefix too.
+ */
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    for (const f of secretForms(s)) {
+      out = out.split(f).join('[redacted]');
+      for (let k = Math.min(f.length - 1, out.length); k >= 3; k--) {
+        if (out.endsWith(f.slice(0, k))) {
+          out = `${out.slice(0, out.length - k)}[redacted]`;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The same HostsigError with its message, details and cause scrubbed of `secrets`. */
+function scrubError(e: HostsigError, secrets: readonly string[]): HostsigError {
+  const details: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e.details)) details[k] = typeof v === 'string' ? scrub(v, secrets) : v;
+  const cause = scrubCause((e as { cause?: unknown }).cause, secrets);
+  return new HostsigError(e.code, scrub(e.message, secrets), details, cause === undefined ? undefined : { cause });
+}
+
+/** A caller's fetch error, reduced to its name and scrubbed message (it may echo the request). */
+function scrubCause(c: unknown, secrets: readonly string[]): Error | undefined {
+  if (c === undefined) return undefined;
+  const out = new Error(scrub(c instanceof Error ? c.message : String(c), secrets));
+  if (c instanceof Error) out.name = c.name;
+  return out;
+}
+
 /**
  * Builds `POST <base>/login` with the client's credentials.
  * @param baseUrl the API base, e.g. `https://billing.example.com/api/`
@@ -244,14 +286,27 @@ export class HostBillSession {
     return undefined;
   }
 
+  /** What this session sends and must never show in an error: the password and the refresh token. */
+  #secrets(): string[] {
+    const out: string[] = [];
+    const pw = this.#o.credentials?.password;
+    if (typeof pw === 'string') out.push(pw);
+    if (this.#refresh) out.push(this.#refresh);
+    return out;
+  }
+
   async #send(req: HostBillHttpRequest): Promise<HostBillTokenReply> {
+    // A provider (or a proxy) may echo the request, secrets included, into its error reply.
+    const secrets = this.#secrets();
     let res: Awaited<ReturnType<FetchLike>>;
+    let text: string;
     try {
       res = await this.#fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+      text = await res.text();
     } catch (e) {
-      throw new HostsigError('PROVIDER_ERROR', `request to ${req.url} failed`, {}, { cause: e });
+      const u = new URL(req.url); // named without any user:password@ of the base URL
+      throw new HostsigError('PROVIDER_ERROR', `request to ${u.origin}${u.pathname} failed`, {}, { cause: scrubCause(e, secrets) });
     }
-    const text = await res.text();
     if (!res.ok) {
       let error: unknown = text.slice(0, 500);
       try {
@@ -259,9 +314,13 @@ export class HostBillSession {
       } catch {
         /* not JSON: keep the text */
       }
-      throw new HostsigError('PROVIDER_ERROR', `HostBill answered ${res.status}`, { status: res.status, error: JSON.stringify(error).slice(0, 500) });
+      throw new HostsigError('PROVIDER_ERROR', `HostBill answered ${res.status}`, { status: res.status, error: scrub(JSON.stringify(error ?? null).slice(0, 500), secrets) });
     }
-    return parseHostBillTokenReply(text, this.#o.now);
+    try {
+      return parseHostBillTokenReply(text, this.#o.now);
+    } catch (e) {
+      throw isHostsigError(e) ? scrubError(e, secrets) : e;
+    }
   }
 
   async #renew(): Promise<string> {

@@ -15,7 +15,7 @@ export {
 } from './canonical.js';
 export { typedHostDimeValue } from './typed.js';
 export { hostDimeMethodToPath, hostDimePathToMethod, isHostDimeMethod, type HostDimeFormat } from './method.js';
-export { HOSTDIME_BASE_URL, signHostDime, type SignedHostDimeRequest, type SignHostDimeOptions } from './sign.js';
+export { HOSTDIME_BASE_URL, signHostDime, type SignedHostDimeRequest, type SignedHostDimeRequestDebug, type SignHostDimeOptions } from './sign.js';
 export {
   verifyHostDime,
   verifyHostDimeSync,

@@ -37,9 +37,17 @@ export interface SignHostDimeOptions {
   /** Default `https://api.hostdime.com`. */
   baseUrl?: string;
   now?: NowOption;
+  /**
+   * Also return `canonical`, the string that was hashed. It contains the private key, so it
+   * is left out unless asked for (debuggers, vector runners). Default false.
+   */
+  debug?: boolean;
 }
 
-/** A signed HostDime request, ready for `fetch`, with the canonical string and hash for debugging. */
+/**
+ * A signed HostDime request, ready for `fetch`, with its hash. Holds no secret: the canonical
+ * string (which contains the private key) is only there when `debug: true` asked for it.
+ */
 export interface SignedHostDimeRequest {
   url: string;
   path: string;
@@ -49,10 +57,16 @@ export interface SignedHostDimeRequest {
   body: string;
   /** `api_hash`. */
   hash: string;
-  /** The string that was hashed (contains the private key). */
-  canonical: string;
+  /** Only with `debug: true`: the string that was hashed (contains the private key). */
+  canonical?: string;
   timestamp: number;
   unique: string;
+}
+
+/** What {@link signHostDime} returns with `debug: true`: the request plus the hashed string. */
+export interface SignedHostDimeRequestDebug extends SignedHostDimeRequest {
+  /** The string that was hashed (contains the private key). */
+  canonical: string;
 }
 
 /**
@@ -60,7 +74,8 @@ export interface SignedHostDimeRequest {
  * the params exactly as the server will rebuild them, and appends `api_key`,
  * `api_timestamp`, `api_unique` and `api_hash`.
  * @param options keys, method, params; timestamp and unique default to the clock and a random UUID v4
- * @returns the URL, headers and body to send, plus the canonical string and hash
+ * @returns the URL, headers and body to send, and the hash; with `debug: true` also the
+ *   canonical string (it contains the private key, so it is never there otherwise)
  * @throws HostsigError `INVALID_ARGUMENT` for missing keys, a bad method, or params named `api_*`.
  * @example
  * ```ts
@@ -68,20 +83,27 @@ export interface SignedHostDimeRequest {
  *
  * // HostDime's documented example, with a fixed timestamp and unique for the demonstration;
  * // leave both out in real use (the clock and a random UUID v4).
- * const req = signHostDime({
+ * const call = {
  *   publicKey: 'pub',
  *   privateKey: 'fazbaz',
  *   method: 'domain.list',
- *   params: [['status', 'registered'], ['order', 'desc']],
+ *   params: [['status', 'registered'], ['order', 'desc']] as [string, string][],
  *   timestamp: 1369758680,
  *   unique: 'ABCDEF',
- * });
+ * };
+ * const req = signHostDime(call);
  * req.url // => 'https://api.hostdime.com/v1/domain/list.json'
  * req.hash // => '499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'
  * req.body // => 'status=registered&order=desc&api_key=pub&api_timestamp=1369758680&api_unique=ABCDEF&api_hash=499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'
+ * 'canonical' in req // => false
  * // Then: await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
+ *
+ * // Debugging: ask for the hashed string (it holds the private key: keep it out of logs).
+ * signHostDime({ ...call, debug: true }).canonical // => '1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
  * ```
  */
+export function signHostDime(options: SignHostDimeOptions & { debug: true }): SignedHostDimeRequestDebug;
+export function signHostDime(options: SignHostDimeOptions): SignedHostDimeRequest;
 export function signHostDime(options: SignHostDimeOptions): SignedHostDimeRequest {
   const publicKey = astring(options.publicKey, 'publicKey');
   const privateKey = astring(options.privateKey, 'privateKey');
@@ -105,15 +127,16 @@ export function signHostDime(options: SignHostDimeOptions): SignedHostDimeReques
   const auth = `api_key=${phpUrlencode(publicKey)}&api_timestamp=${timestamp}&api_unique=${phpUrlencode(unique)}&api_hash=${hash}`;
   const body = query ? `${query}&${auth}` : auth;
   const baseUrl = (options.baseUrl ?? HOSTDIME_BASE_URL).replace(/\/+$/, '');
-  return {
+  const signed: SignedHostDimeRequest = {
     url: `${baseUrl}${path}`,
     path,
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
     hash,
-    canonical,
     timestamp,
     unique,
   };
+  // The canonical string embeds the private key: only a caller who asked gets it back.
+  return options.debug === true ? { ...signed, canonical } : signed;
 }

@@ -1,4 +1,5 @@
 import { HostsigError } from '../../core/errors.js';
+import { authSchemeDetails, trimOws } from '../../core/ows.js';
 
 /** The scheme word of a cPanel & WHM `Authorization` header, lowercased. */
 export type WhmScheme = 'whm' | 'cpanel';
@@ -27,17 +28,6 @@ export const WHM_USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
 export const WHM_ACCESS_HASH_RE = /^[A-Za-z0-9]{64,4096}$/;
 const MAX_HEADER = 4200;
 
-/**
- * Strips HTTP optional whitespace (spaces, tabs) from both ends, one scan from each side.
- * (`/^[ \t]+|[ \t]+$/g` is quadratic: it retries `[ \t]+$` from every space of an inner run.)
- */
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s.charCodeAt(a) === 0x20 || s.charCodeAt(a) === 0x09)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 0x20 || s.charCodeAt(b - 1) === 0x09)) b--;
-  return s.slice(a, b);
-}
 
 function malformed(reason: string, message: string): never {
   throw new HostsigError('AUTH_HEADER_MALFORMED', message, { reason });
@@ -50,7 +40,9 @@ function malformed(reason: string, message: string): never {
  * word and the credentials there must be exactly one space, and no other whitespace or
  * control character may appear anywhere.
  *
- * Neither message nor details of an error ever contain the credential.
+ * Neither message nor details of an error ever contain the credential, nor an unknown
+ * scheme word (which may be a credential in the wrong place): `details.scheme` names only
+ * registered schemes such as `Basic` or `Bearer`.
  * @param header the header value (without `Authorization:`)
  * @throws HostsigError `AUTH_HEADER_MALFORMED` (missing, too long, whitespace or control
  *   characters, no `:`, empty or bad user name, empty credential; `details.reason` says which),
@@ -80,7 +72,7 @@ export function parseWhmAuthorization(header: unknown): WhmAuthorization {
   if (!/^[\x21-\x7e]*$/.test(rest)) malformed('whitespace', 'Authorization header has whitespace or control characters in its credentials');
   if (!/^[A-Za-z][A-Za-z0-9._~+-]*$/.test(word)) malformed('scheme', 'Authorization header has no scheme word');
   const lower = word.toLowerCase();
-  if (lower !== 'whm' && lower !== 'cpanel') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'unsupported authorization scheme', { scheme: word.slice(0, 32) });
+  if (lower !== 'whm' && lower !== 'cpanel') throw new HostsigError('AUTH_SCHEME_UNSUPPORTED', 'unsupported authorization scheme', authSchemeDetails(word));
   const scheme: WhmScheme = lower;
   const colon = rest.indexOf(':');
   if (colon === -1) malformed('no-colon', 'credentials are not USER:TOKEN');
