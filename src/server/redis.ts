@@ -268,23 +268,43 @@ export class RedisHostKeyTokenStore implements HostKeyTokenStore {
 
   async get(digest: string): Promise<HostKeySessionRecord | null> {
     const raw = await this.#kv.get(digest);
-    if (raw === null || raw === undefined) return null;
-    let r: unknown;
-    try {
-      r = JSON.parse(String(raw));
-    } catch {
-      throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not JSON');
-    }
-    const rec = r as HostKeySessionRecord;
-    if (typeof r !== 'object' || r === null || typeof rec.digest !== 'string' || typeof rec.subject !== 'string' || typeof rec.expiresAt !== 'number' || !(rec.ip === null || typeof rec.ip === 'string')) {
-      throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
-    }
-    return { digest: rec.digest, subject: rec.subject, expiresAt: rec.expiresAt, createdAt: Number(rec.createdAt), ip: rec.ip };
+    if (raw === null || raw === undefined) return null; // absent: the token is unknown
+    return sessionRecord(raw);
   }
 
   async delete(digest: string): Promise<boolean> {
     return (await this.#kv.del(digest)) > 0;
   }
+}
+
+const DIGEST_RE = /^[0-9a-f]{64}$/;
+
+/**
+ * A session record read back from Redis, checked field by field: `GET`'s reply must be a string
+ * (or bytes) of JSON with a 64-hex `digest`, a non-empty `subject`, finite `expiresAt` and
+ * `createdAt` (JSON's `1e400` reads as Infinity: a session that never expires) and an `ip` that
+ * is a string or null. Anything else is `LOOKUP_FAILED`, never a session.
+ */
+function sessionRecord(raw: unknown): HostKeySessionRecord {
+  if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not a string');
+  let r: unknown;
+  try {
+    r = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not JSON');
+  }
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
+  const { digest, subject, expiresAt, createdAt, ip } = r as Record<string, unknown>;
+  if (
+    typeof digest !== 'string' || !DIGEST_RE.test(digest) ||
+    typeof subject !== 'string' || subject.length === 0 ||
+    typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) ||
+    typeof createdAt !== 'number' || !Number.isFinite(createdAt) ||
+    !(ip === null || typeof ip === 'string')
+  ) {
+    throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
+  }
+  return { digest, subject, expiresAt, createdAt, ip };
 }
 
 /**
