@@ -27,9 +27,10 @@ export interface RedisNonceStoreOptions {
   /** Prepended to every key. Default `'hostsig:nonce:'`. */
   prefix?: string;
   /**
-   * Time cap on one `SET`, in ms. Default 1000. node-redis queues commands while it reconnects
-   * and ioredis retries them, so without a cap a verifier would hang while Redis is down; with
-   * it, the call rejects and the verifier fails closed (`NONCE_STORE_FAILED`).
+   * Time cap on one `SET`, in ms. Default 1000. Past it the call rejects and the verifier fails
+   * closed (`NONCE_STORE_FAILED`, 503); node-redis v5+ also withdraws the command from its queue
+   * then, so it is never written after the answer. A client that is not ready (disconnected,
+   * reconnecting) is not sent the command at all. docs/server.md lists the client options.
    */
   timeoutMs?: number;
 }
@@ -40,8 +41,10 @@ export interface RedisNonceStoreOptions {
  * expires it when the timestamp window closes (the TTL is the one the scheme computes from its
  * tolerance, rounded up to whole seconds, at least 1).
  *
- * Fails closed: an error, a timeout, or a reply that is neither `OK` nor null rejects with
- * `NONCE_STORE_FAILED`, never resolves `true`. Runs on any runtime (no `node:` import).
+ * Fails closed: an error, a timeout, a client that is not ready, or a reply that is neither
+ * `OK` nor null rejects with `NONCE_STORE_FAILED`, never resolves `true`; and a refused request
+ * leaves no nonce behind for its retry to trip on (see docs/server.md for the client options
+ * this relies on with ioredis). Runs on any runtime (no `node:` import).
  * @example
  * ```ts
  * import { RedisNonceStore } from 'hostsig/server';
