@@ -20,7 +20,8 @@ const heap = () => {
 // Simulated time: 1000 requests per simulated second and toleranceSec 90 (a nonce is kept about
 // 91 s), so about 91k nonces are live, near the 100k cap, and older ones expire and go.
 let now = 1_700_000_000;
-const nonces = new MemoryNonceStore({ maxEntries: 100_000, clock: () => now });
+// One API key here, so its quota is the whole store (the default quota is a quarter of it).
+const nonces = new MemoryNonceStore({ maxEntries: 100_000, maxPerTenant: 100_000, clock: () => now });
 const params = [['domain', 'example.com'], ['note', 'valeur é / 😀'], ['n', '42']];
 const base = signHostDime({ publicKey: 'pub', privateKey: 'priv', method: 'domain.list', params, timestamp: now, unique: 'x' });
 const options = { privateKey: 'priv', toleranceSec: 90, nonces, now: () => now };

@@ -18,6 +18,12 @@ export interface NonceStore {
 export interface MemoryNonceStoreOptions {
   /** Most keys held at once. Default 100 000. */
   maxEntries?: number;
+  /**
+   * Most live keys one tenant (one API key or user, see {@link MemoryNonceStore}) may hold.
+   * Default a quarter of `maxEntries`, so one key cannot fill the store; set it to `maxEntries`
+   * to turn the quota off.
+   */
+  maxPerTenant?: number;
   /** Clock in seconds (tests inject one). */
   clock?: Clock;
 }
@@ -28,8 +34,17 @@ export interface MemoryNonceStoreOptions {
  * Keys sit in a Map for lookup and in a FIFO queue for expiry; each call drops a few expired
  * entries from the queue's head, so the work per call is O(1) and memory follows the live set.
  * (Sweeping by iterating the Map itself is not O(1): V8 walks every deleted slot first.)
- * When the store is full of unexpired keys it fails closed (`NONCE_STORE_FULL`) rather than
- * forget a key that could then be replayed.
+ * When the store is full of unexpired keys it fails closed (`NONCE_STORE_FULL`, 503) rather
+ * than forget a key that could then be replayed: every live key keeps answering `false`.
+ *
+ * Per-tenant quota: keys are only recorded after a request authenticated, so the one who can
+ * fill the store is a key holder. Each tenant may hold at most `maxPerTenant` live keys
+ * (default `maxEntries / 4`); past that, only that tenant gets `NONCE_STORE_FULL` and the
+ * others keep working. The tenant is read from the key: for hostsig's own keys,
+ * `<scheme>:<n>:<id>:<nonce>` where `<id>` is exactly `n` characters (the API key), it is
+ * `<scheme>:<n>:<id>`, so a `:` inside the nonce or the id changes nothing; for any other key
+ * it is everything before the last `:`; a key without `:` belongs to no tenant and counts only
+ * against `maxEntries`.
  * @example
  * ```ts
  * import { MemoryNonceStore } from 'hostsig/core';
@@ -40,12 +55,22 @@ export interface MemoryNonceStoreOptions {
  * await store.checkAndStore('pub:ABCDEF', 300) // => false
  * now += 301;
  * await store.checkAndStore('pub:ABCDEF', 300) // => true
+ *
+ * // One tenant at its quota is refused; the others are not.
+ * const small = new MemoryNonceStore({ maxEntries: 4, maxPerTenant: 2 });
+ * await small.checkAndStore('hostdime:3:pub:a', 300) // => true
+ * await small.checkAndStore('hostdime:3:pub:b', 300) // => true
+ * await small.checkAndStore('hostdime:3:pub:c', 300).catch((e) => e.code) // => 'NONCE_STORE_FULL'
+ * await small.checkAndStore('hostdime:5:other:a', 300) // => true
  * ```
  */
 export class MemoryNonceStore implements NonceStore {
   readonly maxEntries: number;
+  readonly maxPerTenant: number;
   readonly #clock: Clock;
   readonly #expiry = new Map<string, number>();
+  // Live keys per tenant; a tenant leaves the map when its count drops to 0.
+  readonly #perTenant = new Map<string, number>();
   // Insertion-ordered queue of (key, expiry); a record is stale once its key was re-set.
   #qKeys: string[] = [];
   #qExp: number[] = [];
@@ -55,6 +80,9 @@ export class MemoryNonceStore implements NonceStore {
     const max = options.maxEntries ?? 100_000;
     if (!Number.isSafeInteger(max) || max < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxEntries" must be a positive integer');
     this.maxEntries = max;
+    const quota = options.maxPerTenant ?? Math.max(1, Math.floor(max / 4));
+    if (!Number.isSafeInteger(quota) || quota < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxPerTenant" must be a positive integer');
+    this.maxPerTenant = quota;
     this.#clock = options.clock ?? systemClock;
   }
 
@@ -76,20 +104,35 @@ export class MemoryNonceStore implements NonceStore {
     const expiry = this.#expiry.get(key);
     if (expiry !== undefined) {
       if (expiry > now) return false;
-      this.#expiry.delete(key);
+      this.#forget(key);
     }
-    if (this.#expiry.size >= this.maxEntries) {
+    const tenant = nonceTenant(key);
+    if (this.#expiry.size >= this.maxEntries || (tenant !== null && (this.#perTenant.get(tenant) ?? 0) >= this.maxPerTenant)) {
       // TTLs differ, so live entries at the head may hide expired ones: look further once.
       this.#sweep(now, 256, true);
       if (this.#expiry.size >= this.maxEntries) {
         throw new HostsigError('NONCE_STORE_FULL', 'nonce store is full of unexpired keys', { maxEntries: this.maxEntries });
       }
+      if (tenant !== null && (this.#perTenant.get(tenant) ?? 0) >= this.maxPerTenant) {
+        throw new HostsigError('NONCE_STORE_FULL', 'this key holds its quota of unexpired nonces', { maxPerTenant: this.maxPerTenant });
+      }
     }
     const exp = now + ttlSec;
     this.#expiry.set(key, exp);
+    if (tenant !== null) this.#perTenant.set(tenant, (this.#perTenant.get(tenant) ?? 0) + 1);
     this.#qKeys.push(key);
     this.#qExp.push(exp);
     return true;
+  }
+
+  /** Drops a held key and its tenant's count. */
+  #forget(key: string): void {
+    this.#expiry.delete(key);
+    const tenant = nonceTenant(key);
+    if (tenant === null) return;
+    const n = (this.#perTenant.get(tenant) ?? 1) - 1;
+    if (n > 0) this.#perTenant.set(tenant, n);
+    else this.#perTenant.delete(tenant);
   }
 
   #sweep(now: number, budget: number, rotate: boolean): void {
@@ -105,7 +148,7 @@ export class MemoryNonceStore implements NonceStore {
         keys.push(k);
         exps.push(exp);
       } else if (live) {
-        this.#expiry.delete(k);
+        this.#forget(k);
       }
       this.#head++;
     }
@@ -120,10 +163,37 @@ export class MemoryNonceStore implements NonceStore {
   /** Forgets everything. */
   clear(): void {
     this.#expiry.clear();
+    this.#perTenant.clear();
     this.#qKeys = [];
     this.#qExp = [];
     this.#head = 0;
   }
+}
+
+/**
+ * The tenant of a nonce key (see {@link MemoryNonceStore}): `<scheme>:<n>:<id>` for a key
+ * `<scheme>:<n>:<id>:...` whose `<id>` is exactly `n` characters, else everything before the
+ * last `:`, or null when there is no `:`. Linear in the key's length, no regex.
+ */
+function nonceTenant(key: string): string | null {
+  const a = key.indexOf(':');
+  if (a < 0) return null;
+  const b = key.indexOf(':', a + 1);
+  if (b > a + 1 && b - a - 1 <= 9) {
+    let n = 0;
+    let digits = true;
+    for (let i = a + 1; i < b; i++) {
+      const c = key.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) {
+        digits = false;
+        break;
+      }
+      n = n * 10 + c;
+    }
+    const end = b + 1 + n;
+    if (digits && end < key.length && key.charCodeAt(end) === 58) return key.slice(0, end);
+  }
+  return key.slice(0, key.lastIndexOf(':'));
 }
 
 /**

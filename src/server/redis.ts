@@ -27,9 +27,10 @@ export interface RedisNonceStoreOptions {
   /** Prepended to every key. Default `'hostsig:nonce:'`. */
   prefix?: string;
   /**
-   * Time cap on one `SET`, in ms. Default 1000. node-redis queues commands while it reconnects
-   * and ioredis retries them, so without a cap a verifier would hang while Redis is down; with
-   * it, the call rejects and the verifier fails closed (`NONCE_STORE_FAILED`).
+   * Time cap on one `SET`, in ms. Default 1000. Past it the call rejects and the verifier fails
+   * closed (`NONCE_STORE_FAILED`, 503); node-redis v5+ also withdraws the command from its queue
+   * then, so it is never written after the answer. A client that is not ready (disconnected,
+   * reconnecting) is not sent the command at all. docs/server.md lists the client options.
    */
   timeoutMs?: number;
 }
@@ -40,8 +41,10 @@ export interface RedisNonceStoreOptions {
  * expires it when the timestamp window closes (the TTL is the one the scheme computes from its
  * tolerance, rounded up to whole seconds, at least 1).
  *
- * Fails closed: an error, a timeout, or a reply that is neither `OK` nor null rejects with
- * `NONCE_STORE_FAILED`, never resolves `true`. Runs on any runtime (no `node:` import).
+ * Fails closed: an error, a timeout, a client that is not ready, or a reply that is neither
+ * `OK` nor null rejects with `NONCE_STORE_FAILED`, never resolves `true`; and a refused request
+ * leaves no nonce behind for its retry to trip on (see docs/server.md for the client options
+ * this relies on with ioredis). Runs on any runtime (no `node:` import).
  * @example
  * ```ts
  * import { RedisNonceStore } from 'hostsig/server';
@@ -89,34 +92,71 @@ export class RedisNonceStore implements NonceStore {
     if (typeof ttlSec !== 'number' || !(ttlSec > 0) || !Number.isFinite(ttlSec)) throw new HostsigError('INVALID_ARGUMENT', '"ttlSec" must be a positive number');
     const ttl = Math.max(1, Math.ceil(ttlSec));
     const k = this.prefix + key;
-    let reply: unknown;
-    try {
-      const p = this.style === 'ioredis' ? this.#client.set(k, '1', 'EX', ttl, 'NX') : this.#client.set(k, '1', { NX: true, EX: ttl });
-      reply = await this.#timed(Promise.resolve(p));
-    } catch (e) {
-      if (isHostsigError(e) && e.code === 'NONCE_STORE_FAILED') throw e;
-      throw new HostsigError('NONCE_STORE_FAILED', 'redis SET failed', {}, { cause: e });
-    }
+    const reply = await runCommand(this.#client, this.style, this.timeoutMs, 'NONCE_STORE_FAILED', (c) =>
+      this.style === 'ioredis' ? c.set(k, '1', 'EX', ttl, 'NX') : c.set(k, '1', { NX: true, EX: ttl }),
+    );
     if (reply === 'OK') return true;
     if (reply === null) return false;
     throw new HostsigError('NONCE_STORE_FAILED', 'redis SET answered neither OK nor null');
   }
+}
 
-  #timed<T>(p: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HostsigError('NONCE_STORE_FAILED', 'redis did not answer in time', { timeoutMs: this.timeoutMs })), this.timeoutMs);
-      p.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-    });
+type Style = 'node-redis' | 'ioredis';
+
+/**
+ * False when the client says it is not connected: a command sent now would wait in its offline
+ * queue and could be written after the request was answered. node-redis says so with
+ * `isReady`, ioredis with `status`; a client with neither (a stand-in) counts as ready.
+ */
+function clientReady(client: object, style: Style): boolean {
+  if (style === 'ioredis') {
+    const status = (client as { status?: unknown }).status;
+    return typeof status !== 'string' || status === 'ready';
   }
+  const ready = (client as { isReady?: unknown }).isReady;
+  return typeof ready !== 'boolean' || ready;
+}
+
+/**
+ * Runs one command so that it never outlives the call: refused before it is sent when the
+ * client is not ready, capped at `timeoutMs`, and (node-redis v5+, `withAbortSignal`) withdrawn
+ * from the client's queue when the cap fires, so it is not written after the answer. Any
+ * failure becomes a `HostsigError` with `code`.
+ */
+function runCommand<C extends object>(client: C, style: Style, timeoutMs: number, code: 'NONCE_STORE_FAILED' | 'LOOKUP_FAILED', send: (c: C) => unknown): Promise<unknown> {
+  let target: C = client;
+  let abort: AbortController | null = null;
+  try {
+    if (!clientReady(client, style)) return Promise.reject(new HostsigError(code, 'redis client is not ready (disconnected or reconnecting)'));
+    const withAbort = style === 'node-redis' ? (client as { withAbortSignal?: unknown }).withAbortSignal : undefined;
+    if (typeof withAbort === 'function') {
+      abort = new AbortController();
+      target = withAbort.call(client, abort.signal) as C;
+    }
+  } catch (e) {
+    return Promise.reject(new HostsigError(code, 'redis client failed', {}, { cause: e }));
+  }
+  return new Promise<unknown>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      abort?.abort();
+      reject(new HostsigError(code, 'redis did not answer in time', { timeoutMs }));
+    }, timeoutMs);
+    const failed = (e: unknown) => {
+      clearTimeout(timer);
+      reject(isHostsigError(e) && e.code === code ? e : new HostsigError(code, 'redis command failed', {}, { cause: e }));
+    };
+    let p: Promise<unknown>;
+    try {
+      p = Promise.resolve(send(target));
+    } catch (e) {
+      failed(e);
+      return;
+    }
+    p.then((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    }, failed);
+  });
 }
 
 /** The commands the shared HostKey stores need, in either client's style (both clients have these). */
@@ -162,36 +202,30 @@ class RedisKv {
     this.#client = c;
   }
 
-  async #run<T>(f: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await new Promise<T>((resolve, reject) => {
-        timer = setTimeout(() => reject(new HostsigError('LOOKUP_FAILED', 'redis did not answer in time')), this.#timeoutMs);
-        f().then(resolve, reject);
-      });
-    } catch (e) {
-      throw isHostsigError(e) ? e : new HostsigError('LOOKUP_FAILED', 'redis command failed', {}, { cause: e });
-    } finally {
-      clearTimeout(timer);
-    }
+  #run(send: (c: RedisKvClient) => unknown): Promise<unknown> {
+    return runCommand(this.#client, this.style, this.#timeoutMs, 'LOOKUP_FAILED', send);
   }
 
   get(key: string): Promise<unknown> {
-    return this.#run(() => this.#client.get(this.prefix + key));
+    const k = this.prefix + key;
+    return this.#run((c) => c.get(k));
   }
   set(key: string, value: string, ttlSec?: number): Promise<unknown> {
     const k = this.prefix + key;
-    if (ttlSec === undefined) return this.#run(() => this.#client.set(k, value));
+    if (ttlSec === undefined) return this.#run((c) => c.set(k, value));
     const ttl = Math.max(1, Math.ceil(ttlSec));
-    return this.#run(() => (this.style === 'ioredis' ? this.#client.set(k, value, 'EX', ttl) : this.#client.set(k, value, { EX: ttl })));
+    return this.#run((c) => (this.style === 'ioredis' ? c.set(k, value, 'EX', ttl) : c.set(k, value, { EX: ttl })));
   }
   async del(key: string): Promise<number> {
-    const n = await this.#run(() => this.#client.del(this.prefix + key));
+    const k = this.prefix + key;
+    const n = await this.#run((c) => c.del(k));
     return typeof n === 'number' ? n : Number(n);
   }
+  /** `INCR`: the new value, a safe integer (anything else fails closed). */
   async incr(key: string): Promise<number> {
-    const n = Number(await this.#run(() => this.#client.incr(this.prefix + key)));
-    if (!Number.isSafeInteger(n)) throw new HostsigError('LOOKUP_FAILED', 'redis INCR answered a non-integer');
+    const k = this.prefix + key;
+    const n = await this.#run((c) => c.incr(k));
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new HostsigError('LOOKUP_FAILED', 'redis INCR answered a non-integer');
     return n;
   }
 }
@@ -237,23 +271,43 @@ export class RedisHostKeyTokenStore implements HostKeyTokenStore {
 
   async get(digest: string): Promise<HostKeySessionRecord | null> {
     const raw = await this.#kv.get(digest);
-    if (raw === null || raw === undefined) return null;
-    let r: unknown;
-    try {
-      r = JSON.parse(String(raw));
-    } catch {
-      throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not JSON');
-    }
-    const rec = r as HostKeySessionRecord;
-    if (typeof r !== 'object' || r === null || typeof rec.digest !== 'string' || typeof rec.subject !== 'string' || typeof rec.expiresAt !== 'number' || !(rec.ip === null || typeof rec.ip === 'string')) {
-      throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
-    }
-    return { digest: rec.digest, subject: rec.subject, expiresAt: rec.expiresAt, createdAt: Number(rec.createdAt), ip: rec.ip };
+    if (raw === null || raw === undefined) return null; // absent: the token is unknown
+    return sessionRecord(raw);
   }
 
   async delete(digest: string): Promise<boolean> {
     return (await this.#kv.del(digest)) > 0;
   }
+}
+
+const DIGEST_RE = /^[0-9a-f]{64}$/;
+
+/**
+ * A session record read back from Redis, checked field by field: `GET`'s reply must be a string
+ * (or bytes) of JSON with a 64-hex `digest`, a non-empty `subject`, finite `expiresAt` and
+ * `createdAt` (JSON's `1e400` reads as Infinity: a session that never expires) and an `ip` that
+ * is a string or null. Anything else is `LOOKUP_FAILED`, never a session.
+ */
+function sessionRecord(raw: unknown): HostKeySessionRecord {
+  if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not a string');
+  let r: unknown;
+  try {
+    r = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    throw new HostsigError('LOOKUP_FAILED', 'a stored session record is not JSON');
+  }
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
+  const { digest, subject, expiresAt, createdAt, ip } = r as Record<string, unknown>;
+  if (
+    typeof digest !== 'string' || !DIGEST_RE.test(digest) ||
+    typeof subject !== 'string' || subject.length === 0 ||
+    typeof expiresAt !== 'number' || !Number.isFinite(expiresAt) ||
+    typeof createdAt !== 'number' || !Number.isFinite(createdAt) ||
+    !(ip === null || typeof ip === 'string')
+  ) {
+    throw new HostsigError('LOOKUP_FAILED', 'a stored session record is malformed');
+  }
+  return { digest, subject, expiresAt, createdAt, ip };
 }
 
 /**

@@ -130,7 +130,10 @@ export interface HostKeyPinStore {
 
 /** Failure counters. `begin` must be atomic (an increment), so parallel guesses each count. */
 export interface PinAttemptStore {
-  /** Counts one attempt for `subject`; resolves the count including it and whether the subject is locked. */
+  /**
+   * Counts one attempt for `subject`; resolves the count including it (a safe integer >= 1)
+   * and whether the subject is locked (a boolean). Anything else fails closed (`LOOKUP_FAILED`).
+   */
   begin(subject: string): Promise<{ attempts: number; locked: boolean }>;
   /** Locks `subject` until {@link unlock}. */
   lock(subject: string): Promise<void>;
@@ -196,6 +199,19 @@ export class MemoryPinAttemptStore implements PinAttemptStore {
   async unlock(subject: string): Promise<void> {
     this.#map.delete(subject);
   }
+}
+
+/**
+ * What `begin` resolved, checked: a count that is a safe integer >= 1 (it includes this
+ * attempt) and a boolean lock, else null. A `NaN`, negative, infinite or string count would
+ * never reach the limit, so the caller fails closed on null.
+ */
+function attemptState(v: unknown): { attempts: number; locked: boolean } | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const { attempts, locked } = v as { attempts?: unknown; locked?: unknown };
+  if (typeof attempts !== 'number' || !Number.isSafeInteger(attempts) || attempts < 1) return null;
+  if (typeof locked !== 'boolean') return null;
+  return { attempts, locked };
 }
 
 /** How long to hold a failure before answering, given the failure count (1, 2, ...). */
@@ -293,12 +309,13 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
       return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
     }
     if (!record) return fail('PIN_INVALID', 403, 'no PIN is set', max);
-    let state: { attempts: number; locked: boolean };
+    let state: { attempts: number; locked: boolean } | null;
     try {
-      state = await attempts.begin(subject);
+      state = attemptState(await attempts.begin(subject));
     } catch {
       return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
     }
+    if (!state) return fail('LOOKUP_FAILED', 503, 'attempt store answered an invalid count', 0);
     if (state.locked || state.attempts > max) {
       await attempts.lock(subject).catch(() => undefined);
       await delay(state.attempts);
