@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryNonceStore, type NonceStore, recordNonce } from '../../src/core/nonce.js';
 import { signHostDime, verifyHostDime } from '../../src/schemes/hostdime/index.js';
-import { createPinService, MemoryPinStore, type PinAttemptStore, verifyHostKeyToken } from '../../src/schemes/hostkey/index.js';
+import { createPinService, digestHostKeyToken, MemoryPinStore, type PinAttemptStore, verifyHostKeyToken } from '../../src/schemes/hostkey/index.js';
 import { createVerifier, RedisHostKeyTokenStore, RedisNonceStore, RedisPinAttemptStore } from '../../src/server/index.js';
 import { codeOfAsync } from '../helpers/codes.js';
 
@@ -209,5 +209,17 @@ describe('a Redis client that is not ready is never sent a command', () => {
 
   it('the memory store is unaffected (control)', async () => {
     expect(await new MemoryNonceStore().checkAndStore('k', 10)).toBe(true);
+  });
+});
+
+describe('verifyHostKeyToken: a caller store record without a usable subject or expiry fails closed', () => {
+  it('answers LOOKUP_FAILED (503), never an identity', async () => {
+    const token = '0123456789abcdef0123456789abcdef';
+    const digest = digestHostKeyToken(token);
+    for (const bad of [{ subject: 42 }, { subject: '' }, { subject: null }, { expiresAt: Number.NaN }, { expiresAt: '9999999999' }, { subject: { toString: () => 'x' } }]) {
+      const rec = { digest, subject: 'alice', expiresAt: 2e9, createdAt: 1, ip: null, ...bad };
+      const store = { get: async () => rec as never, put: async () => {}, delete: async () => true };
+      expect(await verifyHostKeyToken(token, { store, now: 1_700_000_000 }), JSON.stringify(bad)).toMatchObject({ ok: false, code: 'LOOKUP_FAILED', status: 503 });
+    }
   });
 });
