@@ -126,10 +126,18 @@ export const sixConnectEnvelope: EnvelopeBuilder = ({ code, message }) => ({
   code,
 });
 
-/** The WHM API 1 function a path names (`/json-api/listaccts` -> `listaccts`), or `''`. */
+const WHM_COMMAND_RE = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The WHM API 1 function a path names (`/json-api/listaccts` -> `listaccts`), or `''`. Only
+ * the last segment is tested, anchored: one scan of the path, whatever it holds.
+ */
 function whmCommand(head: RequestHead | undefined): string {
-  const m = head ? /\/json-api\/([A-Za-z0-9_]{1,64})$/.exec(head.path) : null;
-  return m ? m[1]! : '';
+  if (!head) return '';
+  const path = head.path;
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  return slash !== -1 && path.endsWith('/json-api/', slash + 1) && WHM_COMMAND_RE.test(name) ? name : '';
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isBytes } from '../core/bytes.js';
 import { HostsigError } from '../core/errors.js';
-import { readRawBody, sendFailure } from './node.js';
+import { nodeHeaders, readRawBody, sendFailure } from './node.js';
 import type { BodyInput } from './request.js';
 import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
 
@@ -80,7 +80,7 @@ export function hostsigExpress<R extends SchemeRegistry>(verifier: Verifier<R>, 
     } else {
       body = (maxBytes: number) => readRawBody(req, { maxBytes });
     }
-    const plain = { method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? '/', headers: req.headers, body, ...(req.socket?.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}) };
+    const plain = { method: req.method ?? 'GET', url: req.originalUrl ?? req.url ?? '/', headers: nodeHeaders(req), body, ...(req.socket?.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}) };
     verifier.verify(plain).then(
       (r) => {
         if (!r.ok) return sendFailure(res, r);

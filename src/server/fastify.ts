@@ -18,7 +18,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isBytes } from '../core/bytes.js';
 import { HostsigError, isHostsigError } from '../core/errors.js';
-import { readRawBody } from './node.js';
+import { nodeHeaders, readRawBody } from './node.js';
 import type { BodyInput } from './request.js';
 import type { VerifierFailure } from './types.js';
 import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
@@ -75,7 +75,7 @@ function hostsigFastifyPlugin<R extends SchemeRegistry>(instance: FastifyInstanc
     } else {
       body = () => Promise.reject(new HostsigError('BODY_MALFORMED', 'the raw body is not available'));
     }
-    const r = await verifier.verify({ method: request.method, url: request.raw.url ?? request.url, headers: request.headers as Record<string, string>, body, clientIp: request.ip });
+    const r = await verifier.verify({ method: request.method, url: request.raw.url ?? request.url, headers: nodeHeaders(request.raw, request.headers), body, clientIp: request.ip });
     if (!r.ok) return send(reply, r);
     request.hostsig = r;
     return undefined;

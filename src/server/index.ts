@@ -76,7 +76,7 @@ export function createVerifier(options: CreateVerifierOptions): HostsigVerifier 
 export { createVerifierFor, withTimeout } from './verifier.js';
 export type { SchemeRegistry, SchemesConfig, Verifier, VerifierOptions, VerifierResult, VerifierSuccess } from './verifier.js';
 export type { CommonSchemeOptions, Identity, NormalizedRequest, RequestHead, SchemeContext, SchemeHandler, SchemeOutcome, SchemePlugin, SchemeSuccess, VerifierFailure } from './types.js';
-export { normalizeHead, normalizeHeaders, readBody, readStreamCapped, splitUrl } from './request.js';
+export { MAX_AUTHORIZATION_LENGTH, normalizeHead, normalizeHeaders, readBody, readStreamCapped, splitUrl } from './request.js';
 export type { BodyInput, BodyReader, FetchRequestLike, HeadersInput, PlainRequest, VerifiableRequest } from './request.js';
 export * from './envelopes.js';
 export { hostdime, type HostDimeSchemeOptions } from './schemes/hostdime.js';

@@ -3,9 +3,9 @@
  * wrapper that answers failures in the provider's envelope.
  * @module hostsig/server/node
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { HostsigError } from '../core/errors.js';
-import type { PlainRequest } from './request.js';
+import type { HeadersInput, PlainRequest } from './request.js';
 import type { VerifierFailure } from './types.js';
 import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
 
@@ -100,6 +100,40 @@ export function readRawBody(req: IncomingMessage, options: ReadRawBodyOptions): 
 }
 
 /**
+ * The headers of a node:http request as the verifier should see them: `req.headers`, except
+ * when `Authorization` came more than once. Node keeps only the first of several in
+ * `req.headers` (so a valid token followed by junk would verify); here every raw value is kept,
+ * and the verifier refuses the request with `AUTH_HEADER_DUPLICATE` (one request, one identity).
+ * The raw names are counted case-insensitively in one pass over `req.rawHeaders`.
+ * @param req the node:http request (its `rawHeaders` are counted)
+ * @param headers the parsed headers to start from, default `req.headers` (Fastify: `request.headers`)
+ * @example
+ * ```ts
+ * import { nodeHeaders } from 'hostsig/server/node';
+ *
+ * // As node:http records two Authorization lines: req.headers keeps the first only.
+ * const req = { headers: { authorization: 'whm root:A' }, rawHeaders: ['Authorization', 'whm root:A', 'authorization', 'Bearer x'] };
+ * nodeHeaders(req) // => { authorization: ['whm root:A', 'Bearer x'] }
+ * const single = { headers: { host: 'h' }, rawHeaders: ['Host', 'h'] };
+ * nodeHeaders(single) === single.headers // => true
+ * ```
+ */
+export function nodeHeaders(req: Pick<IncomingMessage, 'headers' | 'rawHeaders'>, headers: IncomingHttpHeaders = req.headers): HeadersInput {
+  const raw: unknown = req.rawHeaders;
+  if (!Array.isArray(raw)) return headers;
+  let values: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name: unknown = raw[i];
+    if (typeof name === 'string' && name.length === 13 && name.toLowerCase() === 'authorization') (values ??= []).push(String(raw[i + 1]));
+  }
+  if (values === undefined || values.length < 2) return headers;
+  const out = Object.create(null) as Record<string, string | string[] | undefined>;
+  for (const k of Object.keys(headers)) out[k] = headers[k];
+  out['authorization'] = values;
+  return out;
+}
+
+/**
  * The request as `verifier.verify` takes it; the body is read lazily, capped, only once a scheme matched.
  * @param req the node:http request
  * @param url the request target, default `req.url`
@@ -122,7 +156,7 @@ export function toPlainRequest(req: IncomingMessage, url = req.url ?? '/'): Plai
   const plain: PlainRequest = {
     method: req.method ?? 'GET',
     url,
-    headers: req.headers,
+    headers: nodeHeaders(req),
     body: (maxBytes: number) => readRawBody(req, { maxBytes }),
   };
   const ip = req.socket?.remoteAddress;

@@ -60,10 +60,39 @@ function malformed(message: string): never {
 }
 
 /**
+ * The longest `Authorization` value accepted, in characters. nginx refuses a header line over
+ * 8 KiB by default (`large_client_header_buffers 4 8k`) and Node a whole head over 16 KiB, so
+ * no real client sends more; the cap keeps every scheme parser's work on it small.
+ */
+export const MAX_AUTHORIZATION_LENGTH = 8192;
+
+/**
+ * One request, one identity: a second `Authorization` (under any case), an array of several,
+ * or a value with a comma (what a Fetch `Headers` or Node's `joinDuplicateHeaders` makes of two
+ * headers; no credential of any scheme has a comma) is refused. Node keeps the first of two,
+ * PHP and other frameworks may read another, so accepting either would verify one identity and
+ * serve another.
+ */
+function duplicateAuthorization(): never {
+  throw new HostsigError('AUTH_HEADER_DUPLICATE', 'the request has more than one Authorization header');
+}
+
+/** The credential header's value, checked once every occurrence has been merged into it. */
+function checkAuthorization(value: string | undefined): void {
+  if (value === undefined) return;
+  // indexOf is one linear pass; the length check first keeps a 1 MB value from being scanned.
+  if (value.length > MAX_AUTHORIZATION_LENGTH) throw new HostsigError('AUTH_HEADER_MALFORMED', `Authorization header is longer than ${MAX_AUTHORIZATION_LENGTH} characters`, { reason: 'too-long', maxLength: MAX_AUTHORIZATION_LENGTH });
+  if (value.indexOf(',') !== -1) duplicateAuthorization();
+}
+
+/**
  * Lowercased, null-prototype header record (duplicates joined with `, `), from a `Headers`, a
- * node:http headers object or name/value pairs.
+ * node:http headers object or name/value pairs. `Authorization` is the exception: it must
+ * come once, without a comma, and at most {@link MAX_AUTHORIZATION_LENGTH} characters long.
  * @param input a Fetch `Headers`, a node:http headers object, or name/value pairs
- * @throws HostsigError `BODY_MALFORMED` for a name or value that is not a string.
+ * @throws HostsigError `BODY_MALFORMED` for a name or value that is not a string;
+ *   `AUTH_HEADER_DUPLICATE` for two `Authorization` values (repeated, an array of several, or
+ *   joined with a comma); `AUTH_HEADER_MALFORMED` for an `Authorization` over the length cap.
  * @example
  * ```ts
  * import { normalizeHeaders } from 'hostsig/server';
@@ -71,6 +100,9 @@ function malformed(message: string): never {
  * const h = normalizeHeaders({ 'Content-Type': 'text/plain', 'X-Multi': ['a', 'b'] });
  * h // => { 'content-type': 'text/plain', 'x-multi': 'a, b' }
  * Object.getPrototypeOf(h) // => null
+ * // One request, one identity: a second Authorization is refused, whatever its case.
+ * normalizeHeaders([['authorization', 'whm root:A'], ['Authorization', 'Bearer x']]) // => throws AUTH_HEADER_DUPLICATE
+ * normalizeHeaders(new Headers([['authorization', 'Basic eDp5'], ['authorization', 'Basic eDp5']])) // => throws AUTH_HEADER_DUPLICATE
  * ```
  */
 export function normalizeHeaders(input: unknown): Record<string, string> {
@@ -85,6 +117,7 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
     else malformed('header value expected string');
     const k = name.toLowerCase();
     const prev = out[k];
+    if (k === 'authorization' && (prev !== undefined || (Array.isArray(value) && value.length > 1))) duplicateAuthorization();
     out[k] = prev === undefined ? v : `${prev}, ${v}`;
   };
   if (input === undefined || input === null) return out;
@@ -100,6 +133,7 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
   } else {
     for (const k of Object.keys(input)) add(k, (input as Record<string, unknown>)[k]);
   }
+  checkAuthorization(out['authorization']);
   return out;
 }
 

@@ -6,7 +6,8 @@ import type { EnvelopeBuilder, FailureStatus } from './envelopes.js';
 /**
  * What the verifier knows about a request before reading its body: enough to pick a scheme.
  * `headers` is a null-prototype record with lowercased names (duplicates joined with `, `), so
- * a header named `__proto__` or `constructor` is an ordinary entry.
+ * a header named `__proto__` or `constructor` is an ordinary entry. `authorization` holds the
+ * request's single `Authorization` header: a second one is refused before detection.
  */
 export interface RequestHead {
   /** Upper-cased HTTP method. */

@@ -18,7 +18,15 @@ export interface HostKeySchemeOptions {
   publicModules?: readonly string[];
 }
 
-const MODULE_RE = /\/([A-Za-z0-9_-]{1,64}\.php)$/;
+const MODULE_RE = /^[A-Za-z0-9_-]{1,64}\.php$/;
+
+/** The `<module>.php` a path ends in, or null: only the last segment is looked at (one scan). */
+function moduleOf(path: string): string | null {
+  const slash = path.lastIndexOf('/');
+  if (slash === -1) return null;
+  const last = path.slice(slash + 1);
+  return MODULE_RE.test(last) ? last : null;
+}
 
 /**
  * HostKey plug-in: a `POST` to `<module>.php` (other than the public modules) whose form body
@@ -37,8 +45,8 @@ export const hostkey: SchemePlugin<HostKeySchemeOptions, HostKeyTokenVerified> =
     return {
       detect(head) {
         if (head.method !== 'POST') return false;
-        const m = MODULE_RE.exec(head.path);
-        return m !== null && !publicModules.has(m[1]!);
+        const name = moduleOf(head.path);
+        return name !== null && !publicModules.has(name);
       },
       async verify(req) {
         try {
