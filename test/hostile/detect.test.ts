@@ -96,34 +96,10 @@ const AUTH_SHAPES: Shape[] = [
   ['authorization: whm + a run of :', (n) => get('/json-api/listaccts', { authorization: `whm ${run(':', n)}` })],
 ];
 
-/**
- * Shapes still quadratic in code outside src/server, with who fixes it. Their test expects the
- * linearity check to fail (an expected failure, as `it.fails` would, which the browser runner
- * does not support): once the fix is merged it reports that, and the entry goes.
- */
-const PENDING: Record<string, string> = {
-  'path: a run of /v1': 'src/schemes/hostdime/method.ts PATH_RE (lead)',
-  'path: a run of /v1/a with no format': 'src/schemes/hostdime/method.ts PATH_RE (lead)',
-  'authorization: Basic + a run of spaces': "src/schemes/hostbill/basic.ts splitAuthorization's [ \\t]+$ trim (lead)",
-  'authorization: Bearer + a run of spaces and tabs': "src/schemes/hostbill/basic.ts splitAuthorization's [ \\t]+$ trim (lead)",
-};
-
 describe('hostile heads through createVerifier(...).verify: linear time', () => {
   const cases = [...HEAD_SHAPES.map(([name, mk, n]) => [name, mk, n ?? 20_000] as const), ...AUTH_SHAPES.map(([name, mk, n]) => [name, mk, n ?? 800] as const)];
   for (const [name, mk, n] of cases) {
-    const pending = PENDING[name];
-    // Fewer runs where a pending shape is still quadratic: the test stays under a second.
-    if (pending) {
-      it(`${name} (pending: ${pending})`, async () => {
-        const failed = await expectLinear(mk, n, 3).then(
-          () => false,
-          () => true,
-        );
-        expect(failed, 'linear now: the fix is merged, take this shape out of PENDING').toBe(true);
-      });
-    } else {
-      it(name, () => expectLinear(mk, n));
-    }
+    it(name, () => expectLinear(mk, n));
   }
 });
 
