@@ -12,7 +12,7 @@ import { decodeJwt, decodeProtectedHeader, verifyJwt } from '../jwt/index.js';
 import { bigintToBytes, bytesToBigint, modPow } from '../rsa/bigint.js';
 import { emsaPkcs1v15Sha256, importPublicKey, type RsaPublicKey } from '../rsa/index.js';
 import { parseBasicAuth } from '../schemes/hostbill/index.js';
-import { hostDimeDoubleJson, hostDimeParamsJson, hostDimePathToMethod, verifyHostDimeSync } from '../schemes/hostdime/index.js';
+import { hostDimeDoubleJson, hostDimeParamsJson, hostDimePathToMethod, typedHostDimeValue, verifyHostDimeSync } from '../schemes/hostdime/index.js';
 import {
   digestHostKeyToken,
   HOSTKEY_TOKEN_RE,
@@ -127,7 +127,7 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
   const ts = Number(ctx.ts);
   const r = verifyHostDimeSync({ body, ...(path !== undefined ? { path } : {}) }, { privateKey: input.privateKey, method, ...(Number.isFinite(ts) && ctx.ts !== '' ? { now: ts } : {}) });
   const typed = r.ok && r.typed;
-  const canonical = typed ? ctx.prefix + hostDimeDoubleJson(ctx.params.mapLeaves(numberLike)) : ctx.prefix + hostDimeDoubleJson(ctx.params);
+  const canonical = typed ? ctx.prefix + hostDimeDoubleJson(ctx.params.mapLeaves(typedHostDimeValue)) : ctx.prefix + hostDimeDoubleJson(ctx.params);
   stages.push({
     kind: 'text',
     title: '3. hash input: timestamp:unique:private_key:method:json_encode(json)',
@@ -163,13 +163,6 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
     }
   }
   return { scheme: 'hostdime', verdict, stages, notes };
-}
-
-function numberLike(v: string | number | bigint | boolean | null): string | number | bigint | boolean | null {
-  if (typeof v !== 'string' || !/^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v)) return v;
-  const n = Number(v);
-  if (/^-?(?:0|[1-9][0-9]*)$/.test(v)) return Number.isSafeInteger(n) ? n : BigInt(v);
-  return Number.isFinite(n) ? n : v;
 }
 
 function bytesHex(b: Uint8Array): string {

@@ -3,7 +3,7 @@
  * from the request as the server sees it.
  */
 import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../../core/index.js';
-import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode } from '../../schemes/hostdime/index.js';
+import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../../schemes/hostdime/index.js';
 import { type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface HostDimeDiagnoseInput {
@@ -95,16 +95,6 @@ export function pyDumps(v: PhpValue): string {
   return `{${[...v.entries()].map(([k, x]) => `${pyString(k)}: ${pyDumps(x)}`).join(', ')}}`;
 }
 
-const NUMERIC_RE = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-
-export function asNumber(v: PhpScalar): PhpScalar {
-  if (typeof v !== 'string' || !NUMERIC_RE.test(v)) return v;
-  const i = phpIntKey(v);
-  if (i !== null) return Number.isSafeInteger(Number(i)) ? Number(i) : i;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : v;
-}
-
 function asBool(v: PhpScalar): PhpScalar {
   return v === '1' ? true : v === '0' ? false : v;
 }
@@ -187,7 +177,7 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
     derive: (ctx) => {
       const variants: [string, (v: PhpScalar) => PhpScalar][] = [
         ['booleans: "1"/"0" hashed as true/false', asBool],
-        ['numbers and booleans typed', (v) => asNumber(asBool(v))],
+        ['numbers and booleans typed', (v) => typedHostDimeValue(asBool(v))],
       ];
       const out = [];
       for (const [label, fn] of variants) {
@@ -195,7 +185,7 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
         out.push(cand(ctx, `${label} (php)`, phpDouble(p)));
         out.push(cand(ctx, `${label} (js)`, JSON.stringify(jsJsonStringify(p, { topLevelObject: true }))));
       }
-      out.push(cand(ctx, 'numbers typed (js)', JSON.stringify(jsJsonStringify(ctx.params.mapLeaves(asNumber), { topLevelObject: true }))));
+      out.push(cand(ctx, 'numbers typed (js)', JSON.stringify(jsJsonStringify(ctx.params.mapLeaves(typedHostDimeValue), { topLevelObject: true }))));
       return out;
     },
   },
@@ -271,7 +261,7 @@ export function hostDimeContext(input: HostDimeDiagnoseInput): HostDimeCtx & { r
 export function diagnoseHostDime(input: HostDimeDiagnoseInput): DiagnoseReport {
   const ctx = hostDimeContext(input);
   const expectedSigned = ctx.prefix + phpDouble(ctx.params);
-  const typedOk = ctx.prefix + phpDouble(ctx.params.mapLeaves(asNumber));
+  const typedOk = ctx.prefix + phpDouble(ctx.params.mapLeaves(typedHostDimeValue));
   // The verifier accepts the php dialect over strings, and over numeric-looking strings as numbers.
   const correct = ctx.received === ctx.expected || ctx.received === hashHostDime(typedOk);
   return runMistakes('hostdime', HOSTDIME_MISTAKES, ctx, { signed: expectedSigned, hash: ctx.expected }, ctx.received, (a, b) => a === b, correct);

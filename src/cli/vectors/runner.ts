@@ -5,9 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canonicalHostDime, hashHostDime, hostDimeDoubleJson, hostDimeParamsJson, signHostDime, verifyHostDime } from '../../schemes/hostdime/index.js';
+import { canonicalHostDime, hashHostDime, hostDimeDoubleJson, hostDimeParamsJson, signHostDime, typedHostDimeValue, verifyHostDime } from '../../schemes/hostdime/index.js';
 import { signSixConnect, verifySixConnect } from '../../schemes/sixconnect/index.js';
-import { asNumber } from '../diagnose/hostdime.js';
 import { paramsFromJson } from '../schemes.js';
 import { TOKEN_IMPLS } from './impls-token.js';
 
@@ -97,7 +96,7 @@ export const HOSTSIG_IMPLS: Record<string, Impl> = {
     const { path, body, privateKey, publicKey, now, toleranceSec, dialects } = input;
     const r = await verifyHostDime({ path, body }, { privateKey, publicKey, now, toleranceSec, dialects });
     if (!r.ok) return { result: 'invalid', error: r.code };
-    const params = r.typed ? r.params.mapLeaves(asNumber) : r.params;
+    const params = r.typed ? r.params.mapLeaves(typedHostDimeValue) : r.params;
     const canonical = canonicalHostDime({ timestamp: new URLSearchParams(body).get('api_timestamp') ?? '', unique: r.unique, privateKey, method: r.method, params, dialect: r.dialect });
     return { result: 'valid', stages: { paramsJson: hostDimeParamsJson(params, r.dialect), canonical, hash: hashHostDime(canonical) } };
   },
