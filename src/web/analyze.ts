@@ -280,7 +280,8 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
     parsed = parseWhmAuthorization(header);
   } catch (e) {
     const scheme = /^\s*(\S+)/.exec(header)?.[1] ?? '';
-    const cred = /:(.*)$/.exec(header)?.[1]?.trim() ?? '';
+    const colon = header.indexOf(':');
+    const cred = colon === -1 ? '' : header.slice(colon + 1).trim();
     const fix = WHM_TOKEN_RE.test(cred.toUpperCase()) && !WHM_TOKEN_RE.test(cred)
       ? 'The token has lowercase letters: API tokens are 32 characters of [A-Z0-9]; send it exactly as WHM issued it.'
       : /^(bearer|basic|token)$/i.test(scheme)
@@ -336,7 +337,7 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
       else verdict.fix = 'The header carries another token than the one pasted: check for a truncated copy, quotes or whitespace.';
       stages.push({ kind: 'compare', title: '3. the token itself', expectedLabel: 'pasted token', expected: pastedToken, receivedLabel: 'token in the header', received: parsed.credential });
     }
-    if (r.code === 'PATH_NOT_ALLOWED') verdict.fix = 'cPanel tokens reach only /execute/... and /json-api/cpanel; use a WHM token ("whm USER:TOKEN") for WHM API calls.';
+    if (r.code === 'PATH_NOT_ALLOWED') verdict.fix = 'cPanel tokens reach UAPI (/execute/...), /json-api/cpanel itself and a few cpsrvd paths (docs/whm.md); use a WHM token ("whm USER:TOKEN") for WHM API calls.';
     if (r.code === 'IP_NOT_ALLOWED') verdict.fix = 'Call from an address in the token\'s whitelist_ip, or add this address to it.';
     if (r.code === 'TOKEN_EXPIRED') verdict.fix = 'Create a new token (api_token_create); expired tokens stay listed but never work again.';
     verdict = withFinding(verdict, diagnoseWhm({ authorization: header, code: r.code, ...(path !== undefined ? { path } : {}) }));

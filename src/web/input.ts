@@ -93,7 +93,7 @@ export function parsePasted(input: string): Pasted {
       bodyLines = blank === -1 ? [] : lines.slice(blank + 1);
     }
     const headers = parseHeaders(head);
-    let body = bodyLines.join(text.includes('\r\n') ? '\r\n' : '\n').replace(/(?:\r?\n)+$/, '');
+    let body = trimTrailingNewlines(bodyLines.join(text.includes('\r\n') ? '\r\n' : '\n'));
     const len = headerValue(headers, 'content-length');
     if (len !== undefined && /^[0-9]+$/.test(len)) {
       const bytes = new TextEncoder().encode(body);
@@ -139,4 +139,11 @@ export function pastedAuthorization(p: Pasted): string | undefined {
   if (h !== undefined) return h;
   if (p.kind === 'text' && !p.body.includes('\n')) return p.body;
   return undefined;
+}
+
+/** Without trailing `\n` / `\r\n` runs, by an index scan (`(?:\r?\n)+$` retries from every newline). */
+function trimTrailingNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x0a) end -= end > 1 && s.charCodeAt(end - 2) === 0x0d ? 2 : 1;
+  return s.slice(0, end);
 }

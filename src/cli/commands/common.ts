@@ -84,7 +84,8 @@ export function resolveRequest(command: string, positional: string | undefined, 
     if (query === undefined && url !== undefined) {
       const q = url.indexOf('?');
       if (q === -1) throw new InputError('the URL has no query string');
-      query = url.slice(q + 1).replace(/#.*$/, '');
+      const hash = url.indexOf('#', q);
+      query = url.slice(q + 1, hash === -1 ? undefined : hash);
     }
     if (query === undefined && raw) query = raw.query;
     if (query === undefined) throw new UsageError('6connect needs the request: --request FILE, --url URL, --query QUERY, or --input FILE.json', command);

@@ -266,7 +266,7 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
   if (!whm) throw new UsageError('give the token records: --tokens FILE.json (or --config keys.json with a whm section)', command);
   const path = str(f, 'path') ?? (str(f, 'request') !== undefined ? parseHttpRequest(readText(str(f, 'request')!)).path : undefined);
   const clientIp = str(f, 'client-ip');
-  const stages: Stages = [['Authorization', auth.replace(/:(\S{4})\S*$/, ':$1...')]];
+  const stages: Stages = [['Authorization', redactCredential(auth)]];
   try {
     const a = parseWhmAuthorization(auth);
     stages.push(['scheme', a.scheme], ['user', a.user], ['kind', a.kind], ['presented digest', digestWhmToken(a.credential)]);
@@ -462,3 +462,11 @@ export function formatToken(r: TokenResult, io: Io, kind: 'sign' | 'verify' | 'e
 }
 
 export type { WhmTokenConfig };
+
+/** `whm root:ABCDEFGH...` -> `whm root:ABCD...`: the first 4 characters after the colon of the last word. */
+function redactCredential(auth: string): string {
+  let lastBlank = -1;
+  for (let i = 0; i < auth.length; i++) if (/\s/.test(auth[i]!)) lastBlank = i;
+  const c = auth.indexOf(':', lastBlank + 1);
+  return c === -1 || auth.length - c - 1 < 4 ? auth : `${auth.slice(0, c + 5)}...`;
+}

@@ -133,14 +133,32 @@ const LABEL_KIND: Record<string, string> = {
 const KIND_LABEL: Record<string, string> = Object.fromEntries(Object.entries(LABEL_KIND).map(([l, k]) => [k, l]));
 const KIND_NAME: Record<string, string> = { 'pkcs1-private': 'PKCS#1 private', 'pkcs8-private': 'PKCS#8 private', spki: 'SPKI public', 'pkcs1-public': 'PKCS#1 public' };
 
+/**
+ * The first PEM block: its label, the text up to the next `-----END`, and whether that END
+ * names the same label. Index scans: a lazy regex with a back-reference retries from every BEGIN.
+ */
+function pemBlock(text: string): { label: string; body: string; closed: boolean } | null {
+  for (let at = text.indexOf('-----BEGIN '); at !== -1; at = text.indexOf('-----BEGIN ', at + 1)) {
+    const start = at + 11;
+    const end = text.indexOf('-----', start);
+    if (end === -1) return null;
+    const label = text.slice(start, end);
+    if (!/^[A-Z0-9 ]+$/.test(label)) continue;
+    const close = text.indexOf('-----END', end + 5);
+    if (close === -1) return null;
+    return { label, body: text.slice(end + 5, close), closed: text.startsWith(`-----END ${label}-----`, close) };
+  }
+  return null;
+}
+
 /** The PEM label/contents check of a key file. */
 export function pemLabelMistake(text: string): JwtMistake | null {
-  const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (!m) return null;
-  const label = m[1]!;
+  const block = pemBlock(text);
+  if (!block?.closed) return null;
+  const label = block.label;
   const want = LABEL_KIND[label];
   if (want === undefined) return null;
-  const body = m[2]!.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
+  const body = block.body.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
   const der = new Uint8Array(Buffer.from(body, 'base64'));
   const got = derKind(der);
   if (got === 'unknown' || got === want) return null;
@@ -186,7 +204,7 @@ export function loadKeyForDiagnosis(content: Uint8Array): LoadedKey {
   else format = KIND_NAME[derKind(content)] ? `${KIND_NAME[derKind(content)]} (DER)` : 'DER';
   if (label) {
     const k = LABEL_KIND[label];
-    const body = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END/.exec(text)?.[1]?.replace(/\s+/g, '') ?? '';
+    const body = pemBlock(text)?.body.replace(/\s+/g, '') ?? '';
     const inside = derKind(new Uint8Array(Buffer.from(body, 'base64')));
     if (k !== undefined && inside !== 'unknown' && inside !== k) format = `${KIND_NAME[inside]} (labelled ${label})`;
   }
@@ -209,7 +227,9 @@ export function loadKeyForDiagnosis(content: Uint8Array): LoadedKey {
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
 
 function b64decode(s: string): Buffer {
-  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, ''), 'base64');
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--; // trailing '='
+  return Buffer.from(s.slice(0, end).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
 function b64url(b: Uint8Array): string {
@@ -261,15 +281,14 @@ function reserializations(text: string): [string, string][] {
     return [];
   }
   const sortKeys = (x: unknown): unknown => (Array.isArray(x) ? x.map(sortKeys) : x && typeof x === 'object' ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])])) : x);
-  const spaced = (s: string) => s.replace(/("(?:[^"\\]|\\.)*")|([,:])/g, (_, str: string | undefined, p: string | undefined) => str ?? (p === ',' ? ', ' : ': '));
   const compact = JSON.stringify(v);
   const sorted = JSON.stringify(sortKeys(v));
   const ascii = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return [
     ['compact JSON (JSON.stringify)', compact],
     ['keys sorted', sorted],
-    ['Python json.dumps separators ", " ": "', spaced(compact)],
-    ['keys sorted, Python separators', spaced(sorted)],
+    ['Python json.dumps separators ", " ": "', pythonSeparators(compact)],
+    ['keys sorted, Python separators', pythonSeparators(sorted)],
     ['indented by 2', JSON.stringify(v, null, 2)],
     ['indented by 4', JSON.stringify(v, null, 4)],
     ['non-ASCII escaped as \\uXXXX', ascii(compact)],
@@ -502,4 +521,20 @@ export function diagnoseJwt(input: DiagnoseJwtInput): JwtDiagnoseReport {
     matches.push({ id: claim === 'nbf' ? 'not-yet-valid-clock-skew' : 'iat-in-future', title: `${claim} ${iso(t)} is ${skew} s after the verifier's clock`, fix: skewFix(skew, claim), detail: `now ${Math.floor(now)}, ${claim} ${t}: valid with a clock ${skew} s later (clockTolerance ${skew})` });
   }
   return rep;
+}
+
+/** Python's `json.dumps` separators (`", "`, `": "`) over compact JSON, outside strings; one pass. */
+function pythonSeparators(json: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i]!;
+    out += c;
+    if (inString) {
+      if (c === '\\') out += json[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ',' || c === ':') out += ' ';
+  }
+  return out;
 }

@@ -26,9 +26,9 @@ export interface Finding {
 export function diagnoseWhm(input: { authorization: string | undefined; code: string; path?: string; whm?: KeysConfig['whm'] }): Finding[] {
   const a = (input.authorization ?? '').trim();
   const out: Finding[] = [];
-  const m = /^(\S+)\s+(.*)$/.exec(a);
-  const word = m?.[1] ?? a;
-  const rest = m?.[2] ?? '';
+  const split = firstWord(a);
+  const word = split?.word ?? a;
+  const rest = split?.rest ?? '';
   if (!a) return [{ id: 'no-header', title: 'no Authorization header', fix: 'Send "Authorization: whm USER:TOKEN" (WHM) or "Authorization: cpanel USER:TOKEN" (cPanel UAPI).' }];
   if (/^(bearer|basic|token)$/i.test(word)) {
     out.push({ id: 'scheme-word', title: `"${word}" instead of "whm"/"cpanel"`, fix: 'Use the scheme word cPanel expects: "Authorization: whm USER:TOKEN" for WHM, "cpanel USER:TOKEN" for UAPI.', detail: `header starts with "${word}"` });
@@ -44,8 +44,8 @@ export function diagnoseWhm(input: { authorization: string | undefined; code: st
   if (cred.length && cred.length !== 32 && WHM_TOKEN_RE.test(cred.slice(0, 32)) && !/^\s*WHM /.test(a)) out.push({ id: 'token-truncated-or-padded', title: `the token is ${cred.length} characters, not 32`, fix: 'Copy the whole 32-character token, with nothing before or after it (no quotes or newline).' });
   if (input.code === 'TOKEN_EXPIRED') out.push({ id: 'token-expired', title: 'the token is past its expires_at', fix: 'Create a new token (api_token_create) or raise its expiry; expired tokens stay listed but never work.' });
   if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'ip-not-whitelisted', title: 'the client address is outside the token\'s whitelist_ip', fix: 'Call from an allowed address, or add this address (or its CIDR) to the token\'s whitelist_ip.' });
-  if (input.code === 'PATH_NOT_ALLOWED') out.push({ id: 'cpanel-token-on-whm-path', title: `a cpanel token used on ${input.path ?? 'a WHM path'}`, fix: 'cPanel tokens reach /execute/ (UAPI) and /json-api/cpanel only: call UAPI on port 2083, or use a WHM token ("whm USER:TOKEN") for /json-api/ functions.' });
-  if (input.code === 'TOKEN_INVALID' && !out.length && m) {
+  if (input.code === 'PATH_NOT_ALLOWED') out.push({ id: 'cpanel-token-on-whm-path', title: `a cpanel token used on ${input.path ?? 'a WHM path'}`, fix: 'cPanel tokens reach UAPI (/execute/), /json-api/cpanel itself and the few cpsrvd paths docs/whm.md lists: call UAPI on port 2083, or use a WHM token ("whm USER:TOKEN") for /json-api/ functions.' });
+  if (input.code === 'TOKEN_INVALID' && !out.length && split) {
     const user = rest.slice(0, colon === -1 ? undefined : colon);
     const scheme = word.toLowerCase();
     const other = scheme === 'cpanel' ? input.whm?.tokens?.[user] : input.whm?.cpanelTokens?.[user];
@@ -69,4 +69,18 @@ export function diagnoseHostKey(input: { code: string; body?: string; query?: st
   if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'fix-ip', title: 'the token was issued with fix_ip=1 for another address', fix: 'Call from the address that logged in, or log in without fix_ip.' });
   if (input.code === 'PIN_INVALID' && input.pin !== undefined && !/^[0-9]{4,16}$/.test(input.pin)) out.push({ id: 'pin-format', title: 'the PIN is not 4 to 16 digits', fix: 'Send the PIN as digits only (no spaces or separators).' });
   return out;
+}
+
+/**
+ * The first word and the rest of the line after the blanks that follow it, or null when there is
+ * no blank or the rest spans lines. Index scans: `/^(\S+)\s+(.*)$/` backtracks on blank runs.
+ */
+function firstWord(a: string): { word: string; rest: string } | null {
+  let i = 0;
+  while (i < a.length && !/\s/.test(a[i]!)) i++;
+  let j = i;
+  while (j < a.length && /\s/.test(a[j]!)) j++;
+  if (i === 0 || j === i) return null;
+  const rest = a.slice(j);
+  return /[\n\r\u2028\u2029]/.test(rest) ? null : { word: a.slice(0, i), rest };
 }
