@@ -26,12 +26,15 @@ export const BUDGETS: Record<string, number> = {
  * 10 203 to 9 307 B and hostdime from 12 267 to 11 199 B. What is left is mostly
  * @noble/hashes' SHA-256 + HMAC (about 2.7 KB of gzip on its own, its round-constant table
  * barely compresses) plus the PHP array/parse_str/urlencode codecs that the signed params and
- * the lazy `params` need; an open item for the core and scheme owners. A subpath leaves this
- * list as soon as it fits: the test then fails on the stale entry, so the list only shrinks.
+ * the lazy `params` need; an open item for the core and scheme owners. The hostile-input
+ * hardening (one identity per request: parse_str's duplicate rule and 6connect's name scan;
+ * index scans in place of backtracking regexes) then added about 380 B to sixconnect (9 745)
+ * and 450 B to hostdime (11 691), raised here on purpose. A subpath leaves this list as soon as
+ * it fits: the test then fails on the stale entry, so the list only shrinks otherwise.
  */
 export const OVER_BUDGET: Record<string, number> = {
-  'hostsig/sixconnect': 9_493,
-  'hostsig/hostdime': 11_423,
+  'hostsig/sixconnect': 9_940,
+  'hostsig/hostdime': 11_925,
 };
 
 /**
