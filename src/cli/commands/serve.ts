@@ -289,7 +289,11 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
       try {
         const f = thrownFailure(e);
         const failure = verifier.failure(f.code, f.message, ctx.scheme as SchemeName | null, undefined, ctx.head);
-        report({ scheme: ctx.scheme ?? 'none', ok: false, status: failure.status, verdict: f.code, message: f.message, diagnosis: [], method: ctx.method, path: ctx.path, ...(f.internal !== undefined ? { internal: f.internal } : {}) });
+        try {
+          report({ scheme: ctx.scheme ?? 'none', ok: false, status: failure.status, verdict: f.code, message: f.message, diagnosis: [], method: ctx.method, path: ctx.path, ...(f.internal !== undefined ? { internal: f.internal } : {}) });
+        } catch {
+          /* a failing log must not cost the client its answer */
+        }
         if (res.headersSent) res.destroy();
         else send(failure.status, failure.body, f.code, { ...failure.headers });
       } catch {
