@@ -49,7 +49,7 @@ export async function runDemo(): Promise<DemoRow[]> {
     const res = await fetch(url, init);
     const text = await res.text();
     const v = last as ServeVerdict | undefined;
-    rows.push({ scheme, request: label, expect, status: res.status, verdict: res.headers.get('x-hostsig-verdict') ?? '?', diagnosis: v?.diagnosis[0]?.id ?? '' });
+    rows.push({ scheme, request: label, expect, status: res.status, verdict: res.headers.get('x-hostsig-verdict') ?? '?', diagnosis: v?.diagnosis[0]?.id ?? (v?.diagnosisSkipped !== undefined ? `skipped: ${v.diagnosisSkipped}` : '') });
     return text;
   };
   try {

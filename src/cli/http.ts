@@ -2,8 +2,14 @@
  * Parses a raw HTTP request as `curl -v` shows it (`> ` prefixed request lines, `* ` and `< `
  * lines ignored) or as a proxy dump / `.http` file shows it: request line, headers, a blank
  * line, the body. CRLF or LF line ends.
+ *
+ * The file may come from anywhere (a proxy dump, a bug report), so parsing is linear in its
+ * size: every regex here is anchored with no nested or adjacent repetition that could
+ * backtrack, and the trailing newlines of a body are trimmed by a loop, not by `(\r?\n)+$`
+ * (quadratic on many newlines followed by anything else).
  */
 import { InputError } from './args.js';
+import { logSafe } from './output.js';
 
 export interface RawHttpRequest {
   method: string;
@@ -25,6 +31,34 @@ export function header(req: { headers: [string, string][] }, name: string): stri
 }
 
 const REQUEST_LINE = /^([A-Z][A-Z0-9_-]*) (\S+)(?: (HTTP\/[0-9.]+))?$/;
+
+/** Headers that must appear once: a second one would make the request mean two things. */
+const SINGLE_HEADERS = new Map([
+  ['authorization', 'Authorization'],
+  ['content-length', 'Content-Length'],
+]);
+
+/** `s` without its trailing `\n` / `\r\n` line ends (what `/(\r?\n)+$/` removes), in linear time. */
+function trimTrailingNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x0a) {
+    end--;
+    if (end > 0 && s.charCodeAt(end - 1) === 0x0d) end--;
+  }
+  return s.slice(0, end);
+}
+
+/** Refuses a second Authorization or Content-Length rather than silently keeping one of them. */
+function checkSingleHeaders(headers: [string, string][]): void {
+  const seen = new Set<string>();
+  for (const [k] of headers) {
+    const n = k.toLowerCase();
+    const name = SINGLE_HEADERS.get(n);
+    if (name === undefined) continue;
+    if (seen.has(n)) throw new InputError(`duplicated header "${name}": the request carries it more than once; keep the one that was sent`);
+    seen.add(n);
+  }
+}
 
 export function parseHttpRequest(text: string): RawHttpRequest {
   const src = text.replace(/^\uFEFF/, '');
@@ -60,20 +94,21 @@ export function parseHttpRequest(text: string): RawHttpRequest {
   }
   const requestLine = head[0]?.trim() ?? '';
   const m = REQUEST_LINE.exec(requestLine);
-  if (!m) throw new InputError(`not an HTTP request: the first line should look like "POST /v1/server/list.json HTTP/1.1", got "${requestLine.slice(0, 80)}"`);
+  if (!m) throw new InputError(`not an HTTP request: the first line should look like "POST /v1/server/list.json HTTP/1.1", got "${logSafe(requestLine, 80)}"`);
   const headers: [string, string][] = [];
   for (const l of head.slice(1)) {
     const c = l.indexOf(':');
-    if (c <= 0) throw new InputError(`malformed header line "${l.slice(0, 80)}"`);
+    if (c <= 0) throw new InputError(`malformed header line "${logSafe(l, 80)}"`);
     headers.push([l.slice(0, c).trim(), l.slice(c + 1).trim()]);
   }
+  checkSingleHeaders(headers);
   let body = bodyLines.join(src.includes('\r\n') ? '\r\n' : '\n');
   const len = header({ headers }, 'content-length');
   const bytes = Buffer.from(body, 'utf8');
   if (len !== undefined && /^[0-9]+$/.test(len) && Number(len) <= bytes.length) {
     body = bytes.subarray(0, Number(len)).toString('utf8');
   } else {
-    body = body.replace(/(\r?\n)+$/, '');
+    body = trimTrailingNewlines(body);
   }
   const target = m[2]!;
   let pathAndQuery = target;

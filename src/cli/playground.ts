@@ -11,11 +11,17 @@ import { fileURLToPath } from 'node:url';
 /** Where the build lives: `<package>/docs/playground/`, from both `src/cli` and `dist/cli`. */
 export const PLAYGROUND_DIR = fileURLToPath(new URL('../../docs/playground/', import.meta.url));
 
-const FILES: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-};
+// A Map: a name from the URL (`constructor`, `__proto__`, `toString`) never reaches Object.prototype.
+const FILES: ReadonlyMap<string, string> = new Map([
+  ['index.html', 'text/html; charset=utf-8'],
+  ['style.css', 'text/css; charset=utf-8'],
+  ['app.js', 'text/javascript; charset=utf-8'],
+]);
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 10 });
+  res.end('not found\n');
+}
 
 const CSP = "default-src 'self'; connect-src 'none'; img-src 'self' data:; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -44,13 +50,19 @@ export function servePlayground(req: IncomingMessage, res: ServerResponse, dir =
     return true;
   }
   const name = path.slice('/playground/'.length) || 'index.html';
-  const type = FILES[name];
+  const type = FILES.get(name);
   if (type === undefined) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('not found\n');
+    notFound(res);
     return true;
   }
-  const body = readFileSync(`${dir}${name}`);
+  let body: Buffer;
+  try {
+    body = readFileSync(`${dir}${name}`);
+  } catch {
+    // A build without style.css, or a file removed while serving: still a quiet 404.
+    notFound(res);
+    return true;
+  }
   res.writeHead(200, {
     'content-type': type,
     'content-length': body.length,

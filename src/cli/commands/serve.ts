@@ -7,14 +7,16 @@
  * session token from it.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
 import { importPublicKey } from '../../rsa/index.js';
 import { parseBearerAuth } from '../../schemes/hostbill/bearer.js';
 import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken } from '../../schemes/hostkey/index.js';
-import { type CreateVerifierOptions, createVerifier, type HostsigVerified } from '../../server/index.js';
+import { type CreateVerifierOptions, createVerifier, type HostsigVerified, normalizeHead, type RequestHead, type SchemeName, splitUrl } from '../../server/index.js';
 import { readRawBody, toPlainRequest } from '../../server/node.js';
-import { playgroundBuilt, servePlayground } from '../playground.js';
+import { PLAYGROUND_DIR, playgroundBuilt, servePlayground } from '../playground.js';
+import { logSafe } from '../output.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot, whmRecords } from '../config.js';
 import { diagnoseHostDime } from '../diagnose/hostdime.js';
@@ -71,6 +73,10 @@ export interface ServeVerdict {
   /** Who: api key, user, subject. */
   who?: string;
   diagnosis: Finding[];
+  /** Why no diagnosis was tried (e.g. `body over 65536 bytes`), when it was skipped. */
+  diagnosisSkipped?: string;
+  /** A non-HostsigError thrown while handling the request (log only, never in the response). */
+  internal?: string;
   method: string;
   path: string;
 }
@@ -90,18 +96,42 @@ export interface ServeOptions {
   onVerdict?: (v: ServeVerdict) => void;
   /** The clock in seconds (tests); default the system clock. */
   clock?: () => number;
+  /** Where the built web debugger is (tests); default {@link PLAYGROUND_DIR}. */
+  playgroundDir?: string;
 }
 
 const MAX_BODY = 1 << 20;
 
-/** One log line: time, scheme, request, verdict, and the diagnosis when there is one. */
+/**
+ * Failures with a body over this are not diagnosed. Diagnosis re-encodes and re-hashes the
+ * whole request once per known mistake (a few dozen derivations), so its cost is the body size
+ * times that: a 1 MiB body took ~0.9 s against ~30 ms to verify. Real API calls of these
+ * schemes are form fields, queries and headers of a few KiB; 64 KiB is far above any of them
+ * and keeps a failed request's diagnosis to tens of milliseconds. (Headers and queries, the
+ * other inputs, are bounded by node:http's 16 KiB header limit.)
+ */
+export const DIAGNOSIS_MAX_BODY = 64 * 1024;
+const DIAGNOSIS_SKIPPED = `body over ${DIAGNOSIS_MAX_BODY} bytes`;
+
+/**
+ * One log line: time, scheme, request, verdict, and the diagnosis when there is one. Every
+ * piece of request data is escaped and cut (see {@link logSafe}): one request, one line.
+ */
 export function verdictLine(v: ServeVerdict): string {
   const t = new Date().toISOString().slice(11, 19);
-  const who = v.who !== undefined ? ` ${v.scheme === 'hostdime' || v.scheme === 'sixconnect' ? 'key' : 'user'}=${v.who}` : '';
-  if (v.ok) return `${t} ${v.scheme} ${v.method} ${v.path} -> valid${who}`;
+  const who = v.who !== undefined ? ` ${v.scheme === 'hostdime' || v.scheme === 'sixconnect' ? 'key' : 'user'}=${logSafe(v.who, 80)}` : '';
+  const req = `${t} ${logSafe(v.scheme, 32)} ${logSafe(v.method, 32)} ${logSafe(v.path)}`;
+  if (v.ok) return `${req} -> valid${who}`;
   const d = v.diagnosis[0];
-  const diag = d ? `; diagnosis: ${d.id} (${d.title}); fix: ${d.fix}` : v.verdict === 'SIGNATURE_INVALID' ? '; diagnosis: no known mistake reproduces the signature' : '';
-  return `${t} ${v.scheme} ${v.method} ${v.path} -> ${v.verdict}${who}${diag}`;
+  const diag = d
+    ? `; diagnosis: ${logSafe(d.id, 64)} (${logSafe(d.title)}); fix: ${logSafe(d.fix, 300)}`
+    : v.diagnosisSkipped !== undefined
+      ? `; diagnosis skipped: ${logSafe(v.diagnosisSkipped)}`
+      : v.verdict === 'SIGNATURE_INVALID'
+        ? '; diagnosis: no known mistake reproduces the signature'
+        : '';
+  const internal = v.internal !== undefined ? `; internal error: ${logSafe(v.internal)}` : '';
+  return `${req} -> ${logSafe(v.verdict, 64)}${who}${diag}${internal}`;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -182,88 +212,177 @@ function diagnoseFailure(scheme: string | null, code: string, cfg: KeysConfig, r
   return [];
 }
 
+/** What the request handler knows so far, for the answer to an error thrown at any point. */
+interface RequestCtx {
+  method: string;
+  path: string;
+  query: string;
+  /** The scheme the request was taken for, once known (picks the error envelope). */
+  scheme: string | null;
+  head?: RequestHead;
+}
+
+/** Browser noise (a page open on serve asks for these): a quiet 404, no verifier, no log line. */
+export function isBrowserNoise(method: string, path: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (path === '/favicon.ico' || path === '/robots.txt' || path.startsWith('/.well-known/')) return true;
+  return path.startsWith('/apple-touch-icon') && path.endsWith('.png');
+}
+
+/** A declared Content-Length over the cap: refused before a byte is read, on every path. */
+function declaredTooLarge(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return typeof len === 'string' && /^[0-9]+$/.test(len) && Number(len) > MAX_BODY;
+}
+
+/**
+ * Any thrown value as a failure code. A HostsigError keeps its code (its status follows from
+ * it: 4xx, or 503 for a store); anything else is a request serve could not handle, answered 400
+ * with a fixed message (never the error's text or stack), and named in the log line.
+ */
+function thrownFailure(e: unknown): { code: HostsigErrorCode; message: string; internal?: string } {
+  if (isHostsigError(e)) return { code: e.code, message: e.message };
+  const internal = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: 'BODY_MALFORMED', message: 'the request could not be handled', internal };
+}
+
+/** A store call in auth.php: a failure that is not already typed is the store's (503). */
+async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw isHostsigError(e) ? e : new HostsigError('LOOKUP_FAILED', 'session store failed', {}, { cause: e });
+  }
+}
+
+/** The one value of an auth.php form field; a repeated field is refused (which one would count?). */
+function oneField(f: URLSearchParams, name: string): string | null {
+  const all = f.getAll(name);
+  if (all.length > 1) throw new HostsigError('FIELD_DUPLICATE', `auth.php field "${name}" appears more than once`, { field: name });
+  return all.length ? all[0]! : null;
+}
+
 export function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const cfg = opts.config;
   const store = new MemoryHostKeyTokenStore();
   const ready = Promise.all(hostKeyRecords(cfg.hostkey?.sessions).map((r) => store.put(r)));
+  ready.catch(() => {}); // awaited per request; a failure there is that request's 503
   const verifier = createVerifier(verifierOptions(cfg, store, opts.clock));
   const schemesOn = Object.keys(cfg).filter((k) => k !== '$comment');
+  const playgroundDir = opts.playgroundDir ?? PLAYGROUND_DIR;
+  const report = (v: ServeVerdict) => {
+    opts.log(verdictLine(v));
+    opts.onVerdict?.(v);
+  };
 
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown, verdict: string, headers: Record<string, string> = {}) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers, 'content-length': Buffer.byteLength(text), 'x-hostsig-verdict': verdict });
+      // A request whose body is left unread closes the connection, so it is never drained.
+      const close = status === 413 || !req.readableEnded ? { connection: 'close' } : {};
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers, ...close, 'content-length': Buffer.byteLength(text), 'x-hostsig-verdict': verdict });
       res.end(text);
     };
-    void (async () => {
-      await ready;
-      const target = req.url ?? '/';
-      const q = target.indexOf('?');
-      const path = q === -1 ? target : target.slice(0, q);
-      const query = q === -1 ? '' : target.slice(q + 1);
-      const method = req.method ?? 'GET';
-      const report = (v: ServeVerdict) => {
-        opts.log(verdictLine(v));
-        opts.onVerdict?.(v);
-      };
-      // The web debugger, when built (npm run build:playground): a browser's / -> /playground/.
-      if (servePlayground(req, res)) return;
-      if (path === '/' && method === 'GET' && query === '') {
-        return send(200, { hostsig: 'serve', schemes: schemesOn, detection: verifier.schemes }, 'info');
-      }
-      // HostKey sessions are obtained here: the verifier leaves auth.php to the gateway.
-      if (cfg.hostkey && method === 'POST' && /\/auth\.php$/.test(path)) {
-        const raw = Buffer.from(await readRawBody(req, { maxBytes: MAX_BODY })).toString('utf8');
-        const f = new URLSearchParams(raw);
-        const action = f.get('action');
-        const base = { scheme: 'hostkey', method, path, diagnosis: [] as Finding[] };
-        if (action === 'login') {
-          const key = f.get('key') ?? '';
-          const keys = cfg.hostkey.apiKeys ?? {};
-          if (!Object.hasOwn(keys, key)) {
-            report({ ...base, ok: false, status: 401, verdict: 'UNKNOWN_KEY', message: 'unknown API key', diagnosis: [{ id: 'unknown-api-key', title: 'auth.php login with an API key serve does not know', fix: 'Use an API key listed in keys.json hostkey.apiKeys.' }] });
-            return send(401, hostKeyErrorReplyBody('Wrong API key', 'auth'), 'UNKNOWN_KEY');
-          }
-          const ttl = Number(f.get('ttl') ?? cfg.hostkey.ttl ?? 10800);
-          const ip = req.socket.remoteAddress;
-          const fixIp = f.get('fix_ip') === '1';
-          const { token, tokenExpire } = await issueHostKeyToken({ store, subject: keys[key]!, ttl: Number.isSafeInteger(ttl) && ttl > 0 ? ttl : 10800, ...(fixIp && ip ? { fixIp, clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) });
-          report({ ...base, ok: true, status: 200, verdict: 'valid', who: keys[key]!, path: `${path} (login)` });
-          return send(200, hostKeyLoginReplyBody({ token, tokenExpire }), 'valid');
+    const { path, query } = splitUrl(req.url ?? '/');
+    const ctx: RequestCtx = { method: req.method ?? 'GET', path, query, scheme: null };
+    handle(req, res, ctx, send).catch((e: unknown) => {
+      try {
+        const f = thrownFailure(e);
+        const failure = verifier.failure(f.code, f.message, ctx.scheme as SchemeName | null, undefined, ctx.head);
+        try {
+          report({ scheme: ctx.scheme ?? 'none', ok: false, status: failure.status, verdict: f.code, message: f.message, diagnosis: [], method: ctx.method, path: ctx.path, ...(f.internal !== undefined ? { internal: f.internal } : {}) });
+        } catch {
+          /* a failing log must not cost the client its answer */
         }
-        if (action === 'logout') {
-          const gone = await revokeHostKeyToken(f.get('token'), store);
-          report({ ...base, ok: gone, status: gone ? 200 : 401, verdict: gone ? 'valid' : 'TOKEN_INVALID', path: `${path} (logout)` });
-          return gone ? send(200, { result: 'OK' }, 'valid') : send(401, hostKeyErrorReplyBody('invalid token', 'TOKEN_INVALID'), 'TOKEN_INVALID');
-        }
-        report({ ...base, ok: false, status: 400, verdict: 'INVALID_ARGUMENT', message: `unsupported auth.php action "${action}"` });
-        return send(400, hostKeyErrorReplyBody('serve supports action=login and action=logout', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
+        if (res.headersSent) res.destroy();
+        else send(failure.status, failure.body, f.code, { ...failure.headers });
+      } catch {
+        res.destroy(); // the last resort: never an unhandled rejection, never a 500
       }
-
-      const plain = toPlainRequest(req);
-      let captured: Uint8Array = new Uint8Array(0);
-      const reader = plain.body as (maxBytes: number) => Promise<Uint8Array>;
-      plain.body = async (maxBytes: number) => (captured = await reader(maxBytes));
-      const r = await verifier.verify(plain);
-      const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
-      if (r.ok) {
-        const who = r.identity.key ?? r.identity.user;
-        report({ scheme: r.scheme, ok: true, status: 200, verdict: 'valid', ...(who !== undefined ? { who } : {}), diagnosis: [], method, path });
-        return send(200, successBody(r, /\/json-api\/([A-Za-z0-9_]+)$/.exec(path)?.[1] ?? ''), 'valid');
-      }
-      const body = Buffer.from(captured).toString('utf8');
-      const diagnosis = r.scheme === null ? [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }] : diagnoseFailure(r.scheme, r.code, cfg, { method, path, query, body, ...(authorization !== undefined ? { authorization } : {}) });
-      let who: string | undefined;
-      if (r.scheme === 'hostdime') who = new URLSearchParams(body).get('api_key') ?? undefined;
-      if (r.scheme === 'sixconnect') who = new URLSearchParams(query).get('apiKey') ?? undefined;
-      report({ scheme: r.scheme ?? 'none', ok: false, status: r.status, verdict: r.code, message: r.message, ...(who !== undefined ? { who } : {}), diagnosis, method, path });
-      return send(r.status, r.body, r.code, { ...r.headers, ...(r.status === 413 ? { connection: 'close' } : {}) });
-    })().catch((e: unknown) => {
-      opts.log(`internal error: ${e instanceof Error ? e.message : String(e)}`);
-      if (!res.headersSent) send(500, { error: { message: 'internal error', code: 500 } }, 'INTERNAL');
-      else res.destroy();
     });
   });
+
+  type Send = (status: number, body: unknown, verdict: string, headers?: Record<string, string>) => void;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, ctx: RequestCtx, send: Send): Promise<void> {
+    await ready;
+    const { method, path, query } = ctx;
+    // HostKey sessions are obtained here: the verifier leaves auth.php to the gateway.
+    const authPhp = cfg.hostkey !== undefined && method === 'POST' && path.endsWith('/auth.php');
+    const plain = toPlainRequest(req);
+    ctx.head = normalizeHead(plain);
+    ctx.scheme = authPhp ? 'hostkey' : verifier.detect(ctx.head);
+    if (declaredTooLarge(req)) throw new HostsigError('BODY_TOO_LARGE', `body is larger than ${MAX_BODY} bytes`, { maxBytes: MAX_BODY });
+    // node:http keeps the first of several Authorization headers: which identity would count?
+    if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new HostsigError('AUTH_HEADER_DUPLICATE', 'more than one Authorization header');
+    // Every body is read first, under the cap, whatever the path: over it is 413 everywhere, and
+    // an upload is never drained past the cap (the 413 closes the connection).
+    const bytes = await readRawBody(req, { maxBytes: MAX_BODY });
+    if (isBrowserNoise(method, path)) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 10 });
+      res.end('not found\n');
+      return;
+    }
+    // The web debugger, when built (npm run build:playground): a browser's / -> /playground/.
+    if (servePlayground(req, res, playgroundDir)) return;
+    if (path === '/' && method === 'GET' && query === '') {
+      return send(200, { hostsig: 'serve', schemes: schemesOn, detection: verifier.schemes }, 'info');
+    }
+    if (authPhp) return authPhpLogin(req, ctx, Buffer.from(bytes).toString('utf8'), send);
+    plain.body = bytes;
+    const r = await verifier.verify(plain);
+    if (r.ok) {
+      const who = r.identity.key ?? r.identity.user;
+      report({ scheme: r.scheme, ok: true, status: 200, verdict: 'valid', ...(who !== undefined ? { who } : {}), diagnosis: [], method, path });
+      return send(200, successBody(r, /\/json-api\/([A-Za-z0-9_]+)$/.exec(path)?.[1] ?? ''), 'valid');
+    }
+    const body = Buffer.from(bytes).toString('utf8');
+    const authorization = typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined;
+    // Diagnosis re-derives the signature once per known mistake: bounded by the body it gets.
+    const skip = r.scheme !== null && bytes.length > DIAGNOSIS_MAX_BODY;
+    const diagnosis =
+      r.scheme === null
+        ? [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }]
+        : skip
+          ? []
+          : diagnoseFailure(r.scheme, r.code, cfg, { method, path, query, body, ...(authorization !== undefined ? { authorization } : {}) });
+    let who: string | undefined;
+    if (r.scheme === 'hostdime') who = new URLSearchParams(body).get('api_key') ?? undefined;
+    if (r.scheme === 'sixconnect') who = new URLSearchParams(query).get('apiKey') ?? undefined;
+    report({ scheme: r.scheme ?? 'none', ok: false, status: r.status, verdict: r.code, message: r.message, ...(who !== undefined ? { who } : {}), diagnosis, ...(skip ? { diagnosisSkipped: DIAGNOSIS_SKIPPED } : {}), method, path });
+    return send(r.status, r.body, r.code, { ...r.headers });
+  }
+
+  async function authPhpLogin(req: IncomingMessage, ctx: RequestCtx, raw: string, send: Send): Promise<void> {
+    const hk = cfg.hostkey!;
+    const { method, path } = ctx;
+    const f = new URLSearchParams(raw);
+    const action = oneField(f, 'action');
+    const base = { scheme: 'hostkey', method, path, diagnosis: [] as Finding[] };
+    if (action === 'login') {
+      const key = oneField(f, 'key') ?? '';
+      const keys = hk.apiKeys ?? {};
+      if (!Object.hasOwn(keys, key)) {
+        report({ ...base, ok: false, status: 401, verdict: 'UNKNOWN_KEY', message: 'unknown API key', diagnosis: [{ id: 'unknown-api-key', title: 'auth.php login with an API key serve does not know', fix: 'Use an API key listed in keys.json hostkey.apiKeys.' }] });
+        return send(401, hostKeyErrorReplyBody('Wrong API key', 'auth'), 'UNKNOWN_KEY');
+      }
+      const ttl = Number(oneField(f, 'ttl') ?? hk.ttl ?? 10800);
+      const ip = req.socket.remoteAddress;
+      const fixIp = oneField(f, 'fix_ip') === '1';
+      const { token, tokenExpire } = await storeCall(() => issueHostKeyToken({ store, subject: keys[key]!, ttl: Number.isSafeInteger(ttl) && ttl > 0 ? ttl : 10800, ...(fixIp && ip ? { fixIp, clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) }));
+      report({ ...base, ok: true, status: 200, verdict: 'valid', who: keys[key]!, path: `${path} (login)` });
+      return send(200, hostKeyLoginReplyBody({ token, tokenExpire }), 'valid');
+    }
+    if (action === 'logout') {
+      const token = oneField(f, 'token');
+      const gone = await storeCall(() => revokeHostKeyToken(token, store));
+      report({ ...base, ok: gone, status: gone ? 200 : 401, verdict: gone ? 'valid' : 'TOKEN_INVALID', path: `${path} (logout)` });
+      return gone ? send(200, { result: 'OK' }, 'valid') : send(401, hostKeyErrorReplyBody('invalid token', 'TOKEN_INVALID'), 'TOKEN_INVALID');
+    }
+    report({ ...base, ok: false, status: 400, verdict: 'INVALID_ARGUMENT', message: `unsupported auth.php action "${action}"` });
+    return send(400, hostKeyErrorReplyBody('serve supports action=login and action=logout', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
+  }
+
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => {
