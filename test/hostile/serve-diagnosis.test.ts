@@ -3,10 +3,13 @@
 // one. Above DIAGNOSIS_MAX_BODY it is skipped, and the log line, the verdict and the demo say so.
 // (The time is measured outside the suite: see the report of issue 13; here the work is counted:
 // no diagnosis runs.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIAGNOSIS_MAX_BODY } from '../../src/cli/commands/serve.js';
 import { signHostDime } from '../../src/schemes/hostdime/index.js';
+import { REPO_ROOT } from '../helpers/wycheproof.js';
 import { type Serve, startServe } from './serve-helpers.js';
 
 let serve: Serve;
@@ -54,5 +57,28 @@ describe('serve: diagnosis is skipped above the size cap, and says so', () => {
       }),
       { numRuns: 15 },
     );
+  });
+});
+
+describe('JWT diagnosis: linear in the token', () => {
+  // A token segment of '=' then a byte made b64decode's /=+$/ quadratic (the token is the
+  // unauthenticated Authorization header; node:http lets 16 KiB through).
+  it('10x the "=" run takes < 40x the time (best of 3)', async () => {
+    const { diagnoseJwt } = await import('../../src/cli/diagnose/jwt.js');
+    const keyFile = new Uint8Array(readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.spki.pem')));
+    const token = (n: number) => `eyJhbGciOiJSUzI1NiJ9.${'='.repeat(n)}x.${'='.repeat(n)}x`;
+    const time = (n: number) => {
+      let best = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        diagnoseJwt({ token: token(n), keyFile });
+        best = Math.min(best, performance.now() - t0);
+      }
+      return best;
+    };
+    time(1500);
+    const small = time(1500);
+    const large = time(15_000);
+    expect(large).toBeLessThan(40 * Math.max(small, 0.5));
   });
 });

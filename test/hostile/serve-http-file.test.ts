@@ -59,8 +59,8 @@ describe('.http parser: linear time on hostile files', () => {
     for (const text of [' '.repeat(1 << 20), ':'.repeat(1 << 20), `GET / HTTP/1.1\n${'a: b\n'.repeat(100_000)}`, `POST / HTTP/1.1\n\n${'\n'.repeat(50_000)}x`]) {
       expect(time(text, 1)).toBeLessThan(5000); // seconds if quadratic; milliseconds now
     }
-    const r = parseHttpRequest(`POST / HTTP/1.1\n\n${'\n'.repeat(1 << 20)}x\r\n\n`);
-    expect(r.body).toBe(`${'\n'.repeat(1 << 20)}x`);
+    const r = parseHttpRequest(`POST / HTTP/1.1\n\n${'\n'.repeat(1 << 20)}x\n\n`);
+    expect(r.body === `${'\n'.repeat(1 << 20)}x`).toBe(true); // (no diff of 1 MB on failure)
     expect(parseHttpRequest('POST / HTTP/1.1\n\nx\r\r\n').body).toBe('x\r'); // what /(\r?\n)+$/ left
   });
 

@@ -42,7 +42,9 @@ export const serveSpec: CommandSpec = {
     '   "hostkey":    {"apiKeys": {"API_KEY": "subject"}, "sessions": [{"token": "32 hex", "subject": "s", "expiresAt": UNIX}]}}',
     'Detection (createVerifier): Authorization whm|cpanel -> whm; Bearer|Basic -> hostbill; a query with hash=/apiKey= -> 6connect;',
     'POST /v1/<module>/<action>.json -> HostDime; POST <module>.php with token= -> HostKey (POST /auth.php logs in: action=login&key=...).',
-    'Prints "hostsig serve: listening on http://127.0.0.1:PORT" on stdout; one line per request on stderr.',
+    'Prints "hostsig serve: listening on http://127.0.0.1:PORT" on stdout; one line per request on stderr (request data escaped).',
+    'Never answers 5xx but 503 (a store failed); a body over 1 MiB is 413 on every path; /favicon.ico, /robots.txt,',
+    '/apple-touch-icon*.png, /.well-known/* are a quiet 404; a failure with a body over 64 KiB is not diagnosed.',
   ].join('\n'),
 };
 

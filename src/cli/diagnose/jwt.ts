@@ -227,8 +227,10 @@ export function loadKeyForDiagnosis(content: Uint8Array): LoadedKey {
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
 
 function b64decode(s: string): Buffer {
+  // Trailing '=' cut by a loop: /=+$/ is quadratic on a run of '=' followed by anything else
+  // (the token comes from an unauthenticated Authorization header).
   let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--; // trailing '='
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--;
   return Buffer.from(s.slice(0, end).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
