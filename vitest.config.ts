@@ -37,12 +37,22 @@ function browserSuites(): string[] {
         const src = readFileSync(p, 'utf8');
         const rest = src.replace(/import \{\s*(?:createHash|createHmac)(?:\s*,\s*(?:createHash|createHmac))?\s*\} from 'node:crypto';?/g, '');
         if (/from 'node:|\bprocess\.|REPO_ROOT|helpers\/php|helpers\/node-keys/.test(rest)) continue;
+        if (importsNodeHelper(p, src)) continue;
         out.push(rel);
       }
     }
   };
   walk(join(root, 'test'));
   return out.sort();
+}
+
+/** True when a test imports a sibling helper (`./x.js`) that itself imports a `node:` module. */
+function importsNodeHelper(file: string, src: string): boolean {
+  for (const m of src.matchAll(/from '(\.\/[^'/]+)\.js'/g)) {
+    const helper = join(dirname(file), `${m[1]}.ts`);
+    if (existsSync(helper) && /from 'node:/.test(readFileSync(helper, 'utf8'))) return true;
+  }
+  return false;
 }
 
 const reporters = ['default', './test/helpers/summary-reporter.ts'];

@@ -2,7 +2,7 @@ import { isHostsigError } from '../../src/core/errors.js';
 
 // How a function's time grows with its input, for linear-time tests that hold on a noisy machine:
 // the time of one call at n and at 10n, each the best of a few rounds of enough calls to be
-// measurable. Linear code gives a ratio near 10, quadratic near 100; tests assert < 30.
+// measurable. Linear code gives a ratio near 10, quadratic near 100; tests assert < 40.
 
 function perCall(f: () => void): number {
   let calls = 1;
