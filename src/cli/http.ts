@@ -32,6 +32,8 @@ export function header(req: { headers: [string, string][] }, name: string): stri
 
 const REQUEST_LINE = /^([A-Z][A-Z0-9_-]*) (\S+)(?: (HTTP\/[0-9.]+))?$/;
 
+const MAX_HEADERS = 2000;
+
 /** Headers that must appear once: a second one would make the request mean two things. */
 const SINGLE_HEADERS = new Map([
   ['authorization', 'Authorization'],
@@ -95,6 +97,9 @@ export function parseHttpRequest(text: string): RawHttpRequest {
   const requestLine = head[0]?.trim() ?? '';
   const m = REQUEST_LINE.exec(requestLine);
   if (!m) throw new InputError(`not an HTTP request: the first line should look like "POST /v1/server/list.json HTTP/1.1", got "${logSafe(requestLine, 80)}"`);
+  // Node's http server keeps at most 2000 headers (maxHeadersCount): a dump with more is no
+  // request a server would have seen, and refusing it keeps the work bounded.
+  if (head.length > MAX_HEADERS + 1) throw new InputError(`more than ${MAX_HEADERS} header lines: no HTTP server reads that many`);
   const headers: [string, string][] = [];
   for (const l of head.slice(1)) {
     const c = l.indexOf(':');

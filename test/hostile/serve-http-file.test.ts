@@ -120,3 +120,11 @@ describe('.http parser: one Authorization, one Content-Length', () => {
   });
 });
 
+
+describe('.http parser: header count', () => {
+  it('refuses more than 2000 header lines (Node keeps no more), and reads 2000', () => {
+    const req = (n: number) => `GET / HTTP/1.1\n${'X-A: b\n'.repeat(n)}\n`;
+    expect(parseHttpRequest(req(2000)).headers).toHaveLength(2000);
+    expect(() => parseHttpRequest(req(2001))).toThrow(/more than 2000 header lines/);
+  });
+});
