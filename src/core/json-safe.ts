@@ -45,6 +45,7 @@ export function parseJsonSafe(input: string | Uint8Array, options: ParseJsonSafe
     }
   } else throw new HostsigError('BODY_MALFORMED', 'JSON body must be a string or bytes');
   if (text.length > maxLength) throw new HostsigError('BODY_TOO_LARGE', 'JSON body is too large', { maxLength });
+  checkDepth(text, maxDepth);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -52,6 +53,28 @@ export function parseJsonSafe(input: string | Uint8Array, options: ParseJsonSafe
     throw new HostsigError('BODY_MALFORMED', 'body is not JSON');
   }
   return copy(raw, 0, maxDepth);
+}
+
+/**
+ * Refuses nesting past `maxDepth` before the native parser sees it: `[[[[...` a megabyte deep
+ * makes `JSON.parse` build every level before it fails, and costs more than linear time.
+ * One pass, brackets inside strings skipped.
+ */
+function checkDepth(text: string, maxDepth: number): void {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string: skip to its closing quote
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) throw new HostsigError('BODY_MALFORMED', `JSON nested deeper than ${maxDepth}`, { maxDepth });
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
 }
 
 function copy(v: unknown, depth: number, maxDepth: number): SafeJsonValue {

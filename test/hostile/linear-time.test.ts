@@ -1,6 +1,8 @@
 // Pre-auth parsers run in linear time on the hostile shapes issue 13 found quadratic: blank runs
 // in Authorization, repeated `/v1` in a HostDime path, `a&a&a...` in a 6connect query or a form.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseJsonSafe } from '../../src/core/json-safe.js';
 import { parseStr } from '../../src/core/php/query.js';
 import { parseBasicAuth, splitAuthorization } from '../../src/schemes/hostbill/basic.js';
 import { parseBearerAuth } from '../../src/schemes/hostbill/bearer.js';
@@ -40,5 +42,24 @@ describe('linear time on pre-auth input', () => {
     expect(growth((n) => attempt(() => parseStr(new TextEncoder().encode(`${'a&'.repeat(n)}\xff`), { maxVars: Infinity })), 4000)).toBeLessThan(LINEAR);
     const body = (n: number) => `${'a&'.repeat(n)}api_key=k&api_timestamp=1&api_unique=u&api_hash=${'0'.repeat(64)}`;
     expect(growth((n) => attempt(() => verifyHostDimeSync({ path: '/v1/a/b.json', body: body(n) }, { privateKey: 'p', now: 1, maxVars: Infinity })), 4000)).toBeLessThan(LINEAR);
+  });
+
+  it('untrusted JSON: [[[[ a megabyte deep is refused before the native parser builds it', () => {
+    expect(growth((n) => attempt(() => parseJsonSafe('['.repeat(n), { maxLength: Infinity })), 10_000)).toBeLessThan(LINEAR);
+    expect(() => parseJsonSafe('['.repeat(1 << 20), { maxLength: Infinity })).toThrow(expect.objectContaining({ code: 'BODY_MALFORMED', details: { maxDepth: 64 } }));
+  });
+
+  it('untrusted JSON: the depth limit is the same before and after parsing; brackets in strings do not count', () => {
+    const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect(() => parseJsonSafe(nest(64))).not.toThrow();
+    expect(() => parseJsonSafe(nest(65))).toThrow(expect.objectContaining({ code: 'BODY_MALFORMED' }));
+    const tricky = `{"a":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`; // an escaped quote, then more brackets, all inside the string
+    expect(JSON.stringify(parseJsonSafe(tricky))).toBe(tricky);
+    fc.assert(
+      fc.property(fc.json({ depthSize: 'medium' }), (text) => {
+        expect(JSON.stringify(parseJsonSafe(text))).toBe(JSON.stringify(JSON.parse(text)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
