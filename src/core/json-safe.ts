@@ -1,5 +1,6 @@
 import { bytesToUtf8, isBytes } from './bytes.js';
 import { HostsigError } from './errors.js';
+import { jsonDeeperThan } from './json-depth.js';
 
 /** A JSON object parsed by {@link parseJsonSafe}: null prototype, own keys only. */
 export type SafeJsonObject = { readonly [key: string]: SafeJsonValue };
@@ -45,7 +46,8 @@ export function parseJsonSafe(input: string | Uint8Array, options: ParseJsonSafe
     }
   } else throw new HostsigError('BODY_MALFORMED', 'JSON body must be a string or bytes');
   if (text.length > maxLength) throw new HostsigError('BODY_TOO_LARGE', 'JSON body is too large', { maxLength });
-  checkDepth(text, maxDepth);
+  // Before the native parser, which would build every level of `[[[[...` before failing.
+  if (jsonDeeperThan(text, maxDepth)) throw new HostsigError('BODY_MALFORMED', `JSON nested deeper than ${maxDepth}`, { maxDepth });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -53,28 +55,6 @@ export function parseJsonSafe(input: string | Uint8Array, options: ParseJsonSafe
     throw new HostsigError('BODY_MALFORMED', 'body is not JSON');
   }
   return copy(raw, 0, maxDepth);
-}
-
-/**
- * Refuses nesting past `maxDepth` before the native parser sees it: `[[[[...` a megabyte deep
- * makes `JSON.parse` build every level before it fails, and costs more than linear time.
- * One pass, brackets inside strings skipped.
- */
-function checkDepth(text: string, maxDepth: number): void {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // a string: skip to its closing quote
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > maxDepth) throw new HostsigError('BODY_MALFORMED', `JSON nested deeper than ${maxDepth}`, { maxDepth });
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
 }
 
 function copy(v: unknown, depth: number, maxDepth: number): SafeJsonValue {

@@ -6,6 +6,7 @@
 import { base64ToBytes, base64urlToBytes, bytesToBase64url, bytesToUtf8, isBytes, typeName, utf8ToBytes } from '../core/bytes.js';
 import { HostsigError } from '../core/errors.js';
 import { sha256 } from '../core/hmac.js';
+import { jsonDeeperThan } from '../core/json-depth.js';
 import { bigintToMinBytes, bitLength, bytesToBigint, gcd } from './bigint.js';
 import { DER_NULL, DER_OID_RSA_ENCRYPTION, DerReader, derBitString, derInteger, derSequence, OID_RSA_ENCRYPTION, TAG_INTEGER, TAG_NULL, TAG_SEQUENCE } from './der.js';
 import { decodePem, encodePem, isPem } from './pem.js';
@@ -399,6 +400,8 @@ function parseJwkPrivate(jwk: Record<string, unknown>): RsaPrivateKey {
 
 function parseJsonObject(text: string): Record<string, unknown> {
   let v: unknown;
+  // A JWK is two levels deep at most (key_ops); refuse deeper text before JSON.parse builds it.
+  if (jsonDeeperThan(text, 8)) throw invalid('JWK text is nested too deep');
   try {
     v = JSON.parse(text);
   } catch {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonSafe } from '../../src/core/json-safe.js';
 import { parseStr } from '../../src/core/php/query.js';
+import { importPublicKey } from '../../src/rsa/index.js';
 import { parseBasicAuth, splitAuthorization } from '../../src/schemes/hostbill/basic.js';
 import { parseBearerAuth } from '../../src/schemes/hostbill/bearer.js';
 import { hostDimePathToMethod, verifyHostDimeSync } from '../../src/schemes/hostdime/index.js';
@@ -61,5 +62,13 @@ describe('linear time on pre-auth input', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('JWK text', () => {
+  it('a nested JWK a megabyte deep is refused before JSON.parse, as KEY_INVALID', () => {
+    const text = `{"kty":"RSA","x":${'['.repeat(1 << 20)}`;
+    expect(() => importPublicKey(text)).toThrow(expect.objectContaining({ code: 'KEY_INVALID', message: 'JWK text is nested too deep' }));
+    expect(growth((n) => attempt(() => importPublicKey(`{"kty":"RSA","x":${'['.repeat(n)}`)), 10_000)).toBeLessThan(LINEAR);
   });
 });
