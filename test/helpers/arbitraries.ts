@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { PhpArray, type PhpValue } from '../../src/core/php/array.js';
+import { parseStr } from '../../src/core/php/query.js';
 
 /** Characters that break naive signers: the OAuth-style traps, JSON escapes, PHP mangling. */
 const TRAPS = ['/', '\\', '"', '+', '%', '&', '=', '[', ']', '.', ' ', '~', '*', "'", '\n', '\t', '\u0000', '\u0001', '\u007f', 'é', '中', '😀', '👩‍💻', '\u2028', '𝄞', ''];
@@ -74,4 +75,16 @@ export function normPairs(p: unknown): unknown {
   if (Array.isArray(p)) return p.map((kv: [unknown, unknown]) => [String(kv[0]), normPairs(kv[1])]);
   if (p !== null && typeof p === 'object' && '$map' in p) return { $map: normPairs((p as { $map: unknown }).$map) };
   return p;
+}
+
+/**
+ * True when PHP's `$_POST`/`$_GET` of `query` holds fewer values than the query has pairs with
+ * a name: two pairs landed on one key (a one-blank index `a[ ]` appends, then `a[0]` overwrites
+ * it), so PHP and a reader of the pairs disagree, and a verifier refuses the request as
+ * FIELD_DUPLICATE. Signed params of arbitrary shape can do this; PHP itself does not round-trip them.
+ */
+export function phpMergesPairs(query: string): boolean {
+  const pairs = query.split('&').filter((p) => p !== '' && !p.startsWith('='));
+  const leaves = (a: PhpArray): number => [...a.values()].reduce<number>((n, v) => n + (v instanceof PhpArray ? Math.max(1, leaves(v)) : 1), 0);
+  return leaves(parseStr(query, { maxVars: Infinity })) < pairs.length;
 }

@@ -6,7 +6,7 @@ import { MemoryNonceStore } from '../../src/core/nonce.js';
 import { PhpArray } from '../../src/core/php/array.js';
 import { httpBuildQuery, parseStr } from '../../src/core/php/query.js';
 import { signHostDime, verifyHostDime, verifyHostDimeSync } from '../../src/schemes/hostdime/index.js';
-import { formParams, toPhp } from '../helpers/arbitraries.js';
+import { formParams, phpMergesPairs, toPhp } from '../helpers/arbitraries.js';
 
 const NOW = 1_700_000_000;
 const keys = { publicKey: 'pub-key', privateKey: 'priv-key' };
@@ -62,6 +62,10 @@ describe('verifyHostDime', () => {
       fc.asyncProperty(formParams, async (pairs) => {
         const r = sign(toPhp(pairs));
         const v = await verifyHostDime({ path: r.path, body: r.body }, opts);
+        // Params PHP cannot read back pair for pair (`a[ ]` appends, then `a[0]` overwrites) are
+        // one request with two readings: refused, and only those.
+        expect(!v.ok && v.code === 'FIELD_DUPLICATE').toBe(phpMergesPairs(httpBuildQuery(toPhp(pairs))));
+        if (!v.ok && v.code === 'FIELD_DUPLICATE') return;
         expect(v).toMatchObject({ ok: true, publicKey: 'pub-key', method: 'domain.list', dialect: 'php', typed: false });
         // The params come back as PHP rebuilds them (independently checked in php-differential).
         if (v.ok) expect(httpBuildQuery(v.params)).toBe(httpBuildQuery(parseStr(httpBuildQuery(toPhp(pairs)))));

@@ -11,7 +11,7 @@ import {
   verifySixConnect,
   verifySixConnectSync,
 } from '../../src/schemes/sixconnect/index.js';
-import { anyText, formParams, toPhp } from '../helpers/arbitraries.js';
+import { anyText, formParams, phpMergesPairs, toPhp } from '../helpers/arbitraries.js';
 
 const KEY = '32-5DAYTJQY2TZHOFOB';
 const SECRET = '48b278ec873bda4738923dbc467f8669';
@@ -51,7 +51,12 @@ describe('signSixConnect / verifySixConnect', () => {
         const s = signSixConnect({ baseUrl: BASE, target: 'ipam', action: 'get', params: toPhp(pairs.filter(([k]) => !['target', 'action', 'apiKey', 'hash'].includes(k))), apiKey: KEY, secretKey: secret });
         expect(s.hash).toBe(nodeHash(s.signedQuery, secret));
         expect(s.url).toBe(`${BASE}?${s.signedQuery}&hash=${s.hash}`);
-        expect(await verifySixConnect({ url: s.url }, { secretKey: secret })).toMatchObject({ ok: true, apiKey: KEY, target: 'ipam', action: 'get' });
+        const v = await verifySixConnect({ url: s.url }, { secretKey: secret });
+        // Params PHP cannot read back pair for pair (`a[ ]` appends, then `a[0]` overwrites) are
+        // one request with two readings: refused, and only those.
+        expect(!v.ok && v.code === 'FIELD_DUPLICATE').toBe(phpMergesPairs(s.signedQuery));
+        if (!v.ok && v.code === 'FIELD_DUPLICATE') return;
+        expect(v).toMatchObject({ ok: true, apiKey: KEY, target: 'ipam', action: 'get' });
       }),
       { numRuns: 200 },
     );
