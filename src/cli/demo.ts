@@ -61,6 +61,9 @@ export async function runDemo(): Promise<DemoRow[]> {
     await send('hostdime', '  a param changed', 'SIGNATURE_INVALID', hd.url, post(hd.body.replace('registered', 'expired')));
     const js = signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params: { status: 'registered', note: 'Jos\u00e9 / 😀' }, dialect: 'js', baseUrl: h.url });
     await send('hostdime', '  signed like the Node client', 'SIGNATURE_INVALID', js.url, post(js.body));
+    // One identity: api_* is outside the hash, so another tenant's api_key in front would be
+    // what URLSearchParams reads while PHP reads the signed one.
+    await send('hostdime', '  another api_key prepended', 'FIELD_DUPLICATE', hd.url, post(`api_key=someone-else&${hd.body}`));
 
     // 6connect: GET with hash= last.
     const base = `${h.url}/api/v1/api.php`;
@@ -70,6 +73,7 @@ export async function runDemo(): Promise<DemoRow[]> {
     await send('sixconnect', '  param after hash', 'HASH_NOT_LAST', `${sc.url}&mask=8`);
     const hexKey = Uint8Array.from(SC_SECRET.match(/../g)!.map((b) => parseInt(b, 16)));
     await send('sixconnect', '  secret hex-decoded', 'SIGNATURE_INVALID', `${base}?${signSixConnectQuery(sc.signedQuery, hexKey)}`);
+    await send('sixconnect', '  apiKey twice, all of it signed', 'FIELD_DUPLICATE', `${base}?${signSixConnectQuery(`apiKey=someone-else&${sc.signedQuery}`, SC_SECRET)}`);
 
     // HostBill: Bearer RS256 JWT from the 4096-bit ssh-keygen -m PEM test key, and Basic.
     const root = packageRoot();
@@ -95,6 +99,8 @@ export async function runDemo(): Promise<DemoRow[]> {
     await send('whm', '  token lower-cased', 'TOKEN_INVALID', listaccts, auth(`whm root:${WHM_TOKEN.toLowerCase()}`));
     await send('whm', '  user and token split by a space', 'AUTH_HEADER_MALFORMED', listaccts, auth(`whm root ${WHM_TOKEN}`));
     await send('whm', '  cpanel token on a WHM path', 'PATH_NOT_ALLOWED', listaccts, auth(formatWhmAuthorization({ scheme: 'cpanel', user: 'bob', token: CPANEL_TOKEN })));
+    const two = new Headers([['authorization', formatWhmAuthorization({ user: 'root', token: WHM_TOKEN })], ['authorization', 'Bearer junk']]);
+    await send('whm', '  a second Authorization header', 'AUTH_HEADER_DUPLICATE', listaccts, { headers: two });
 
     // HostKey: log in at auth.php, then token= form posts.
     const login = hostKeyApiKeyLogin(HK_KEY, h.url);
