@@ -1,5 +1,5 @@
 // Runs the built CLI (bin/hostsig.js -> dist/cli/main.js) as a subprocess.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
@@ -59,5 +59,43 @@ export function json(r: Run): any {
     return JSON.parse(r.stdout);
   } catch {
     throw new Error(`not JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** A `hostsig serve --port 0` child process, its URL once it listens, and its stderr so far. */
+export interface ServeChild {
+  url: string;
+  stderr: () => string;
+  /** SIGTERM, then the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+/** Starts `bin/hostsig.js serve --port 0 [...args]` and resolves once it prints its URL. */
+export async function spawnServe(args: string[] = []): Promise<ServeChild> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    return child.exitCode;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c) => {
+        out += c;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    return { url, stderr: () => stderr, stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }

@@ -1,6 +1,5 @@
 // `hostsig vectors` (against hostsig and, over the JSON-lines protocol, the PHP adapter) and
 // `hostsig serve` answering real HTTP requests.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signHostDime } from '../../src/schemes/hostdime/index.js';
 import { phpAvailable } from '../helpers/php.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
-import { BIN, ensureBuilt, hostsig, json } from './run.js';
+import { ensureBuilt, hostsig, json, spawnServe } from './run.js';
 
 let dir: string;
 beforeAll(() => {
@@ -128,19 +127,10 @@ describe('hostsig serve', () => {
         hostkey: { sessions: [{ digest: createHash('sha256').update(HK).digest('hex'), subject: 'user-42', expiresAt: 4102444800 }], apiKeys: { 'hk-key': 'api-user' } },
       }),
     );
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--config', cfg], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
+    const serve = await spawnServe(['--config', cfg]);
+    let exit: number | null = null;
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c) => {
-          out += c;
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-      });
+      const url = serve.url;
       const req = signHostDime({ publicKey: 'pub1', privateKey: 'priv1', method: 'domain.list', params: { status: 'registered' }, baseUrl: url });
       const post = (body: string) => fetch(req.url, { method: 'POST', headers: req.headers, body });
 
@@ -228,7 +218,7 @@ describe('hostsig serve', () => {
       expect(none.headers.get('x-hostsig-verdict')).toBe('SCHEME_UNKNOWN');
 
       await new Promise((r) => setTimeout(r, 100));
-      const lines = stderr.trim().split('\n');
+      const lines = serve.stderr().trim().split('\n');
       expect(lines.some((l) => /hostdime POST \/v1\/domain\/list\.json -> valid key=pub1/.test(l))).toBe(true);
       expect(lines.some((l) => / -> REPLAYED key=pub1/.test(l))).toBe(true);
       expect(lines.some((l) => / -> SIGNATURE_INVALID key=pub1; diagnosis: js-dialect /.test(l))).toBe(true);
@@ -240,10 +230,9 @@ describe('hostsig serve', () => {
       expect(lines.some((l) => /hostkey POST \/eq\.php -> TOKEN_INVALID; diagnosis: unknown-session /.test(l))).toBe(true);
       expect(lines.filter((l) => / -> /.test(l)).length).toBe(22); // one line per request
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      exit = await serve.stop();
     }
-    expect(child.exitCode).toBe(0);
+    expect(exit).toBe(0);
   });
 });
 

@@ -1,13 +1,11 @@
 // Attack class: request data that forges or garbles serve's log (one line per request, on
 // stderr). A decoded `api_key=zz%0A...` used to print a whole fake `-> valid` line; ESC and C1
 // (0x9b) drive the terminal; U+2028 breaks lines in some viewers; a huge path printed whole.
-import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServeVerdict, verdictLine } from '../../src/cli/commands/serve.js';
 import { LOG_FIELD_MAX, logSafe } from '../../src/cli/output.js';
-import { REPO_ROOT } from '../helpers/wycheproof.js';
-import { BIN, ensureBuilt } from '../cli/run.js';
+import { spawnServe } from '../cli/run.js';
 import { httpHead, rawRequest, type Serve, startServe } from './serve-helpers.js';
 
 /** What a terminal or a line-based log reader takes as a line break or a control. */
@@ -150,32 +148,21 @@ describe('serve: the log cannot be forged from a request', () => {
 
 describe('hostsig serve on stderr (the CLI)', () => {
   it('a forged api_key and an ANSI path give one escaped stderr line per request', async () => {
-    ensureBuilt();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
+    const serve = await spawnServe();
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c) => {
-          out += c;
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-      });
+      const url = serve.url;
       const port = Number(new URL(url).port);
       const body = `api_key=zz%0A09%3A41%3A07%20hostdime%20POST%20%2Fv1%2Fdomain%2Flist.json%20-%3E%20valid%20key%3Ddemo-public&api_timestamp=1&api_unique=u&api_hash=${'b'.repeat(64)}`;
       await rawRequest(port, httpHead('POST', '/v1/domain/list.json', [['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', String(body.length)]]) + body);
       await rawRequest(port, httpHead('GET', '/json-api/listaccts?%1b[2J', [['Authorization', 'whm root U7HMR63FGY292DQZ4H5BFH16JLYMO01M']]));
       await new Promise((r) => setTimeout(r, 100));
+      const stderr = serve.stderr();
       const lines = stderr.split('\n').filter((l) => l !== '');
       expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(/ -> [A-Z_]+ key=zz\\n09:41:07 hostdime POST \/v1\/domain\/list\.json -> valid key=demo-public$/);
       expect(stderr).not.toContain('\x1b');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await serve.stop();
     }
   });
 });

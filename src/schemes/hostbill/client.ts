@@ -11,6 +11,7 @@
 import { bytesToUtf8, isBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { HostsigError, isHostsigError } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact.js';
 import { decodeJwt } from '../../jwt/decode.js';
 import type { BasicCredentials } from './basic.js';
 import { formatBearerAuth } from './bearer.js';
@@ -45,44 +46,18 @@ function apiUrl(baseUrl: string, path: string): string {
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' } as const;
 
-/** The forms a secret takes in a provider's echo: raw, JSON-escaped (once, twice), percent-encoded. */
-function secretForms(s: string): string[] {
-  const once = JSON.stringify(s).slice(1, -1);
-  return [...new Set([s, once, JSON.stringify(once).slice(1, -1), encodeURIComponent(s)])].filter((f) => f.length >= 3);
-}
-
-/**
- * Replaces every known secret in a provider text with `[redacted]`. Provider texts are cut
- * at 500 characters, so a secret cut at the end is redacted by its prefix too.
- */
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    for (const f of secretForms(s)) {
-      out = out.split(f).join('[redacted]');
-      for (let k = Math.min(f.length - 1, out.length); k >= 3; k--) {
-        if (out.endsWith(f.slice(0, k))) {
-          out = `${out.slice(0, out.length - k)}[redacted]`;
-          break;
-        }
-      }
-    }
-  }
-  return out;
-}
-
 /** The same HostsigError with its message, details and cause scrubbed of `secrets`. */
 function scrubError(e: HostsigError, secrets: readonly string[]): HostsigError {
   const details: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e.details)) details[k] = typeof v === 'string' ? scrub(v, secrets) : v;
+  for (const [k, v] of Object.entries(e.details)) details[k] = typeof v === 'string' ? redactSecrets(v, secrets) : v;
   const cause = scrubCause((e as { cause?: unknown }).cause, secrets);
-  return new HostsigError(e.code, scrub(e.message, secrets), details, cause === undefined ? undefined : { cause });
+  return new HostsigError(e.code, redactSecrets(e.message, secrets), details, cause === undefined ? undefined : { cause });
 }
 
 /** A caller's fetch error, reduced to its name and scrubbed message (it may echo the request). */
 function scrubCause(c: unknown, secrets: readonly string[]): Error | undefined {
   if (c === undefined) return undefined;
-  const out = new Error(scrub(c instanceof Error ? c.message : String(c), secrets));
+  const out = new Error(redactSecrets(c instanceof Error ? c.message : String(c), secrets));
   if (c instanceof Error) out.name = c.name;
   return out;
 }
@@ -314,7 +289,7 @@ export class HostBillSession {
       } catch {
         /* not JSON: keep the text */
       }
-      throw new HostsigError('PROVIDER_ERROR', `HostBill answered ${res.status}`, { status: res.status, error: scrub(JSON.stringify(error ?? null).slice(0, 500), secrets) });
+      throw new HostsigError('PROVIDER_ERROR', `HostBill answered ${res.status}`, { status: res.status, error: redactSecrets(JSON.stringify(error ?? null).slice(0, 500), secrets) });
     }
     try {
       return parseHostBillTokenReply(text, this.#o.now);

@@ -1,7 +1,7 @@
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { HostsigError } from '../../core/errors.js';
-import { phpUrlencode } from '../../core/php/query.js';
 import type { SafeJsonObject } from '../../core/json-safe.js';
+import { redactSecrets } from '../../core/redact.js';
 import { type HostKeyReply, isHostKeyTokenError, parseHostKeyLoginReply, parseHostKeyReply, providerError } from './replies.js';
 import {
   buildHostKeyRequest,
@@ -62,28 +62,9 @@ export interface HostKeySession {
 /** Field names whose values are treated as secrets and scrubbed from provider messages. */
 const SECRET_FIELD = /pin|pass|key|token|secret/i;
 
-/** Replaces every secret (raw, form-encoded, percent-encoded) in a provider text. */
-function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s.length < 3) continue;
-    for (const v of new Set([s, phpUrlencode(s), encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])) {
-      out = out.split(v).join('[redacted]');
-      // Provider texts are truncated: a secret cut at the end leaves a prefix of itself.
-      for (let k = Math.min(v.length - 1, out.length); k >= 3; k--) {
-        if (out.endsWith(v.slice(0, k))) {
-          out = `${out.slice(0, out.length - k)}[redacted]`;
-          break;
-        }
-      }
-    }
-  }
-  return out;
-}
-
 function scrubReply(r: HostKeyReply, secrets: readonly string[]): HostKeyReply {
   if (r.ok) return r;
-  return { ok: false, pending: r.pending, error: scrub(r.error, secrets), code: r.code === null ? null : scrub(r.code, secrets) };
+  return { ok: false, pending: r.pending, error: redactSecrets(r.error, secrets), code: r.code === null ? null : redactSecrets(r.code, secrets) };
 }
 
 /** Assumed lifetime when a login reply has no `token_expire`: the documented "2 hours", the shorter of the two documented values. */
