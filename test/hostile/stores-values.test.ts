@@ -47,6 +47,17 @@ describe('PIN attempt store values', () => {
     );
   });
 
+  it('a store that throws on reset or lock after the check answers typed: 503 for a good PIN, PIN_LOCKED at the limit', async () => {
+    const boom = (what: unknown) => async () => {
+      throw what;
+    };
+    const failing = (n: number): PinAttemptStore => ({ begin: async () => ({ attempts: n, locked: false }), lock: boom(new TypeError('x')), reset: boom('down'), unlock: async () => {} });
+    const good = await pinService(failing(1));
+    expect(await good.checkPin('s1', '4321')).toMatchObject({ ok: false, code: 'LOOKUP_FAILED', status: 503 });
+    const last = await pinService(failing(3));
+    expect(await last.checkPin('s1', '9999')).toMatchObject({ ok: false, code: 'PIN_LOCKED', status: 403 });
+  });
+
   it('a lock that is not a boolean fails closed', async () => {
     await fc.assert(
       fc.asyncProperty(badLock, async (locked) => {

@@ -328,12 +328,19 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
       return fail('LOOKUP_FAILED', 503, 'PIN record is malformed', 0);
     }
     if (good) {
-      await attempts.reset(subject);
-      if (pinNeedsRehash(record, params)) await pins.put(subject, await hashHostKeyPin(pin as string, params));
+      // The count must go back to zero, or good PINs would lock the account: fail closed.
+      try {
+        await attempts.reset(subject);
+      } catch {
+        return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
+      }
+      // A rehash is an upgrade; the old record still holds if the store refuses it.
+      if (pinNeedsRehash(record, params)) await hashHostKeyPin(pin as string, params).then((r) => pins.put(subject, r)).catch(() => undefined);
       return { ok: true };
     }
     if (state.attempts >= max) {
-      await attempts.lock(subject);
+      // Locked either way: a store that fails to record it is locked again by the next count.
+      await attempts.lock(subject).catch(() => undefined);
       await delay(state.attempts);
       return fail('PIN_LOCKED', 403, 'wrong PIN; PIN entry is now locked', 0);
     }
