@@ -1,4 +1,5 @@
 import { binaryString } from '../binary.js';
+import { hexDigit } from '../uri.js';
 import { bytesToUtf8, isBytes, isWellFormed, utf8ToBytes } from '../bytes.js';
 import { HostsigError } from '../errors.js';
 import { type ParamsInput, PhpArray, type PhpValue } from './array.js';
@@ -49,13 +50,6 @@ export function phpRawurlencode(s: string): string {
   return percentEncode(s, true);
 }
 
-function hexVal(b: number): number {
-  if (b >= 0x30 && b <= 0x39) return b - 0x30;
-  const l = b | 0x20;
-  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
-  return -1;
-}
-
 /**
  * PHP `urldecode` over bytes: `+` is space, `%XX` (either case) is a byte, a `%` not
  * followed by two hex digits stays as it is.
@@ -86,8 +80,8 @@ export function phpUrldecodeBytes(b: Uint8Array, start = 0, end = b.length): Uin
     const c = b[i]!;
     if (c === 0x2b) {
       out[n++] = 0x20;
-    } else if (c === 0x25 && i + 2 < end && hexVal(b[i + 1]!) >= 0 && hexVal(b[i + 2]!) >= 0) {
-      out[n++] = (hexVal(b[i + 1]!) << 4) | hexVal(b[i + 2]!);
+    } else if (c === 0x25 && i + 2 < end && hexDigit(b[i + 1]!) >= 0 && hexDigit(b[i + 2]!) >= 0) {
+      out[n++] = (hexDigit(b[i + 1]!) << 4) | hexDigit(b[i + 2]!);
       i += 2;
     } else {
       out[n++] = c;

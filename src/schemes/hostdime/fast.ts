@@ -16,6 +16,9 @@
  * checks it against the general path on arbitrary bodies.
  */
 
+import { hexDigit } from '../../core/uri.js';
+import { wordChar } from './method.js';
+
 /** What the scan found: the four `api_*` fields the verifier reads, and where the JSON is. */
 export interface FastForm {
   /** Decoded values of `api_key`, `api_timestamp`, `api_unique`, `api_hash`; undefined when absent. */
@@ -54,17 +57,6 @@ const ASCII_OUT: Uint8Array[] = /* @__PURE__ */ (() => {
 // which the wire format gives a meaning, so one table lookup sorts out the common character.
 const ASCII_PLAIN: Uint8Array = /* @__PURE__ */ Uint8Array.from(ASCII_OUT, (o, c) => (o.length === 1 && c !== 0x2b && c !== 0x25 ? o[0]! : 0));
 const HEX_LOWER = /* @__PURE__ */ Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-function hexVal(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const l = c | 0x20;
-  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
-}
-
-/** Name characters needing no decoding or mangling: A-Z a-z 0-9 _ -. */
-function plainNameChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
-}
 
 // A scratch buffer reused across calls, so a typical call allocates no buffer; and the name
 // hashes of the duplicate check. Both are only read before the next call. The scratch never
@@ -109,7 +101,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
       let h = 0x811c9dc5;
       for (let i = start; i < eq; i++) {
         const c = body.charCodeAt(i);
-        if (!plainNameChar(c)) return null;
+        if (!wordChar(c)) return null;
         out[o++] = c;
         h = Math.imul(h ^ c, 0x01000193);
       }
@@ -267,8 +259,8 @@ function setApi(form: FastForm, body: string, start: number, eq: number, value: 
 /** The byte of a `%XX` at `i` (before `end`), or -1. */
 function pct(s: string, i: number, end: number): number {
   if (i + 2 >= end) return -1;
-  const h = hexVal(s.charCodeAt(i + 1));
-  const l = hexVal(s.charCodeAt(i + 2));
+  const h = hexDigit(s.charCodeAt(i + 1));
+  const l = hexDigit(s.charCodeAt(i + 2));
   return h < 0 || l < 0 ? -1 : (h << 4) | l;
 }
 

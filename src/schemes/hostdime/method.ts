@@ -1,4 +1,5 @@
 import { HostsigError } from '../../core/errors.js';
+import { pathEnd } from '../../core/uri.js';
 
 const METHOD_RE = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 
@@ -55,11 +56,7 @@ export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'j
  */
 export function hostDimePathToMethod(path: string): { method: string; format: HostDimeFormat } | null {
   if (typeof path !== 'string') return null;
-  let end = path.length;
-  for (let i = 0; i < end; i++) {
-    const c = path.charCodeAt(i);
-    if (c === 0x3f || c === 0x23) end = i; // ? #
-  }
+  const end = pathEnd(path);
   const dot = path.lastIndexOf('.', end - 1);
   if (dot === -1) return null;
   const format = path.slice(dot + 1, end);
@@ -86,7 +83,7 @@ export function hostDimePathToMethod(path: string): { method: string; format: Ho
   return null;
 }
 
-/** [A-Za-z0-9_-] */
-function wordChar(c: number): boolean {
+/** [A-Za-z0-9_-]: a method word's characters, and the form names the fast scan takes as they are. Internal. */
+export function wordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d;
 }

@@ -28,7 +28,6 @@ export const WHM_USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
 export const WHM_ACCESS_HASH_RE = /^[A-Za-z0-9]{64,4096}$/;
 const MAX_HEADER = 4200;
 
-
 function malformed(reason: string, message: string): never {
   throw new HostsigError('AUTH_HEADER_MALFORMED', message, { reason });
 }

@@ -8,6 +8,8 @@
  * those normalisations could turn into another path; what is left is matched exactly.
  */
 
+import { hexDigit, pathEnd } from '../../core/uri.js';
+
 /** Why a path was refused; `details.reason` of `PATH_NOT_ALLOWED`. */
 export type CpanelPathRefusal =
   | 'not-a-string'
@@ -34,13 +36,6 @@ const WPT = '/3rdparty/wpt/index.php';
 const SLASH = 0x2f;
 const PERCENT = 0x25;
 
-function hexValue(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const l = c | 0x20;
-  if (l >= 0x61 && l <= 0x66) return l - 0x61 + 10;
-  return -1;
-}
-
 /** After decoding, only printable ASCII minus the characters some server reads as structure. */
 function refusedChar(c: number): CpanelPathRefusal | null {
   if (c < 0x21 || c > 0x7e) return 'forbidden-character'; // controls, NUL, space, DEL, non-ASCII (overlong UTF-8 too)
@@ -55,15 +50,6 @@ function refusedSegment(len: number, dots: number, last: boolean): CpanelPathRef
   if (len === 0) return last ? null : 'empty-segment'; // a trailing `/` is kept, as cpsrvd does
   if (dots === len) return 'dot-segment';
   return null;
-}
-
-/** Where the path ends: at the first `?` or `#`. */
-function pathEnd(path: string): number {
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c === 0x3f || c === 0x23) return i;
-  }
-  return path.length;
 }
 
 /**
@@ -93,8 +79,8 @@ export function normalizeCpanelPath(path: unknown): CpanelPathCheck {
       continue;
     }
     if (c === PERCENT) {
-      const hi = i + 2 < end ? hexValue(path.charCodeAt(i + 1)) : -1;
-      const lo = hi === -1 ? -1 : hexValue(path.charCodeAt(i + 2));
+      const hi = i + 2 < end ? hexDigit(path.charCodeAt(i + 1)) : -1;
+      const lo = hi === -1 ? -1 : hexDigit(path.charCodeAt(i + 2));
       if (lo === -1) return { ok: false, reason: 'bad-escape' };
       c = hi * 16 + lo;
       if (c === SLASH || c === 0x5c) return { ok: false, reason: 'encoded-separator' };
