@@ -23,7 +23,9 @@ import { hostDimePathToMethod, verifyHostDimeSync } from '../dist/schemes/hostdi
 import { isHostKeyPin, MemoryHostKeyTokenStore, parseHostKeyLoginOptions, verifyHostKeyRequest } from '../dist/schemes/hostkey/index.js';
 import { verifySixConnect } from '../dist/schemes/sixconnect/index.js';
 import { cpanelPathAllowed, parseCidr, parseIpAddress, parseWhmAuthorization, verifyWhmAuthorization } from '../dist/schemes/whm/index.js';
+import { logSafe } from '../dist/cli/output.js';
 import { createVerifier } from '../dist/server/index.js';
+import { nodeHeaders } from '../dist/server/node.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -278,6 +280,19 @@ add('server verify (authorization)', req((authorization) => ({ url: 'http://h/ap
 ]);
 add('server verify (headers)', req((n) => ({ url: 'http://h/v1/a.json', headers: Object.fromEntries(Array.from({ length: n / 10 }, (_, i) => [`x-h${i}`, 'v'])) })), [['n/10 headers', (n) => n]]);
 add('server verify (body)', req((body) => ({ url: 'http://h/v1/domain/list.json', headers: form, body })), FORM_SHAPES);
+
+// Node adapters: counting Authorization lines in rawHeaders (n/20 lines of each kind).
+const rawHeaders = (name) => (n) => ({ headers: {}, rawHeaders: Array.from({ length: Math.max(2, Math.floor(n / 20)) }, (_, i) => (i % 2 ? 'v'.repeat(8) : name)) });
+add('server nodeHeaders', nodeHeaders, [
+  ['Authorization lines', rawHeaders('Authorization')],
+  ['other header lines', rawHeaders('X-Other-Header')],
+]);
+
+// CLI: escaping request data for serve's log line (cut at its field cap).
+add('cli logSafe', (s) => logSafe(s), [
+  ['control characters', framed('', '\n\u001b')],
+  ['lone surrogates', framed('', '\ud800')],
+]);
 
 // CLI: the .http request parser.
 add('cli parseHttpRequest', parseHttpRequest, [
