@@ -312,11 +312,10 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
     // HostKey sessions are obtained here: the verifier leaves auth.php to the gateway.
     const authPhp = cfg.hostkey !== undefined && method === 'POST' && path.endsWith('/auth.php');
     const plain = toPlainRequest(req);
+    // Refuses a second Authorization (AUTH_HEADER_DUPLICATE) on every path, auth.php included.
     ctx.head = normalizeHead(plain);
     ctx.scheme = authPhp ? 'hostkey' : verifier.detect(ctx.head);
     if (declaredTooLarge(req)) throw new HostsigError('BODY_TOO_LARGE', `body is larger than ${MAX_BODY} bytes`, { maxBytes: MAX_BODY });
-    // node:http keeps the first of several Authorization headers: which identity would count?
-    if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw new HostsigError('AUTH_HEADER_DUPLICATE', 'more than one Authorization header');
     // Every body is read first, under the cap, whatever the path: over it is 413 everywhere, and
     // an upload is never drained past the cap (the 413 closes the connection).
     const bytes = await readRawBody(req, { maxBytes: MAX_BODY });
