@@ -1,5 +1,6 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { activeHashBackend } from './backend.js';
 import { abytes } from './bytes.js';
 import { equalBytes } from './compare.js';
 
@@ -22,7 +23,10 @@ import { equalBytes } from './compare.js';
  * ```
  */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
-  return hmac(nobleSha256, abytes(key, 'key'), abytes(message, 'message'));
+  abytes(key, 'key');
+  abytes(message, 'message');
+  const b = activeHashBackend();
+  return b === null ? hmac(nobleSha256, key, message) : b.hmacSha256(key, message);
 }
 
 /**
@@ -51,8 +55,9 @@ export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint
 }
 
 /**
- * SHA-256 over bytes (@noble/hashes), with hostsig's input check so a look-alike is a
- * `HostsigError`, not a TypeError; `sha256.create()` gives the streaming form.
+ * SHA-256 over bytes (@noble/hashes, or the backend registered with `registerHashBackend`),
+ * with hostsig's input check so a look-alike is a `HostsigError`, not a TypeError;
+ * `sha256.create()` gives the streaming form, which is always @noble/hashes'.
  * @param message the bytes to hash
  * @throws HostsigError `INVALID_ARGUMENT` when `message` is not a Uint8Array
  * @example
@@ -65,6 +70,20 @@ export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint
 export const sha256: ((message: Uint8Array) => Uint8Array) & { create: typeof nobleSha256.create } = /* @__PURE__ */ (() =>
   // An annotated IIFE, so a bundle that never hashes with it (6connect's HMAC-only path) drops it.
   Object.assign(
-    (message: Uint8Array): Uint8Array => nobleSha256(abytes(message, 'message')),
+    (message: Uint8Array): Uint8Array => {
+      abytes(message, 'message');
+      const b = activeHashBackend();
+      return b === null ? nobleSha256(message) : b.sha256(message);
+    },
     { create: nobleSha256.create },
   ))();
+
+/** @internal SHA-256 of `head || tail` without concatenating on the pure path. */
+export function sha256Parts(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const b = activeHashBackend();
+  if (b === null) return nobleSha256.create().update(head).update(tail).digest();
+  const all = new Uint8Array(head.length + tail.length);
+  all.set(head);
+  all.set(tail, head.length);
+  return b.sha256(all);
+}

@@ -5,6 +5,7 @@ export * from './clock.js';
 export * from './nonce.js';
 export { randomBytes, randomUuid } from './random.js';
 export { hmacSha256, verifyHmacSha256, sha256 } from './hmac.js';
+export { type HashBackend, registerHashBackend, hashBackend } from './backend.js';
 export * from './php/index.js';
 export * from './ip.js';
 export * from './json-safe.js';

@@ -1,6 +1,7 @@
 /**
  * `hostsig/rsa`: RSA keys (PKCS#1, PKCS#8, SPKI, JWK, OpenSSH) and RSASSA-PKCS1-v1_5 with
- * SHA-256 (RFC 8017), in pure TypeScript on bigints. Knows nothing of JWT.
+ * SHA-256 (RFC 8017), in pure TypeScript on bigints, with Web Crypto (`rsaSignAsync`,
+ * `rsaVerifyAsync`) and registered native backends as faster paths. Knows nothing of JWT.
  * @module hostsig/rsa
  */
 export {
@@ -22,4 +23,5 @@ export {
   jwkThumbprint,
 } from './keys.js';
 export { rsaSign, rsaVerify, emsaPkcs1v15Sha256 } from './pkcs1v15.js';
-export { rsaSignAsync } from './webcrypto.js';
+export { rsaSignAsync, rsaVerifyAsync } from './webcrypto.js';
+export { type RsaBackend, registerRsaBackend, rsaBackend } from './backend.js';

@@ -539,10 +539,17 @@ export function importPrivateKey(input: KeyInput): RsaPrivateKey {
   return r.key;
 }
 
-function toPublic(key: RsaPublicKey | RsaPrivateKey): RsaPublicKey {
+/** @internal The public key of a public or private key; anything else is `INVALID_ARGUMENT`. */
+export function publicOf(key: unknown): RsaPublicKey {
   if (isRsaPublicKey(key)) return key;
   if (isRsaPrivateKey(key)) return key.publicKey;
   throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RsaPublicKey or RsaPrivateKey from importPublicKey/importPrivateKey');
+}
+
+/** @internal The private JWK (RFC 7518 6.3) of a validated key, for platform imports. */
+export function privateJwkOf(key: RsaPrivateKey): JsonWebKey {
+  const b = (x: bigint): string => bytesToBase64url(bigintToMinBytes(x));
+  return { kty: 'RSA', n: b(key.n), e: b(key.e), d: b(key.d), p: b(key.p), q: b(key.q), dp: b(key.dp), dq: b(key.dq), qi: b(key.qi) };
 }
 
 /**
@@ -559,7 +566,7 @@ function toPublic(key: RsaPublicKey | RsaPrivateKey): RsaPublicKey {
  * ```
  */
 export function exportSpkiDer(key: RsaPublicKey | RsaPrivateKey): Uint8Array {
-  const k = toPublic(key);
+  const k = publicOf(key);
   return derSequence(derSequence(DER_OID_RSA_ENCRYPTION, DER_NULL), derBitString(derSequence(derInteger(k.n), derInteger(k.e))));
 }
 
@@ -597,7 +604,7 @@ export function exportSpkiPem(key: RsaPublicKey | RsaPrivateKey): string {
  * ```
  */
 export function exportPublicJwk(key: RsaPublicKey | RsaPrivateKey, extra: { kid?: string; withAlg?: boolean } = {}): RsaJwk {
-  const k = toPublic(key);
+  const k = publicOf(key);
   const jwk: RsaJwk = { kty: 'RSA', n: bytesToBase64url(bigintToMinBytes(k.n)), e: bytesToBase64url(bigintToMinBytes(k.e)) };
   if (extra.kid !== undefined) jwk.kid = String(extra.kid);
   if (extra.withAlg) {

@@ -5,8 +5,9 @@ import { abytes } from '../core/bytes.js';
 import { HostsigError } from '../core/errors.js';
 import { sha256 } from '../core/hmac.js';
 import { randomBytes } from '../core/random.js';
+import { activeRsaBackend } from './backend.js';
 import { bigintToBytes, bytesToBigint, type Fold, foldFor, gcd, modInverse, modPow } from './bigint.js';
-import { isRsaPrivateKey, isRsaPublicKey, type RsaPrivateKey, type RsaPublicKey } from './keys.js';
+import { isRsaPrivateKey, publicOf, type RsaPrivateKey, type RsaPublicKey } from './keys.js';
 
 /** DER of DigestInfo { AlgorithmIdentifier { id-sha256, NULL }, OCTET STRING(32) } minus the hash (RFC 8017 9.2 note 1). */
 const SHA256_DIGEST_INFO_PREFIX = /* @__PURE__ */ new Uint8Array([
@@ -68,14 +69,38 @@ function publicContext(key: RsaPublicKey): PublicContext {
   return c;
 }
 
-function publicOf(key: unknown): RsaPublicKey {
-  if (isRsaPublicKey(key)) return key;
-  if (isRsaPrivateKey(key)) return key.publicKey;
-  throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RSA key from importPublicKey/importPrivateKey');
+// n as k big-endian bytes, per key, for the byte-level range check below.
+const modulusBytes = /* @__PURE__ */ new WeakMap<RsaPublicKey, Uint8Array>();
+
+/**
+ * @internal The one input check every verify path shares (pure, Web Crypto, native): exactly
+ * k bytes and `s < n`. Anything else is `false` before any backend sees it, so platforms that
+ * would accept a short or non-reduced signature (some do) cannot differ from the pure path.
+ */
+export function signatureInRange(pub: RsaPublicKey, signature: Uint8Array): boolean {
+  if (signature.length !== pub.size) return false;
+  let n = modulusBytes.get(pub);
+  if (n === undefined) modulusBytes.set(pub, (n = bigintToBytes(pub.n, pub.size)!));
+  // Big-endian, same length: the first differing byte decides; equal to n is out of range.
+  for (let i = 0; i < n.length; i++) if (signature[i] !== n[i]) return signature[i]! < n[i]!;
+  return false;
+}
+
+/** @internal The registered backend's answer, or undefined when it declines or fails. */
+export function backendVerify(pub: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean | undefined {
+  const b = activeRsaBackend();
+  if (b === null) return undefined;
+  try {
+    const r = b.verify(pub, message, signature);
+    return r === true || r === false ? r : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature. The expected encoded block is rebuilt
+ * Verifies an RSASSA-PKCS1-v1_5 SHA-256 signature, in pure TypeScript unless a backend is
+ * registered (`useNodeCrypto()` from `hostsig/node`). The expected encoded block is rebuilt
  * from the message and compared whole, in constant time; nothing is parsed out of the
  * signature, so the BER/garbage/short-padding forgeries of the Bleichenbacher'06 family
  * cannot pass. A signature of the wrong length, or `>= n`, is simply `false`.
@@ -103,6 +128,15 @@ export function rsaVerify(key: RsaPublicKey | RsaPrivateKey, message: Uint8Array
   abytes(message, 'message');
   abytes(signature, 'signature');
   if (signature.length !== pub.size) return false;
+  if (activeRsaBackend() !== null) {
+    if (!signatureInRange(pub, signature)) return false;
+    const r = backendVerify(pub, message, signature);
+    if (r !== undefined) return r;
+  }
+  return verifyPure(pub, message, signature);
+}
+
+function verifyPure(pub: RsaPublicKey, message: Uint8Array, signature: Uint8Array): boolean {
   const s = bytesToBigint(signature);
   if (s >= pub.n) return false;
   const ctx = publicContext(pub);
@@ -176,8 +210,20 @@ function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
   return (sb * ai) % n;
 }
 
+function backendSign(key: RsaPrivateKey, message: Uint8Array): Uint8Array | undefined {
+  const b = activeRsaBackend();
+  if (b === null) return undefined;
+  try {
+    const sig = b.sign(key, message);
+    return sig instanceof Uint8Array && sig.length === key.size ? sig : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Signs with RSASSA-PKCS1-v1_5 and SHA-256. Deterministic: the same key and message give the
+ * Signs with RSASSA-PKCS1-v1_5 and SHA-256 (pure TypeScript unless a backend is registered).
+ * Deterministic: the same key and message give the
  * same signature (blinding does not change the output). The result is checked against the
  * public key before it is returned, so a computation fault (which with CRT would leak a
  * factor of n) never leaves this function.
@@ -201,6 +247,8 @@ function rsasp1(key: RsaPrivateKey, m: bigint): bigint {
 export function rsaSign(key: RsaPrivateKey, message: Uint8Array): Uint8Array {
   if (!isRsaPrivateKey(key)) throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RsaPrivateKey from importPrivateKey');
   abytes(message, 'message');
+  const native = backendSign(key, message);
+  if (native !== undefined) return native;
   const em = emsaPkcs1v15Sha256(sha256(message), key.size);
   const m = bytesToBigint(em);
   const s = rsasp1(key, m);

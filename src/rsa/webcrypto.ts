@@ -1,13 +1,13 @@
 /**
- * RSASSA-PKCS1-v1_5 SHA-256 signing through the platform's Web Crypto (`crypto.subtle`) where
- * it exists, with the pure-TypeScript {@link rsaSign} as the fallback. PKCS#1 v1.5 signatures
- * are deterministic, so both paths give the same bytes for the same key and message.
+ * RSASSA-PKCS1-v1_5 SHA-256 through the platform's Web Crypto (`crypto.subtle`) where it
+ * exists, with the pure-TypeScript {@link rsaSign}/{@link rsaVerify} as the fallback. PKCS#1
+ * v1.5 signatures are deterministic, so both paths give the same bytes for the same key and
+ * message, and the same verdict for the same signature (the differential suite checks it).
  */
-import { abytes, bytesToBase64url } from '../core/bytes.js';
+import { abytes } from '../core/bytes.js';
 import { HostsigError } from '../core/errors.js';
-import { bigintToMinBytes } from './bigint.js';
-import { isRsaPrivateKey, type RsaPrivateKey } from './keys.js';
-import { rsaSign } from './pkcs1v15.js';
+import { exportPublicJwk, isRsaPrivateKey, privateJwkOf, publicOf, type RsaPrivateKey, type RsaPublicKey } from './keys.js';
+import { rsaSign, rsaVerify, signatureInRange } from './pkcs1v15.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
@@ -15,21 +15,17 @@ const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 // A key the platform refuses (or a failed import) is remembered as null: fallback from then on.
 const imported = /* @__PURE__ */ new WeakMap<RsaPrivateKey, { subtle: SubtleCrypto; key: Promise<CryptoKey | null> }>();
 
-function platformSubtle(): SubtleCrypto | null {
+function platformSubtle(op: 'sign' | 'verify'): SubtleCrypto | null {
   const c = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
   const subtle = c?.subtle;
-  return subtle && typeof subtle.importKey === 'function' && typeof subtle.sign === 'function' ? subtle : null;
-}
-
-function b64u(x: bigint): string {
-  return bytesToBase64url(bigintToMinBytes(x));
+  return subtle && typeof subtle.importKey === 'function' && typeof subtle[op] === 'function' ? subtle : null;
 }
 
 function cryptoKeyFor(subtle: SubtleCrypto, key: RsaPrivateKey): Promise<CryptoKey | null> {
   const hit = imported.get(key);
   if (hit && hit.subtle === subtle) return hit.key;
   // A non-extractable key from the JWK form of the already validated numbers.
-  const jwk: JsonWebKey = { kty: 'RSA', alg: 'RS256', ext: false, key_ops: ['sign'], n: b64u(key.n), e: b64u(key.e), d: b64u(key.d), p: b64u(key.p), q: b64u(key.q), dp: b64u(key.dp), dq: b64u(key.dq), qi: b64u(key.qi) };
+  const jwk: JsonWebKey = { ...privateJwkOf(key), alg: 'RS256', ext: false, key_ops: ['sign'] };
   let p: Promise<CryptoKey | null>;
   try {
     p = Promise.resolve(subtle.importKey('jwk', jwk, ALGORITHM, false, ['sign'])).catch(() => null);
@@ -69,7 +65,7 @@ function cryptoKeyFor(subtle: SubtleCrypto, key: RsaPrivateKey): Promise<CryptoK
 export async function rsaSignAsync(key: RsaPrivateKey, message: Uint8Array): Promise<Uint8Array> {
   if (!isRsaPrivateKey(key)) throw new HostsigError('INVALID_ARGUMENT', '"key" expected an RsaPrivateKey from importPrivateKey');
   abytes(message, 'message');
-  const subtle = platformSubtle();
+  const subtle = platformSubtle('sign');
   if (subtle !== null) {
     const cryptoKey = await cryptoKeyFor(subtle, key);
     if (cryptoKey !== null) {
@@ -84,4 +80,77 @@ export async function rsaSignAsync(key: RsaPrivateKey, message: Uint8Array): Pro
     }
   }
   return rsaSign(key, message);
+}
+
+// Public keys as above, one import per key object; `ready` holds the CryptoKey once the import
+// settled, which saves a promise hop per verification.
+interface ImportedPublic {
+  readonly subtle: SubtleCrypto;
+  readonly key: Promise<CryptoKey | null>;
+  ready: CryptoKey | null | undefined;
+}
+const importedPublic = /* @__PURE__ */ new WeakMap<RsaPublicKey, ImportedPublic>();
+
+function publicCryptoKey(subtle: SubtleCrypto, key: RsaPublicKey): ImportedPublic {
+  const hit = importedPublic.get(key);
+  if (hit !== undefined && hit.subtle === subtle) return hit;
+  const jwk: JsonWebKey = { ...exportPublicJwk(key), alg: 'RS256', ext: true, key_ops: ['verify'] };
+  let p: Promise<CryptoKey | null>;
+  try {
+    p = Promise.resolve(subtle.importKey('jwk', jwk, ALGORITHM, true, ['verify'])).catch(() => null);
+  } catch {
+    p = Promise.resolve(null);
+  }
+  const entry: ImportedPublic = { subtle, key: p, ready: undefined };
+  void p.then((k) => {
+    entry.ready = k;
+  });
+  importedPublic.set(key, entry);
+  return entry;
+}
+
+/**
+ * {@link rsaVerify} through Web Crypto when the platform has `crypto.subtle`: in Node the RSA
+ * work runs on libuv's thread pool, so it neither blocks the event loop nor stays on one core.
+ * The pure path answers when `crypto.subtle` is absent, refuses the key, or fails; a platform
+ * error is never an acceptance. The length and `s < n` checks run first, on every path, so a
+ * hostile signature gets the same `false` whichever path would have run.
+ *
+ * The platform key is imported once per key object and cached; a collected key frees it.
+ * @param key public key (or a private key: its public half is used)
+ * @param message the signed bytes (hashed here)
+ * @param signature exactly `key.size` bytes
+ * @returns a Promise of true when the signature is valid
+ * @throws (rejects with) HostsigError `INVALID_ARGUMENT` only for wrong argument types
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { utf8ToBytes } from 'hostsig/core';
+ * import { importPrivateKey, rsaSign, rsaVerifyAsync } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const sig = rsaSign(key, utf8ToBytes('hello'));
+ * await rsaVerifyAsync(key.publicKey, utf8ToBytes('hello'), sig) // => true
+ * await rsaVerifyAsync(key.publicKey, utf8ToBytes('hellO'), sig) // => false
+ * ```
+ */
+export async function rsaVerifyAsync(key: RsaPublicKey | RsaPrivateKey, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const pub = publicOf(key);
+  abytes(message, 'message');
+  abytes(signature, 'signature');
+  if (!signatureInRange(pub, signature)) return false;
+  const subtle = platformSubtle('verify');
+  if (subtle !== null) {
+    const entry = publicCryptoKey(subtle, pub);
+    const cryptoKey = entry.ready !== undefined ? entry.ready : await entry.key;
+    if (cryptoKey !== null) {
+      try {
+        const ok: unknown = await subtle.verify(ALGORITHM, cryptoKey, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
+        if (ok === true || ok === false) return ok;
+      } catch {
+        // Refused at verify time (a SharedArrayBuffer view, say): the pure path answers.
+      }
+    }
+  }
+  return rsaVerify(pub, message, signature);
 }

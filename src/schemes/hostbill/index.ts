@@ -19,6 +19,7 @@ export {
   HostBillTokenIssuer,
   MemoryRefreshTokenStore,
   verifyHostBillBearer,
+  verifyHostBillBearerAsync,
   refreshTokenDigest,
   type HostBillTokenIssuerOptions,
   type HostBillTokenPair,

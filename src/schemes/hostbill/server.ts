@@ -16,7 +16,7 @@ import { randomBytes, randomUuid } from '../../core/random.js';
 import { type Duration, durationSeconds } from '../../jwt/claims.js';
 import { signJwt } from '../../jwt/sign.js';
 import type { JwtHeader, JwtPayload } from '../../jwt/types.js';
-import { type JwtVerifyOptions, type VerifyKey, verifyJwt } from '../../jwt/verify.js';
+import { type JwtVerifyOptions, type JwtVerifyResult, type VerifyKey, verifyJwt, verifyJwtAsync } from '../../jwt/verify.js';
 import { isRsaPrivateKey, type RsaPrivateKey } from '../../rsa/keys.js';
 import { parseBearerAuth } from './bearer.js';
 
@@ -171,19 +171,66 @@ export function refreshTokenDigest(token: string): string {
  * ```
  */
 export function verifyHostBillBearer(authorization: string | null | undefined, key: VerifyKey, options: JwtVerifyOptions = {}): HostBillBearerResult {
+  const token = bearerToken(authorization, key);
+  if (typeof token !== 'string') return token;
+  try {
+    return bearerVerified(verifyJwt(token, key, options));
+  } catch (e) {
+    return bearerFailure(e);
+  }
+}
+
+/**
+ * {@link verifyHostBillBearer} with the signature checked by `verifyJwtAsync`: Web Crypto where
+ * the platform has it, so a server's RSA work runs off the event loop. Same results and codes.
+ * @param authorization the header value
+ * @param key the issuer's public key
+ * @param options `verifyJwt` options (issuer, audience, clockTolerance, now, ...)
+ * @returns a Promise of the same result as {@link verifyHostBillBearer}
+ * @throws (rejects with) HostsigError `INVALID_ARGUMENT` only for a missing key
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { verifyHostBillBearerAsync } from 'hostsig/hostbill';
+ * import { signJwt } from 'hostsig/jwt';
+ * import { importPrivateKey } from 'hostsig/rsa';
+ *
+ * const key = importPrivateKey(readFileSync('vectors/keys/rsa2048.pkcs1.pem', 'utf8'));
+ * const token = signJwt({ sub: 'client-42' }, key, { expiresIn: '15m' });
+ * await verifyHostBillBearerAsync(`Bearer ${token}`, key.publicKey) // => { ok: true, subject: 'client-42' }
+ * await verifyHostBillBearerAsync(`Bearer ${token.slice(0, -4)}AAAA`, key.publicKey) // => { ok: false, code: 'SIGNATURE_INVALID' }
+ * ```
+ */
+export async function verifyHostBillBearerAsync(authorization: string | null | undefined, key: VerifyKey, options: JwtVerifyOptions = {}): Promise<HostBillBearerResult> {
+  const token = bearerToken(authorization, key);
+  if (typeof token !== 'string') return token;
+  try {
+    return bearerVerified(await verifyJwtAsync(token, key, options));
+  } catch (e) {
+    return bearerFailure(e);
+  }
+}
+
+function bearerToken(authorization: unknown, key: VerifyKey): string | VerifyFailure {
   if (key === undefined || key === null) throw new HostsigError('INVALID_ARGUMENT', '"key" is required');
   if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
     return { ok: false, code: 'AUTH_HEADER_MALFORMED', message: 'Authorization header expected string' };
   }
   try {
-    const token = parseBearerAuth(authorization);
-    const { payload, protectedHeader } = verifyJwt(token, key, options);
-    return { ok: true, subject: payload.sub, payload, protectedHeader };
+    return parseBearerAuth(authorization as string | null | undefined);
   } catch (e) {
-    const f = toFailure(e, 'TOKEN_INVALID');
-    if (f.code === 'INVALID_ARGUMENT') throw e;
-    return f;
+    return bearerFailure(e);
   }
+}
+
+function bearerVerified({ payload, protectedHeader }: JwtVerifyResult): HostBillBearerVerified {
+  return { ok: true, subject: payload.sub, payload, protectedHeader };
+}
+
+function bearerFailure(e: unknown): VerifyFailure {
+  const f = toFailure(e, 'TOKEN_INVALID');
+  if (f.code === 'INVALID_ARGUMENT') throw e;
+  return f;
 }
 
 /**
@@ -288,12 +335,26 @@ export class HostBillTokenIssuer {
    * @param options extra `verifyJwt` options (clockTolerance, requiredClaims, ...)
    */
   verifyBearer(authorization: string | null | undefined, options: JwtVerifyOptions = {}): HostBillBearerResult {
+    return verifyHostBillBearer(authorization, this.#o.privateKey.publicKey, this.#bearerOptions(options));
+  }
+
+  /**
+   * {@link HostBillTokenIssuer.verifyBearer} through {@link verifyHostBillBearerAsync}: Web
+   * Crypto where the platform has it, off the event loop.
+   * @param authorization the header value
+   * @param options extra `verifyJwt` options (clockTolerance, requiredClaims, ...)
+   */
+  verifyBearerAsync(authorization: string | null | undefined, options: JwtVerifyOptions = {}): Promise<HostBillBearerResult> {
+    return verifyHostBillBearerAsync(authorization, this.#o.privateKey.publicKey, this.#bearerOptions(options));
+  }
+
+  #bearerOptions(options: JwtVerifyOptions): JwtVerifyOptions {
     const o = this.#o;
-    return verifyHostBillBearer(authorization, o.privateKey.publicKey, {
+    return {
       ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
       ...(o.audience !== undefined ? { audience: o.audience } : {}),
       ...(o.now !== undefined ? { now: o.now } : {}),
       ...options,
-    });
+    };
   }
 }

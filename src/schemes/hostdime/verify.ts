@@ -2,7 +2,7 @@ import { isBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure } from '../../core/errors.js';
-import { sha256 } from '../../core/hmac.js';
+import { sha256Parts } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray, PhpValue } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
@@ -243,7 +243,7 @@ function utf8OrNull(b: Uint8Array): string | null {
 
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
-  return sha256.create().update(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`)).update(fastJson).digest();
+  return sha256Parts(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`), fastJson);
 }
 
 /**
