@@ -1,8 +1,7 @@
 import type { HostsigErrorCode } from '../core/errors.js';
-import type { RequestHead } from './types.js';
+import type { EnvelopeBuilder, FailureStatus, RequestHead } from './types.js';
 
-/** The HTTP statuses a verifier answers a failed request with. Never 500. */
-export type FailureStatus = 400 | 401 | 403 | 413 | 503;
+export type { EnvelopeBuilder, EnvelopeInput, FailureStatus } from './types.js';
 
 /**
  * Code -> HTTP status. The record is exhaustive over {@link HostsigErrorCode}, so a new code
@@ -82,17 +81,6 @@ export function statusForCode(code: HostsigErrorCode): FailureStatus {
   return Object.prototype.hasOwnProperty.call(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code] : 400;
 }
 
-/** What an envelope builder is given: never a secret, never the caller's input echoed raw. */
-export interface EnvelopeInput {
-  code: HostsigErrorCode;
-  message: string;
-  status: FailureStatus;
-  /** The request, when it could be read (e.g. to name the WHM function or pick cPanel's shape). */
-  head?: RequestHead;
-}
-
-/** A provider's error envelope: the JSON value to send. */
-export type EnvelopeBuilder = (failure: EnvelopeInput) => unknown;
 
 /**
  * HostDime: `{"error": {"message": "...", "code": N}, "response": null}` (N = the HTTP status).

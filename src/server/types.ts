@@ -1,7 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import type { HostsigErrorCode, HostsigErrorDetails, VerifyFailure } from '../core/errors.js';
 import type { NonceStore } from '../core/nonce.js';
-import type { EnvelopeBuilder, FailureStatus } from './envelopes.js';
 
 /**
  * What the verifier knows about a request before reading its body: enough to pick a scheme.
@@ -116,3 +115,18 @@ export interface VerifierFailure<S extends string = string> {
   /** The same envelope serialized: the response body to send. */
   readonly body: string;
 }
+
+/** The HTTP statuses a verifier answers a failed request with. Never 500. */
+export type FailureStatus = 400 | 401 | 403 | 413 | 503;
+
+/** What an envelope builder is given: never a secret, never the caller's input echoed raw. */
+export interface EnvelopeInput {
+  code: HostsigErrorCode;
+  message: string;
+  status: FailureStatus;
+  /** The request, when it could be read (e.g. to name the WHM function or pick cPanel's shape). */
+  head?: RequestHead;
+}
+
+/** A provider's error envelope: the JSON value to send. */
+export type EnvelopeBuilder = (failure: EnvelopeInput) => unknown;
