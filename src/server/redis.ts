@@ -2,7 +2,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { HostsigError, isHostsigError } from '../core/errors.js';
 import type { NonceStore } from '../core/nonce.js';
 import type { PinAttemptStore } from '../schemes/hostkey/pin.js';
-import type { HostKeySessionRecord, HostKeyTokenStore } from '../schemes/hostkey/server.js';
+import type { HostKeySessionRecord, HostKeyTokenStore } from '../schemes/hostkey/verify.js';
 
 /**
  * The one command the store needs: `SET key value NX EX ttl`, in either client's calling style.

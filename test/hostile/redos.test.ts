@@ -48,7 +48,7 @@ const ALLOWED: Record<string, string> = {
   'src/core/php/float.ts /0+$/': 'the mantissa digits of Number#toExponential(p <= 100): at most 101 characters',
   'src/cli/demo.ts /\\+(?=[^&]*$)/g': "the demo's own signed 6connect URL, built a line above",
   'src/schemes/hostdime/sign.ts /\\/+$/': "the signer's own baseUrl option (caller configuration), never request input",
-  'src/schemes/hostkey/requests.ts /\\/+$/': "the signer's own baseUrl option (caller configuration), never request input",
+  'src/schemes/hostkey/sign.ts /\\/+$/': "the signer's own baseUrl option (caller configuration), never request input",
   'src/web/sign.ts /\\/+$/': "the signing form's own baseUrl field, in the user's own tab",
   'src/web/sign.ts /^[a-z]+:\\/\\/([^/?#]*)(.*)$/i': 'the URL the signing form just built from its own baseUrl',
 };

@@ -14,7 +14,7 @@ export {
   type HostBillTokenReply,
   type HostBillSessionOptions,
   type FetchLike,
-} from './client.js';
+} from './sign.js';
 export {
   HostBillTokenIssuer,
   MemoryRefreshTokenStore,
@@ -27,4 +27,4 @@ export {
   type HostBillBearerVerified,
   type RefreshTokenRecord,
   type RefreshTokenStore,
-} from './server.js';
+} from './verify.js';

@@ -21,7 +21,7 @@ export {
   type HostKeyFieldValue,
   type HostKeyPasswordLogin,
   type HostKeyRequest,
-} from './requests.js';
+} from './sign.js';
 export {
   hostKeyErrorReplyBody,
   hostKeyLoginReplyBody,
@@ -50,7 +50,7 @@ export {
   type HostKeyTokenVerified,
   type IssueHostKeyTokenOptions,
   type VerifyHostKeyTokenOptions,
-} from './server.js';
+} from './verify.js';
 export {
   createPinService,
   DEFAULT_PIN_PARAMS,

@@ -3,7 +3,7 @@ import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, type HostsigErrorCode } from '../../core/errors.js';
 import { randomBytes } from '../../core/random.js';
-import { HOSTKEY_PIN_RE } from './requests.js';
+import { HOSTKEY_PIN_RE } from './sign.js';
 
 /** scrypt cost parameters. */
 export interface ScryptParams {

@@ -1,7 +1,7 @@
 import { HostsigError } from '../../core/errors.js';
 import type { SafeJsonObject } from '../../core/json-safe.js';
 import { providerError } from './replies.js';
-import { HOSTKEY_CALLBACK_RE } from './requests.js';
+import { HOSTKEY_CALLBACK_RE } from './sign.js';
 import type { HostKeySession } from './session.js';
 
 /** Pacing of {@link pollCallback}. */

@@ -1,6 +1,6 @@
 import { HostsigError } from '../../core/errors.js';
 import { isJsonObject, own, parseJsonSafe, type SafeJsonObject, type SafeJsonValue } from '../../core/json-safe.js';
-import { HOSTKEY_CALLBACK_RE, HOSTKEY_TOKEN_RE } from './requests.js';
+import { HOSTKEY_CALLBACK_RE, HOSTKEY_TOKEN_RE } from './sign.js';
 
 /**
  * A parsed invapi reply.

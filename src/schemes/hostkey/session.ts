@@ -11,7 +11,7 @@ import {
   hostKeyApiKeyLogin,
   hostKeyLogout,
   hostKeyWhmcsLogin,
-} from './requests.js';
+} from './sign.js';
 
 /** The part of `fetch` the session uses; inject your own (tests, other runtimes, proxies). */
 export type HostKeyFetch = (

@@ -46,5 +46,5 @@ export {
   type WhmApiRequest,
   type WhmTokenCreateInput,
   type WhmTokenInfo,
-} from './api.js';
+} from './sign.js';
 export { HostsigError, type HostsigErrorCode } from '../../core/errors.js';

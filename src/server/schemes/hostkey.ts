@@ -1,6 +1,6 @@
 import { HostsigError, toFailure } from '../../core/errors.js';
 import { isIpAddress } from '../../core/ip.js';
-import { type HostKeyTokenStore, type HostKeyTokenVerified, type VerifyHostKeyTokenOptions, verifyHostKeyRequest } from '../../schemes/hostkey/server.js';
+import { type HostKeyTokenStore, type HostKeyTokenVerified, type VerifyHostKeyTokenOptions, verifyHostKeyRequest } from '../../schemes/hostkey/verify.js';
 import { hostKeyEnvelope } from '../envelopes.js';
 import type { SchemePlugin } from '../types.js';
 

@@ -7,7 +7,7 @@ import { formatIpAddress, parseIpAddress } from '../../core/ip.js';
 import type { PhpArray } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { randomBytes } from '../../core/random.js';
-import { HOSTKEY_TOKEN_RE } from './requests.js';
+import { HOSTKEY_TOKEN_RE } from './sign.js';
 
 /** A stored session. The token itself is never stored, only its digest. */
 export interface HostKeySessionRecord {
