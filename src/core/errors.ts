@@ -107,10 +107,52 @@ export interface VerifyFailure {
   readonly code: HostsigErrorCode;
   readonly message: string;
   readonly details?: HostsigErrorDetails;
+  /**
+   * What caused it (a store's or a lookup's own error), for logs. Not enumerable, so spreading
+   * or serializing the failure never carries it to a client.
+   */
+  readonly cause?: unknown;
+}
+
+/** Options of {@link verifyFailure}: everything but the code and the message. */
+export interface FailureOptions<S extends number = number> {
+  /** The HTTP status, for schemes that decide it themselves (WHM, HostKey). */
+  readonly status?: S;
+  /** Structured facts about the failure (never a secret). */
+  readonly details?: HostsigErrorDetails | undefined;
+  /** The error behind it, kept (not enumerable) for logs. */
+  readonly cause?: unknown;
 }
 
 /**
- * Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`.
+ * Builds a failed verification: the one way every scheme and the server make one. `details`
+ * is left out when empty; `cause` is kept but not enumerable.
+ * @param code the stable code
+ * @param message for people; never a secret
+ * @param options `{ status, details, cause }`
+ * @example
+ * ```ts
+ * import { verifyFailure } from 'hostsig/core';
+ *
+ * verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 }) // => { ok: false, code: 'TOKEN_INVALID', status: 401, message: 'invalid user or token' }
+ * const f = verifyFailure('LOOKUP_FAILED', 'token lookup failed', { status: 503, cause: new Error('ECONNREFUSED') });
+ * (f.cause as Error).message // => 'ECONNREFUSED'
+ * JSON.stringify(f).includes('ECONNREFUSED') // => false
+ * ```
+ */
+export function verifyFailure(code: HostsigErrorCode, message: string, options?: FailureOptions<never>): VerifyFailure;
+export function verifyFailure<S extends number>(code: HostsigErrorCode, message: string, options: FailureOptions<S> & { readonly status: S }): VerifyFailure & { readonly status: S };
+export function verifyFailure(code: HostsigErrorCode, message: string, options: FailureOptions = {}): VerifyFailure & { readonly status?: number } {
+  const { status, details, cause } = options;
+  const f: { ok: false; code: HostsigErrorCode; status?: number; message: string; details?: HostsigErrorDetails } = status === undefined ? { ok: false, code, message } : { ok: false, code, status, message };
+  if (details !== undefined && Object.keys(details).length > 0) f.details = details;
+  if (cause !== undefined) Object.defineProperty(f, 'cause', { value: cause, enumerable: false });
+  return f;
+}
+
+/**
+ * Turns any thrown value into a `VerifyFailure`; unknown throwables become `fallback`, kept as
+ * the (non-enumerable) `cause`; a HostsigError's own `cause` is kept the same way.
  * @param e anything caught
  * @param fallback the code for a throwable that is not a HostsigError
  * @example
@@ -122,10 +164,6 @@ export interface VerifyFailure {
  * ```
  */
 export function toFailure(e: unknown, fallback: HostsigErrorCode = 'BODY_MALFORMED'): VerifyFailure {
-  if (isHostsigError(e)) {
-    return Object.keys(e.details).length
-      ? { ok: false, code: e.code, message: e.message, details: e.details }
-      : { ok: false, code: e.code, message: e.message };
-  }
-  return { ok: false, code: fallback, message: 'request could not be parsed' };
+  if (isHostsigError(e)) return verifyFailure(e.code, e.message, { details: e.details, cause: e.cause });
+  return verifyFailure(fallback, 'request could not be parsed', { cause: e });
 }

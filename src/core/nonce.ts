@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from './clock.js';
-import { HostsigError, isHostsigError, type VerifyFailure } from './errors.js';
+import { HostsigError, isHostsigError, type VerifyFailure, verifyFailure } from './errors.js';
 
 /**
  * Remembers keys (nonces, request ids) for a while, so a replayed request is seen.
@@ -236,10 +236,10 @@ export async function recordNonce(store: NonceStore, key: string, ttlSec: number
   try {
     first = await store.checkAndStore(key, ttlSec);
   } catch (e) {
-    if (isHostsigError(e) && e.code === 'NONCE_STORE_FULL') return { ok: false, code: 'NONCE_STORE_FULL', message: e.message };
-    return { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store unavailable' };
+    if (isHostsigError(e) && e.code === 'NONCE_STORE_FULL') return verifyFailure('NONCE_STORE_FULL', e.message);
+    return verifyFailure('NONCE_STORE_FAILED', 'nonce store unavailable', { cause: e });
   }
   if (first === true) return null;
-  if (first === false) return { ok: false, code: 'REPLAYED', message: replayMessage };
-  return { ok: false, code: 'NONCE_STORE_FAILED', message: 'nonce store gave no answer' };
+  if (first === false) return verifyFailure('REPLAYED', replayMessage);
+  return verifyFailure('NONCE_STORE_FAILED', 'nonce store gave no answer');
 }

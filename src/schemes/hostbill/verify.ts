@@ -10,7 +10,7 @@
  */
 import { bytesToBase64url, bytesToHex, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
-import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { HostsigError, toFailure, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { sha256 } from '../../core/hmac.js';
 import { randomBytes, randomUuid } from '../../core/random.js';
 import { type Duration, durationSeconds } from '../../jwt/claims.js';
@@ -214,7 +214,7 @@ export async function verifyHostBillBearerAsync(authorization: string | null | u
 function bearerToken(authorization: unknown, key: VerifyKey): string | VerifyFailure {
   if (key === undefined || key === null) throw new HostsigError('INVALID_ARGUMENT', '"key" is required');
   if (authorization !== undefined && authorization !== null && typeof authorization !== 'string') {
-    return { ok: false, code: 'AUTH_HEADER_MALFORMED', message: 'Authorization header expected string' };
+    return verifyFailure('AUTH_HEADER_MALFORMED', 'Authorization header expected string');
   }
   try {
     return parseBearerAuth(authorization as string | null | undefined);

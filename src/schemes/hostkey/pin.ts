@@ -1,7 +1,7 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.js';
 import { equalBytes } from '../../core/compare.js';
-import { HostsigError, type HostsigErrorCode } from '../../core/errors.js';
+import { HostsigError, type HostsigErrorCode, verifyFailure } from '../../core/errors.js';
 import { randomBytes } from '../../core/random.js';
 import { HOSTKEY_PIN_RE } from './sign.js';
 
@@ -298,41 +298,42 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
   if (typeof delay !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"delay" must be a function');
   if (!validParams(params)) throw new HostsigError('INVALID_ARGUMENT', 'scrypt parameters out of range');
 
-  const fail = (code: HostsigErrorCode, status: 400 | 403 | 503, message: string, remaining: number): PinCheckResult => ({ ok: false, code, status, message, remaining });
+  const fail = (code: HostsigErrorCode, message: string, { remaining, ...o }: { status: 400 | 403 | 503; remaining: number; cause?: unknown }): PinCheckResult =>
+    Object.assign(verifyFailure(code, message, o), { remaining });
 
   async function check(subject: string, pin: unknown): Promise<PinCheckResult> {
     if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
     let record: HostKeyPinRecord | null;
     try {
       record = await pins.get(subject);
-    } catch {
-      return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
+    } catch (e) {
+      return fail('LOOKUP_FAILED', 'PIN store failed', { status: 503, remaining: 0, cause: e });
     }
-    if (!record) return fail('PIN_INVALID', 403, 'no PIN is set', max);
+    if (!record) return fail('PIN_INVALID', 'no PIN is set', { status: 403, remaining: max });
     let state: { attempts: number; locked: boolean } | null;
     try {
       state = attemptState(await attempts.begin(subject));
-    } catch {
-      return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
+    } catch (e) {
+      return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
     }
-    if (!state) return fail('LOOKUP_FAILED', 503, 'attempt store answered an invalid count', 0);
+    if (!state) return fail('LOOKUP_FAILED', 'attempt store answered an invalid count', { status: 503, remaining: 0 });
     if (state.locked || state.attempts > max) {
       await attempts.lock(subject).catch(() => undefined);
       await delay(state.attempts);
-      return fail('PIN_LOCKED', 403, 'PIN entry is locked; contact support', 0);
+      return fail('PIN_LOCKED', 'PIN entry is locked; contact support', { status: 403, remaining: 0 });
     }
     let good: boolean;
     try {
       good = await verifyHostKeyPinHash(pin, record);
-    } catch {
-      return fail('LOOKUP_FAILED', 503, 'PIN record is malformed', 0);
+    } catch (e) {
+      return fail('LOOKUP_FAILED', 'PIN record is malformed', { status: 503, remaining: 0, cause: e });
     }
     if (good) {
       // The count must go back to zero, or good PINs would lock the account: fail closed.
       try {
         await attempts.reset(subject);
-      } catch {
-        return fail('LOOKUP_FAILED', 503, 'attempt store failed', 0);
+      } catch (e) {
+        return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
       }
       // A rehash is an upgrade; the old record still holds if the store refuses it.
       if (pinNeedsRehash(record, params)) await hashHostKeyPin(pin as string, params).then((r) => pins.put(subject, r)).catch(() => undefined);
@@ -342,25 +343,25 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
       // Locked either way: a store that fails to record it is locked again by the next count.
       await attempts.lock(subject).catch(() => undefined);
       await delay(state.attempts);
-      return fail('PIN_LOCKED', 403, 'wrong PIN; PIN entry is now locked', 0);
+      return fail('PIN_LOCKED', 'wrong PIN; PIN entry is now locked', { status: 403, remaining: 0 });
     }
     await delay(state.attempts);
-    return fail('PIN_INVALID', 403, 'wrong PIN', max - state.attempts);
+    return fail('PIN_INVALID', 'wrong PIN', { status: 403, remaining: max - state.attempts });
   }
 
   return {
     checkPin: check,
     async setPin(subject, newPin, oldPin) {
       if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
-      if (!isHostKeyPin(newPin)) return fail('PIN_INVALID', 400, 'new PIN must be 4 to 16 digits', max);
+      if (!isHostKeyPin(newPin)) return fail('PIN_INVALID', 'new PIN must be 4 to 16 digits', { status: 400, remaining: max });
       let existing: HostKeyPinRecord | null;
       try {
         existing = await pins.get(subject);
-      } catch {
-        return fail('LOOKUP_FAILED', 503, 'PIN store failed', 0);
+      } catch (e) {
+        return fail('LOOKUP_FAILED', 'PIN store failed', { status: 503, remaining: 0, cause: e });
       }
       if (existing) {
-        if (oldPin === undefined) return fail('MISSING_FIELD', 400, 'old_pin is required to change the PIN', max);
+        if (oldPin === undefined) return fail('MISSING_FIELD', 'old_pin is required to change the PIN', { status: 400, remaining: max });
         const r = await check(subject, oldPin);
         if (!r.ok) return r;
       }

@@ -1,7 +1,7 @@
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type Clock, type NowOption, resolveNow, systemClock } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
-import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
+import { HostsigError, isHostsigError, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { sha256 } from '../../core/hmac.js';
 import { formatIpAddress, parseIpAddress } from '../../core/ip.js';
 import type { PhpArray } from '../../core/php/array.js';
@@ -210,20 +210,12 @@ export interface HostKeyTokenVerified {
 }
 
 /** A refused session: `status` 401 (who are you), 403 (not allowed), 400 (bad body), 503 (store broke, try again). */
-export interface HostKeyTokenFailure {
-  readonly ok: false;
-  readonly code: HostsigErrorCode;
+export interface HostKeyTokenFailure extends VerifyFailure {
   readonly status: 400 | 401 | 403 | 503;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** What {@link verifyHostKeyToken} resolves to. */
 export type HostKeyTokenResult = HostKeyTokenVerified | HostKeyTokenFailure;
-
-function failure(code: HostsigErrorCode, status: HostKeyTokenFailure['status'], message: string, details?: Record<string, unknown>): HostKeyTokenFailure {
-  return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
-}
 
 /**
  * Verifies a session token. The store is indexed by the token's SHA-256: a lookup by digest
@@ -251,35 +243,35 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
   if (!options || !options.store || typeof options.store.get !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" must be a HostKeyTokenStore');
   const now = resolveNow(options.now);
   const client = options.clientIp === undefined ? null : parseIpAddress(options.clientIp);
-  if (token === undefined || token === null || token === '') return failure('MISSING_FIELD', 401, 'token is missing', { field: 'token' });
-  if (typeof token !== 'string' || !HOSTKEY_TOKEN_RE.test(token)) return failure('TOKEN_INVALID', 401, 'invalid token');
+  if (token === undefined || token === null || token === '') return verifyFailure('MISSING_FIELD', 'token is missing', { status: 401, details: { field: 'token' } });
+  if (typeof token !== 'string' || !HOSTKEY_TOKEN_RE.test(token)) return verifyFailure('TOKEN_INVALID', 'invalid token', { status: 401 });
   const digest = digestHostKeyToken(token);
   let rec: HostKeySessionRecord | null;
   try {
     rec = await options.store.get(digest);
-  } catch {
-    return failure('LOOKUP_FAILED', 503, 'session store failed');
+  } catch (e) {
+    return verifyFailure('LOOKUP_FAILED', 'session store failed', { status: 503, cause: e });
   }
-  if (!rec || typeof rec.digest !== 'string' || !/^[0-9a-f]{64}$/.test(rec.digest) || !equalBytes(hexToBytes(rec.digest), hexToBytes(digest))) return failure('TOKEN_INVALID', 401, 'invalid token');
+  if (!rec || typeof rec.digest !== 'string' || !/^[0-9a-f]{64}$/.test(rec.digest) || !equalBytes(hexToBytes(rec.digest), hexToBytes(digest))) return verifyFailure('TOKEN_INVALID', 'invalid token', { status: 401 });
   // A caller's store may answer anything: a record without a subject or a real expiry is the
   // store's fault, never an identity.
-  if (typeof rec.subject !== 'string' || typeof rec.expiresAt !== 'number' || Number.isNaN(rec.expiresAt)) return failure('LOOKUP_FAILED', 503, 'session record is malformed');
+  if (typeof rec.subject !== 'string' || typeof rec.expiresAt !== 'number' || Number.isNaN(rec.expiresAt)) return verifyFailure('LOOKUP_FAILED', 'session record is malformed', { status: 503 });
   if (!(now < rec.expiresAt)) {
     try {
       await options.store.delete(digest);
     } catch {
       /* the failure below stands either way */
     }
-    return failure('TOKEN_EXPIRED', 401, 'token has expired');
+    return verifyFailure('TOKEN_EXPIRED', 'token has expired', { status: 401 });
   }
   if (rec.ip !== null && rec.ip !== undefined) {
     let bound: bigint;
     try {
       bound = parseIpAddress(rec.ip).value;
     } catch {
-      return failure('LOOKUP_FAILED', 503, 'session record has a malformed address');
+      return verifyFailure('LOOKUP_FAILED', 'session record has a malformed address', { status: 503 });
     }
-    if (client === null || client.value !== bound) return failure('IP_NOT_ALLOWED', 403, 'token is bound to another address');
+    if (client === null || client.value !== bound) return verifyFailure('IP_NOT_ALLOWED', 'token is bound to another address', { status: 403 });
   }
   return { ok: true, subject: rec.subject, expiresAt: rec.expiresAt, ipBound: rec.ip !== null && rec.ip !== undefined };
 }
@@ -307,7 +299,7 @@ export async function verifyHostKeyRequest(body: string | Uint8Array, options: V
     token = parseHostKeyForm(body, 256).get('token');
   } catch (e) {
     const err = isHostsigError(e) ? e : null;
-    return failure(err && err.code !== 'INVALID_ARGUMENT' ? err.code : 'BODY_MALFORMED', 400, 'form body is malformed');
+    return verifyFailure(err && err.code !== 'INVALID_ARGUMENT' ? err.code : 'BODY_MALFORMED', 'form body is malformed', { status: 400, cause: e });
   }
   return verifyHostKeyToken(typeof token === 'string' || token === undefined ? token : 0, options);
 }

@@ -1,7 +1,7 @@
 import { hexToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
-import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
+import { HostsigError, isHostsigError, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { cidrContains, type IpAddress, type IpCidr, parseCidr, parseIpAddress } from '../../core/ip.js';
 import { parseWhmAuthorization, type WhmCredentialKind, type WhmScheme } from './header.js';
 import { checkCpanelPath } from './path.js';
@@ -65,23 +65,15 @@ export interface WhmVerified {
 }
 
 /** A refused header: `status` is the HTTP status to answer with. */
-export interface WhmVerifyFailure {
-  readonly ok: false;
-  readonly code: HostsigErrorCode;
+export interface WhmVerifyFailure extends VerifyFailure {
   /** 401: the server does not know who this is. 403: it does, and refuses. 503: lookup broke, try again. */
   readonly status: 401 | 403 | 503;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** What {@link verifyWhmAuthorization} resolves to. */
 export type WhmVerifyResult = WhmVerified | WhmVerifyFailure;
 
 const DIGEST_RE = /^[0-9a-f]{64}$/;
-
-function failure(code: HostsigErrorCode, status: 401 | 403 | 503, message: string, details?: Record<string, unknown>): WhmVerifyFailure {
-  return details ? { ok: false, code, status, message, details } : { ok: false, code, status, message };
-}
 
 function validDigest(d: unknown): d is string {
   return typeof d === 'string' && DIGEST_RE.test(d);
@@ -137,37 +129,37 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
     auth = parseWhmAuthorization(header);
   } catch (e) {
     const err = isHostsigError(e) ? e : new HostsigError('AUTH_HEADER_MALFORMED', 'Authorization header is malformed');
-    return failure(err.code, 401, err.message, { ...err.details });
+    return verifyFailure(err.code, err.message, { status: 401, details: err.details });
   }
   const presented = hexToBytes(digestWhmToken(auth.credential));
 
   if (auth.kind === 'accesshash') {
-    if (typeof options.lookupAccessHash !== 'function') return failure('AUTH_SCHEME_UNSUPPORTED', 401, 'access hash authentication is not enabled');
+    if (typeof options.lookupAccessHash !== 'function') return verifyFailure('AUTH_SCHEME_UNSUPPORTED', 'access hash authentication is not enabled', { status: 401 });
     let stored: unknown;
     try {
       stored = await options.lookupAccessHash(auth.user);
-    } catch {
-      return failure('LOOKUP_FAILED', 503, 'access hash lookup failed');
+    } catch (e) {
+      return verifyFailure('LOOKUP_FAILED', 'access hash lookup failed', { status: 503, cause: e });
     }
-    if (stored === null || stored === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
-    if (!validDigest(stored)) return failure('LOOKUP_FAILED', 503, 'stored access hash digest is malformed');
-    if (!equalBytes(presented, hexToBytes(stored))) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+    if (stored === null || stored === undefined) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
+    if (!validDigest(stored)) return verifyFailure('LOOKUP_FAILED', 'stored access hash digest is malformed', { status: 503 });
+    if (!equalBytes(presented, hexToBytes(stored))) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
     return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'accesshash', tokenName: null, acls: null, expiresAt: null };
   }
 
   let records: unknown;
   try {
     records = await options.lookup(auth.user, auth.scheme);
-  } catch {
-    return failure('LOOKUP_FAILED', 503, 'token lookup failed');
+  } catch (e) {
+    return verifyFailure('LOOKUP_FAILED', 'token lookup failed', { status: 503, cause: e });
   }
-  if (records === null || records === undefined) return failure('TOKEN_INVALID', 401, 'invalid user or token');
-  if (!Array.isArray(records)) return failure('LOOKUP_FAILED', 503, 'token lookup did not return an array');
+  if (records === null || records === undefined) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
+  if (!Array.isArray(records)) return verifyFailure('LOOKUP_FAILED', 'token lookup did not return an array', { status: 503 });
 
   // Validate every record first, then compare against all of them without stopping early.
   const digests: Uint8Array[] = [];
   for (const r of records as unknown[]) {
-    if (r === null || typeof r !== 'object' || !validDigest((r as WhmTokenRecord).digest)) return failure('LOOKUP_FAILED', 503, 'a token record is malformed');
+    if (r === null || typeof r !== 'object' || !validDigest((r as WhmTokenRecord).digest)) return verifyFailure('LOOKUP_FAILED', 'a token record is malformed', { status: 503 });
     digests.push(hexToBytes((r as WhmTokenRecord).digest));
   }
   let matched = -1;
@@ -176,33 +168,33 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
     // Branch-free select; digests are unique in practice, the first match wins otherwise.
     matched = eq && matched === -1 ? i : matched;
   }
-  if (matched === -1) return failure('TOKEN_INVALID', 401, 'invalid user or token');
+  if (matched === -1) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
   const rec = records[matched] as WhmTokenRecord;
   const name = typeof rec.name === 'string' ? rec.name : '';
 
   const exp = rec.expiresAt ?? 0;
-  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed expiry');
-  if (exp !== 0 && now >= exp) return failure('TOKEN_EXPIRED', 401, 'token has expired', { tokenName: name, expiresAt: exp });
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed expiry', { status: 503 });
+  if (exp !== 0 && now >= exp) return verifyFailure('TOKEN_EXPIRED', 'token has expired', { status: 401, details: { tokenName: name, expiresAt: exp } });
 
   const list = rec.whitelistIps ?? [];
-  if (!Array.isArray(list)) return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist');
+  if (!Array.isArray(list)) return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist', { status: 503 });
   if (list.length > 0) {
     let ranges: IpCidr[];
     try {
       ranges = list.map((e) => parseCidr(e));
     } catch {
-      return failure('LOOKUP_FAILED', 503, 'a token record has a malformed whitelist entry', { tokenName: name });
+      return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist entry', { status: 503, details: { tokenName: name } });
     }
-    if (client === null) return failure('IP_NOT_ALLOWED', 403, 'token is restricted to a whitelist and the client address is unknown', { tokenName: name });
+    if (client === null) return verifyFailure('IP_NOT_ALLOWED', 'token is restricted to a whitelist and the client address is unknown', { status: 403, details: { tokenName: name } });
     let hit = false;
     for (const range of ranges) if (cidrContains(range, client)) hit = true;
-    if (!hit) return failure('IP_NOT_ALLOWED', 403, 'client address is not in the token whitelist', { tokenName: name });
+    if (!hit) return verifyFailure('IP_NOT_ALLOWED', 'client address is not in the token whitelist', { status: 403, details: { tokenName: name } });
   }
 
   if (auth.scheme === 'cpanel') {
-    if (options.path === undefined) return failure('PATH_NOT_ALLOWED', 403, 'no request path given for a cPanel token', { tokenName: name });
+    if (options.path === undefined) return verifyFailure('PATH_NOT_ALLOWED', 'no request path given for a cPanel token', { status: 403, details: { tokenName: name } });
     const checked = checkCpanelPath(options.path, options.cpanelPaths);
-    if (!checked.ok) return failure('PATH_NOT_ALLOWED', 403, 'cPanel tokens may not reach this path', { tokenName: name, reason: checked.reason });
+    if (!checked.ok) return verifyFailure('PATH_NOT_ALLOWED', 'cPanel tokens may not reach this path', { status: 403, details: { tokenName: name, reason: checked.reason } });
   }
 
   const acls = Array.isArray(rec.acls) ? rec.acls.filter((a): a is string => typeof a === 'string') : [];

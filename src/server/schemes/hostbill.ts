@@ -1,4 +1,4 @@
-import { HostsigError, toFailure } from '../../core/errors.js';
+import { HostsigError, toFailure, verifyFailure } from '../../core/errors.js';
 import type { JwtPayload } from '../../jwt/types.js';
 import { type JwtVerifyOptions, type KeyLookup, type VerifyKey, verifyJwtAsync } from '../../jwt/verify.js';
 import { parseBasicAuth } from '../../schemes/hostbill/basic.js';
@@ -59,13 +59,13 @@ export const hostbill: SchemePlugin<HostBillSchemeOptions, HostBillVerified> = {
           if (checkPassword) {
             const { username, password } = parseBasicAuth(header);
             const good = await checkPassword(username, password);
-            if (good !== true) return { ok: false, code: 'TOKEN_INVALID', message: 'invalid user or password' };
+            if (good !== true) return verifyFailure('TOKEN_INVALID', 'invalid user or password');
             return { ok: true, identity: { user: username }, detail: { method: 'basic', username } };
           }
-          return { ok: false, code: 'AUTH_SCHEME_UNSUPPORTED', message: 'this authentication method is not enabled' };
+          return verifyFailure('AUTH_SCHEME_UNSUPPORTED', 'this authentication method is not enabled');
         } catch (e) {
           const f = toFailure(e, 'TOKEN_INVALID');
-          return f.code === 'INVALID_ARGUMENT' ? { ok: false, code: 'AUTH_HEADER_MALFORMED', message: 'Authorization header is malformed' } : f;
+          return f.code === 'INVALID_ARGUMENT' ? verifyFailure('AUTH_HEADER_MALFORMED', 'Authorization header is malformed', { cause: e }) : f;
         }
       },
     };

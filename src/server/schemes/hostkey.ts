@@ -54,7 +54,7 @@ export const hostkey: SchemePlugin<HostKeySchemeOptions, HostKeyTokenVerified> =
           if (req.clientIp !== undefined && isIpAddress(req.clientIp)) opts.clientIp = req.clientIp;
           const r = await verifyHostKeyRequest(req.body, opts);
           if (r.ok) return { ok: true, identity: { user: r.subject }, detail: r };
-          return r.details ? { ok: false, code: r.code, message: r.message, status: r.status, details: r.details } : { ok: false, code: r.code, message: r.message, status: r.status };
+          return r;
         } catch (e) {
           return toFailure(e);
         }

@@ -32,7 +32,7 @@ export const whm: SchemePlugin<WhmSchemeOptions, WhmVerified> = {
           if (req.clientIp !== undefined && isIpAddress(req.clientIp)) opts.clientIp = req.clientIp;
           const r = await verifyWhmAuthorization(req.headers['authorization'], opts);
           if (r.ok) return { ok: true, identity: r.tokenName === null ? { user: r.user } : { user: r.user, tokenName: r.tokenName }, detail: r };
-          return r.details ? { ok: false, code: r.code, message: r.message, status: r.status, details: r.details } : { ok: false, code: r.code, message: r.message, status: r.status };
+          return r;
         } catch (e) {
           return toFailure(e);
         }
