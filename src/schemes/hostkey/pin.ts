@@ -266,6 +266,67 @@ export interface PinService {
   unlock(subject: string): Promise<void>;
 }
 
+/** What {@link createPinService}'s checks run with. */
+interface PinContext {
+  readonly pins: HostKeyPinStore;
+  readonly attempts: PinAttemptStore;
+  readonly max: number;
+  readonly delay: PinDelay;
+  readonly params: ScryptParams;
+}
+
+function fail(code: HostsigErrorCode, message: string, { remaining, ...o }: { status: 400 | 403 | 503; remaining: number; cause?: unknown }): PinCheckResult {
+  return Object.assign(verifyFailure(code, message, o), { remaining });
+}
+
+async function checkPin({ pins, attempts, max, delay, params }: PinContext, subject: string, pin: unknown): Promise<PinCheckResult> {
+  if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
+  let record: HostKeyPinRecord | null;
+  try {
+    record = await pins.get(subject);
+  } catch (e) {
+    return fail('LOOKUP_FAILED', 'PIN store failed', { status: 503, remaining: 0, cause: e });
+  }
+  if (!record) return fail('PIN_INVALID', 'no PIN is set', { status: 403, remaining: max });
+  let state: { attempts: number; locked: boolean } | null;
+  try {
+    state = attemptState(await attempts.begin(subject));
+  } catch (e) {
+    return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
+  }
+  if (!state) return fail('LOOKUP_FAILED', 'attempt store answered an invalid count', { status: 503, remaining: 0 });
+  if (state.locked || state.attempts > max) {
+    await attempts.lock(subject).catch(() => undefined);
+    await delay(state.attempts);
+    return fail('PIN_LOCKED', 'PIN entry is locked; contact support', { status: 403, remaining: 0 });
+  }
+  let good: boolean;
+  try {
+    good = await verifyHostKeyPinHash(pin, record);
+  } catch (e) {
+    return fail('LOOKUP_FAILED', 'PIN record is malformed', { status: 503, remaining: 0, cause: e });
+  }
+  if (good) {
+    // The count must go back to zero, or good PINs would lock the account: fail closed.
+    try {
+      await attempts.reset(subject);
+    } catch (e) {
+      return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
+    }
+    // A rehash is an upgrade; the old record still holds if the store refuses it.
+    if (pinNeedsRehash(record, params)) await hashHostKeyPin(pin as string, params).then((r) => pins.put(subject, r)).catch(() => undefined);
+    return { ok: true };
+  }
+  if (state.attempts >= max) {
+    // Locked either way: a store that fails to record it is locked again by the next count.
+    await attempts.lock(subject).catch(() => undefined);
+    await delay(state.attempts);
+    return fail('PIN_LOCKED', 'wrong PIN; PIN entry is now locked', { status: 403, remaining: 0 });
+  }
+  await delay(state.attempts);
+  return fail('PIN_INVALID', 'wrong PIN', { status: 403, remaining: max - state.attempts });
+}
+
 /**
  * The PIN service: scrypt hashes, a failure counter that locks after `maxFailures` wrong PINs
  * (the 3rd wrong PIN answers `PIN_LOCKED`), every failure delayed by `delay(failures)`, a
@@ -298,56 +359,8 @@ export function createPinService(options: PinServiceOptions = {}): PinService {
   if (typeof delay !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"delay" must be a function');
   if (!validParams(params)) throw new HostsigError('INVALID_ARGUMENT', 'scrypt parameters out of range');
 
-  const fail = (code: HostsigErrorCode, message: string, { remaining, ...o }: { status: 400 | 403 | 503; remaining: number; cause?: unknown }): PinCheckResult =>
-    Object.assign(verifyFailure(code, message, o), { remaining });
-
-  async function check(subject: string, pin: unknown): Promise<PinCheckResult> {
-    if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
-    let record: HostKeyPinRecord | null;
-    try {
-      record = await pins.get(subject);
-    } catch (e) {
-      return fail('LOOKUP_FAILED', 'PIN store failed', { status: 503, remaining: 0, cause: e });
-    }
-    if (!record) return fail('PIN_INVALID', 'no PIN is set', { status: 403, remaining: max });
-    let state: { attempts: number; locked: boolean } | null;
-    try {
-      state = attemptState(await attempts.begin(subject));
-    } catch (e) {
-      return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
-    }
-    if (!state) return fail('LOOKUP_FAILED', 'attempt store answered an invalid count', { status: 503, remaining: 0 });
-    if (state.locked || state.attempts > max) {
-      await attempts.lock(subject).catch(() => undefined);
-      await delay(state.attempts);
-      return fail('PIN_LOCKED', 'PIN entry is locked; contact support', { status: 403, remaining: 0 });
-    }
-    let good: boolean;
-    try {
-      good = await verifyHostKeyPinHash(pin, record);
-    } catch (e) {
-      return fail('LOOKUP_FAILED', 'PIN record is malformed', { status: 503, remaining: 0, cause: e });
-    }
-    if (good) {
-      // The count must go back to zero, or good PINs would lock the account: fail closed.
-      try {
-        await attempts.reset(subject);
-      } catch (e) {
-        return fail('LOOKUP_FAILED', 'attempt store failed', { status: 503, remaining: 0, cause: e });
-      }
-      // A rehash is an upgrade; the old record still holds if the store refuses it.
-      if (pinNeedsRehash(record, params)) await hashHostKeyPin(pin as string, params).then((r) => pins.put(subject, r)).catch(() => undefined);
-      return { ok: true };
-    }
-    if (state.attempts >= max) {
-      // Locked either way: a store that fails to record it is locked again by the next count.
-      await attempts.lock(subject).catch(() => undefined);
-      await delay(state.attempts);
-      return fail('PIN_LOCKED', 'wrong PIN; PIN entry is now locked', { status: 403, remaining: 0 });
-    }
-    await delay(state.attempts);
-    return fail('PIN_INVALID', 'wrong PIN', { status: 403, remaining: max - state.attempts });
-  }
+  const ctx: PinContext = { pins, attempts, max, delay, params };
+  const check = (subject: string, pin: unknown): Promise<PinCheckResult> => checkPin(ctx, subject, pin);
 
   return {
     checkPin: check,

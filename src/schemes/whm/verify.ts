@@ -133,19 +133,7 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
   }
   const presented = hexToBytes(digestWhmToken(auth.credential));
 
-  if (auth.kind === 'accesshash') {
-    if (typeof options.lookupAccessHash !== 'function') return verifyFailure('AUTH_SCHEME_UNSUPPORTED', 'access hash authentication is not enabled', { status: 401 });
-    let stored: unknown;
-    try {
-      stored = await options.lookupAccessHash(auth.user);
-    } catch (e) {
-      return verifyFailure('LOOKUP_FAILED', 'access hash lookup failed', { status: 503, cause: e });
-    }
-    if (stored === null || stored === undefined) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
-    if (!validDigest(stored)) return verifyFailure('LOOKUP_FAILED', 'stored access hash digest is malformed', { status: 503 });
-    if (!equalBytes(presented, hexToBytes(stored))) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
-    return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'accesshash', tokenName: null, acls: null, expiresAt: null };
-  }
+  if (auth.kind === 'accesshash') return verifyAccessHash(auth, presented, options);
 
   let records: unknown;
   try {
@@ -176,20 +164,8 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
   if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed expiry', { status: 503 });
   if (exp !== 0 && now >= exp) return verifyFailure('TOKEN_EXPIRED', 'token has expired', { status: 401, details: { tokenName: name, expiresAt: exp } });
 
-  const list = rec.whitelistIps ?? [];
-  if (!Array.isArray(list)) return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist', { status: 503 });
-  if (list.length > 0) {
-    let ranges: IpCidr[];
-    try {
-      ranges = list.map((e) => parseCidr(e));
-    } catch {
-      return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist entry', { status: 503, details: { tokenName: name } });
-    }
-    if (client === null) return verifyFailure('IP_NOT_ALLOWED', 'token is restricted to a whitelist and the client address is unknown', { status: 403, details: { tokenName: name } });
-    let hit = false;
-    for (const range of ranges) if (cidrContains(range, client)) hit = true;
-    if (!hit) return verifyFailure('IP_NOT_ALLOWED', 'client address is not in the token whitelist', { status: 403, details: { tokenName: name } });
-  }
+  const refused = checkWhitelist(rec.whitelistIps, client, name);
+  if (refused !== null) return refused;
 
   if (auth.scheme === 'cpanel') {
     if (options.path === undefined) return verifyFailure('PATH_NOT_ALLOWED', 'no request path given for a cPanel token', { status: 403, details: { tokenName: name } });
@@ -199,4 +175,38 @@ export async function verifyWhmAuthorization(header: unknown, options: VerifyWhm
 
   const acls = Array.isArray(rec.acls) ? rec.acls.filter((a): a is string => typeof a === 'string') : [];
   return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'token', tokenName: name, acls, expiresAt: exp === 0 ? null : exp };
+}
+
+type ParsedAuth = ReturnType<typeof parseWhmAuthorization>;
+
+/** The legacy `WHM user:accesshash` form: one stored digest per user. */
+async function verifyAccessHash(auth: ParsedAuth, presented: Uint8Array, options: VerifyWhmOptions): Promise<WhmVerifyResult> {
+  if (typeof options.lookupAccessHash !== 'function') return verifyFailure('AUTH_SCHEME_UNSUPPORTED', 'access hash authentication is not enabled', { status: 401 });
+  let stored: unknown;
+  try {
+    stored = await options.lookupAccessHash(auth.user);
+  } catch (e) {
+    return verifyFailure('LOOKUP_FAILED', 'access hash lookup failed', { status: 503, cause: e });
+  }
+  if (stored === null || stored === undefined) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
+  if (!validDigest(stored)) return verifyFailure('LOOKUP_FAILED', 'stored access hash digest is malformed', { status: 503 });
+  if (!equalBytes(presented, hexToBytes(stored))) return verifyFailure('TOKEN_INVALID', 'invalid user or token', { status: 401 });
+  return { ok: true, scheme: auth.scheme, user: auth.user, kind: 'accesshash', tokenName: null, acls: null, expiresAt: null };
+}
+
+/** A token's IP whitelist: null when the client may use it, else the failure. */
+function checkWhitelist(whitelist: unknown, client: IpAddress | null, name: string): WhmVerifyFailure | null {
+  const list = whitelist ?? [];
+  if (!Array.isArray(list)) return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist', { status: 503 });
+  if (list.length === 0) return null;
+  let ranges: IpCidr[];
+  try {
+    ranges = list.map((e) => parseCidr(e));
+  } catch {
+    return verifyFailure('LOOKUP_FAILED', 'a token record has a malformed whitelist entry', { status: 503, details: { tokenName: name } });
+  }
+  if (client === null) return verifyFailure('IP_NOT_ALLOWED', 'token is restricted to a whitelist and the client address is unknown', { status: 403, details: { tokenName: name } });
+  let hit = false;
+  for (const range of ranges) if (cidrContains(range, client)) hit = true;
+  return hit ? null : verifyFailure('IP_NOT_ALLOWED', 'client address is not in the token whitelist', { status: 403, details: { tokenName: name } });
 }
