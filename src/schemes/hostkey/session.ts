@@ -100,70 +100,17 @@ const FALLBACK_LIFETIME = 7200;
  * ```
  */
 export function createHostKeySession(options: HostKeySessionOptions): HostKeySession {
-  if (options === null || typeof options !== 'object' || typeof options.fetch !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"fetch" must be a function');
-  const { fetch, credentials, ttl, fixIp } = options;
-  const baseUrl = options.baseUrl ?? HOSTKEY_BASE_URL;
-  const skew = options.skewSec ?? 60;
-  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new HostsigError('INVALID_ARGUMENT', '"skewSec" must be a non-negative number');
-  let loginRequest: () => HostKeyRequest;
-  const loginSecrets: string[] = [];
-  if (credentials && typeof credentials === 'object' && 'apiKey' in credentials) {
-    const key = credentials.apiKey;
-    loginSecrets.push(String(key));
-    loginRequest = () => hostKeyApiKeyLogin(key, baseUrl, { ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) });
-  } else if (credentials && typeof credentials === 'object' && 'user' in credentials && 'password' in credentials) {
-    const { user, password } = credentials;
-    loginSecrets.push(String(password));
-    loginRequest = () => hostKeyWhmcsLogin({ user, password, ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) }, baseUrl);
-  } else {
-    throw new HostsigError('INVALID_ARGUMENT', '"credentials" must be { apiKey } or { user, password }');
-  }
-  // Validate the credentials and options now, so a bad one fails at creation.
-  loginRequest();
-  buildHostKeyRequest('auth', 'info', [], baseUrl);
+  const { fetch, ttl, baseUrl, skew, loginRequest, loginSecrets } = sessionSetup(options);
   const now = () => resolveNow(options.now);
 
   let current: { token: string; expiresAt: number; refreshAt: number } | null = null;
   let pending: Promise<string> | null = null;
 
-  async function send(req: HostKeyRequest, module: string, action: string): Promise<{ status: number; text: string }> {
-    let res;
-    let text: string;
-    try {
-      res = await fetch(req.url, { method: 'POST', headers: { ...req.headers }, body: req.body });
-      text = await res.text();
-    } catch {
-      throw new HostsigError('PROVIDER_ERROR', `HostKey ${module}.php ${action}: request failed`, { module, action });
-    }
-    const status = Number(res?.status);
-    if (!Number.isInteger(status)) throw new HostsigError('PROVIDER_ERROR', `HostKey ${module}.php ${action}: no HTTP status`, { module, action });
-    return { status, text: typeof text === 'string' ? text : '' };
-  }
+  const send = (req: HostKeyRequest, module: string, action: string) => sendHostKey(fetch, req, module, action);
 
   async function login(): Promise<string> {
     const started = now();
-    const { status, text } = await send(loginRequest(), 'auth', 'login');
-    if (status < 200 || status >= 300) {
-      // An error body is still worth reading; otherwise report the status.
-      let reply: HostKeyReply | null = null;
-      try {
-        reply = parseHostKeyReply(text);
-      } catch {
-        /* not JSON */
-      }
-      if (reply && !reply.ok) throw providerError('login failed', scrubReply(reply, loginSecrets) as Extract<HostKeyReply, { ok: false }>);
-      throw new HostsigError('PROVIDER_ERROR', `HostKey login failed with HTTP ${status}`, { status });
-    }
-    let l;
-    try {
-      l = parseHostKeyLoginReply(text);
-    } catch (e) {
-      if (e instanceof HostsigError && e.code === 'PROVIDER_ERROR') {
-        const r = scrubReply(parseHostKeyReply(text), loginSecrets) as Extract<HostKeyReply, { ok: false }>;
-        throw providerError('login failed', r);
-      }
-      throw e;
-    }
+    const l = readLoginReply(await send(loginRequest(), 'auth', 'login'), loginSecrets);
     const expiresAt = l.tokenExpire ?? started + (ttl ?? FALLBACK_LIFETIME);
     const lifetime = Math.max(0, expiresAt - started);
     current = { token: l.token, expiresAt, refreshAt: expiresAt - Math.min(skew, lifetime / 2) };
@@ -189,12 +136,7 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
       secrets.push(tok);
       const req = buildHostKeyRequest(module, action, [['token', tok], ...Object.entries(fields)], baseUrl);
       const { status, text } = await send(req, module, action);
-      let reply: HostKeyReply | null = null;
-      try {
-        reply = scrubReply(parseHostKeyReply(text), secrets);
-      } catch (e) {
-        if (status !== 401 && status >= 200 && status < 300) throw e;
-      }
+      const reply = readReply(status, text, secrets);
       const refused = status === 401 || (reply !== null && isHostKeyTokenError(reply));
       if (refused) {
         // Forget the refused token (unless a concurrent call already replaced it).
@@ -219,12 +161,7 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
     current = null;
     if (!c) return false;
     const { status, text } = await send(hostKeyLogout(c.token, baseUrl), 'auth', 'logout');
-    if (status < 200 || status >= 300) return false;
-    try {
-      return parseHostKeyReply(text).ok;
-    } catch {
-      return false;
-    }
+    return status >= 200 && status < 300 && replyOk(text);
   }
 
   return {
@@ -236,4 +173,87 @@ export function createHostKeySession(options: HostKeySessionOptions): HostKeySes
     call,
     logout,
   };
+}
+
+/** The checked options; a bad credential or option fails here, at creation, not at first use. */
+function sessionSetup(options: HostKeySessionOptions) {
+  if (options === null || typeof options !== 'object' || typeof options.fetch !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"fetch" must be a function');
+  const { fetch, credentials, ttl, fixIp } = options;
+  const baseUrl = options.baseUrl ?? HOSTKEY_BASE_URL;
+  const skew = options.skewSec ?? 60;
+  if (typeof skew !== 'number' || !Number.isFinite(skew) || skew < 0) throw new HostsigError('INVALID_ARGUMENT', '"skewSec" must be a non-negative number');
+  const { loginRequest, loginSecrets } = loginFor(credentials, baseUrl, ttl, fixIp);
+  loginRequest();
+  buildHostKeyRequest('auth', 'info', [], baseUrl);
+  return { fetch, ttl, baseUrl, skew, loginRequest, loginSecrets };
+}
+
+/** The login request for the credentials, and the secrets no error may carry. */
+function loginFor(credentials: HostKeyCredentials, baseUrl: string, ttl: number | undefined, fixIp: boolean | undefined): { loginRequest: () => HostKeyRequest; loginSecrets: string[] } {
+  if (credentials && typeof credentials === 'object' && 'apiKey' in credentials) {
+    const key = credentials.apiKey;
+    return { loginRequest: () => hostKeyApiKeyLogin(key, baseUrl, { ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) }), loginSecrets: [String(key)] };
+  }
+  if (credentials && typeof credentials === 'object' && 'user' in credentials && 'password' in credentials) {
+    const { user, password } = credentials;
+    return { loginRequest: () => hostKeyWhmcsLogin({ user, password, ...(ttl !== undefined && { ttl }), ...(fixIp !== undefined && { fixIp }) }, baseUrl), loginSecrets: [String(password)] };
+  }
+  throw new HostsigError('INVALID_ARGUMENT', '"credentials" must be { apiKey } or { user, password }');
+}
+
+/** One POST; a transport failure or a reply without a status is `PROVIDER_ERROR`. */
+async function sendHostKey(fetch: HostKeyFetch, req: HostKeyRequest, module: string, action: string): Promise<{ status: number; text: string }> {
+  let res;
+  let text: string;
+  try {
+    res = await fetch(req.url, { method: 'POST', headers: { ...req.headers }, body: req.body });
+    text = await res.text();
+  } catch {
+    throw new HostsigError('PROVIDER_ERROR', `HostKey ${module}.php ${action}: request failed`, { module, action });
+  }
+  const status = Number(res?.status);
+  if (!Number.isInteger(status)) throw new HostsigError('PROVIDER_ERROR', `HostKey ${module}.php ${action}: no HTTP status`, { module, action });
+  return { status, text: typeof text === 'string' ? text : '' };
+}
+
+/** The token of a login reply; HostKey's own error (scrubbed of the credentials) otherwise. */
+function readLoginReply({ status, text }: { status: number; text: string }, loginSecrets: readonly string[]): ReturnType<typeof parseHostKeyLoginReply> {
+  if (status < 200 || status >= 300) {
+    // An error body is still worth reading; otherwise report the status.
+    let reply: HostKeyReply | null = null;
+    try {
+      reply = parseHostKeyReply(text);
+    } catch {
+      /* not JSON */
+    }
+    if (reply && !reply.ok) throw providerError('login failed', scrubReply(reply, loginSecrets) as Extract<HostKeyReply, { ok: false }>);
+    throw new HostsigError('PROVIDER_ERROR', `HostKey login failed with HTTP ${status}`, { status });
+  }
+  try {
+    return parseHostKeyLoginReply(text);
+  } catch (e) {
+    if (e instanceof HostsigError && e.code === 'PROVIDER_ERROR') {
+      throw providerError('login failed', scrubReply(parseHostKeyReply(text), loginSecrets) as Extract<HostKeyReply, { ok: false }>);
+    }
+    throw e;
+  }
+}
+
+/** A reply scrubbed of the secrets; null when an error status came without a JSON body. */
+function readReply(status: number, text: string, secrets: readonly string[]): HostKeyReply | null {
+  try {
+    return scrubReply(parseHostKeyReply(text), secrets);
+  } catch (e) {
+    if (status !== 401 && status >= 200 && status < 300) throw e;
+    return null;
+  }
+}
+
+/** True for a parseable success reply; false for anything else (logout never throws on it). */
+function replyOk(text: string): boolean {
+  try {
+    return parseHostKeyReply(text).ok;
+  } catch {
+    return false;
+  }
 }
