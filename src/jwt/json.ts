@@ -28,118 +28,123 @@ const HEX4_RE = /^[0-9a-fA-F]{4}$/;
  * ```
  */
 export function parseJsonStrict(text: string, what = 'JSON', maxDepth = 32): unknown {
-  let i = 0;
-  const n = text.length;
-  const fail = (msg: string): never => {
-    throw new HostsigError('JWT_MALFORMED', `${what}: ${msg} at offset ${i}`);
-  };
-  const ws = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+  const scan = new StrictScan(text, what, maxDepth);
+  scan.value(0);
+  scan.ws();
+  if (scan.i !== text.length) scan.fail('trailing data');
+  return JSON.parse(text) as unknown;
+}
+
+/** One pass over the text: every method leaves `i` after what it read, or throws. */
+class StrictScan {
+  i = 0;
+
+  constructor(
+    readonly text: string,
+    readonly what: string,
+    readonly maxDepth: number,
+  ) {}
+
+  fail(msg: string): never {
+    throw new HostsigError('JWT_MALFORMED', `${this.what}: ${msg} at offset ${this.i}`);
+  }
+
+  ws(): void {
+    const { text } = this;
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.i++;
       else break;
     }
-  };
-  const string = (): string => {
-    const start = i;
-    i++; // opening quote
+  }
+
+  /** A string at `i` (on its opening quote), unescaped. */
+  string(): string {
+    const { text } = this;
+    const start = this.i++;
     let escaped = false;
-    while (i < n) {
-      const c = text.charCodeAt(i);
+    while (this.i < text.length) {
+      const c = text.charCodeAt(this.i);
       if (c === 0x22) {
-        i++;
-        const raw = text.slice(start, i);
+        const raw = text.slice(start, ++this.i);
         return escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
       }
       if (c === 0x5c) {
         escaped = true;
-        const e = text[i + 1];
-        if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
-        else if (e === 'u' && HEX4_RE.test(text.slice(i + 2, i + 6))) i += 6;
-        else fail('bad escape in string');
+        const e = text[this.i + 1];
+        if (e !== undefined && '"\\/bfnrt'.includes(e)) this.i += 2;
+        else if (e === 'u' && HEX4_RE.test(text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else this.fail('bad escape in string');
         continue;
       }
-      if (c < 0x20) fail('control character in string');
-      i++;
+      if (c < 0x20) this.fail('control character in string');
+      this.i++;
     }
-    return fail('unterminated string');
-  };
-  const literal = (word: string): void => {
-    if (text.startsWith(word, i)) i += word.length;
-    else fail('unexpected token');
-  };
-  const value = (depth: number): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      if (depth >= maxDepth) fail('nested too deeply');
-      i++;
-      const keys = new Set<string>();
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('expected a string key');
-        const key = string();
-        if (keys.has(key)) fail(`duplicate key ${JSON.stringify(key).slice(0, 40)}`);
-        keys.add(key);
-        ws();
-        if (text[i] !== ':') fail('expected ":"');
-        i++;
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail('expected "," or "}"');
-      }
-    } else if (c === '[') {
-      if (depth >= maxDepth) fail('nested too deeply');
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail('expected "," or "]"');
-      }
-    } else if (c === '"') {
-      string();
-    } else if (c === 't') {
-      literal('true');
-    } else if (c === 'f') {
-      literal('false');
-    } else if (c === 'n') {
-      literal('null');
-    } else {
-      NUMBER_RE.lastIndex = i;
-      if (!NUMBER_RE.test(text)) fail('unexpected token');
-      i = NUMBER_RE.lastIndex;
+    return this.fail('unterminated string');
+  }
+
+  /** After a member or element: true at `,` (more follow), false at `close`. */
+  next(close: string): boolean {
+    this.ws();
+    const c = this.text[this.i++];
+    if (c === ',') return true;
+    if (c === close) return false;
+    this.i--;
+    return this.fail(`expected "," or "${close}"`);
+  }
+
+  /** `true` when the container closes right away (`{}`, `[]`). */
+  opens(depth: number, close: string): boolean {
+    if (depth >= this.maxDepth) this.fail('nested too deeply');
+    this.i++;
+    this.ws();
+    if (this.text[this.i] !== close) return false;
+    this.i++;
+    return true;
+  }
+
+  object(depth: number): void {
+    if (this.opens(depth, '}')) return;
+    const keys = new Set<string>();
+    do {
+      this.ws();
+      if (this.text[this.i] !== '"') this.fail('expected a string key');
+      const key = this.string();
+      if (keys.has(key)) this.fail(`duplicate key ${JSON.stringify(key).slice(0, 40)}`);
+      keys.add(key);
+      this.ws();
+      if (this.text[this.i] !== ':') this.fail('expected ":"');
+      this.i++;
+      this.value(depth + 1);
+    } while (this.next('}'));
+  }
+
+  array(depth: number): void {
+    if (this.opens(depth, ']')) return;
+    do this.value(depth + 1);
+    while (this.next(']'));
+  }
+
+  value(depth: number): void {
+    this.ws();
+    const c = this.text[this.i];
+    if (c === '{') this.object(depth);
+    else if (c === '[') this.array(depth);
+    else if (c === '"') this.string();
+    else if (c === 't') this.literal('true');
+    else if (c === 'f') this.literal('false');
+    else if (c === 'n') this.literal('null');
+    else {
+      NUMBER_RE.lastIndex = this.i;
+      if (!NUMBER_RE.test(this.text)) this.fail('unexpected token');
+      this.i = NUMBER_RE.lastIndex;
     }
-  };
-  value(0);
-  ws();
-  if (i !== n) fail('trailing data');
-  return JSON.parse(text) as unknown;
+  }
+
+  literal(word: string): void {
+    if (this.text.startsWith(word, this.i)) this.i += word.length;
+    else this.fail('unexpected token');
+  }
 }
 
 /** True for a JSON object (not null, not an array). */
