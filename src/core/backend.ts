@@ -16,12 +16,39 @@ export interface HashBackend {
   readonly hmacSha256: (key: Uint8Array, message: Uint8Array) => Uint8Array;
 }
 
-let current: HashBackend | null = null;
+/** @internal One registration slot: the register/report rule the hash and RSA backends share. */
+export interface BackendSlot<B extends { readonly name: string }> {
+  /** The registered backend, or null for the pure path. */
+  readonly get: () => B | null;
+  /** Registers (after checking the shape) or, with null, unregisters. */
+  readonly set: (backend: B | null) => void;
+  /** The registered backend's name, or the pure path's. */
+  readonly name: () => string;
+}
+
+/** @internal A slot for backends that must have a string `name` and these functions. */
+export function backendSlot<B extends { readonly name: string }>(functions: readonly (keyof B & string)[], pureName: string): BackendSlot<B> {
+  let current: B | null = null;
+  const shape = `{ name, ${functions.join(', ')} }`;
+  return {
+    get: () => current,
+    set(backend) {
+      if (backend !== null) {
+        const b = backend as Record<string, unknown> | null;
+        if (typeof b !== 'object' || b === null || typeof b['name'] !== 'string' || functions.some((f) => typeof b[f] !== 'function')) {
+          throw new HostsigError('INVALID_ARGUMENT', `"backend" expected ${shape}`);
+        }
+      }
+      current = backend;
+    },
+    name: () => (current === null ? pureName : current.name),
+  };
+}
+
+const slot = /* @__PURE__ */ backendSlot<HashBackend>(['sha256', 'hmacSha256'], 'noble');
 
 /** @internal The registered backend, or null for the pure path. */
-export function activeHashBackend(): HashBackend | null {
-  return current;
-}
+export const activeHashBackend = (): HashBackend | null => slot.get();
 
 /**
  * Registers a native SHA-256/HMAC-SHA256 for `sha256`, `hmacSha256`, `verifyHmacSha256` and
@@ -45,12 +72,7 @@ export function activeHashBackend(): HashBackend | null {
  * ```
  */
 export function registerHashBackend(backend: HashBackend | null): void {
-  if (backend !== null) {
-    if (typeof backend !== 'object' || typeof backend.name !== 'string' || typeof backend.sha256 !== 'function' || typeof backend.hmacSha256 !== 'function') {
-      throw new HostsigError('INVALID_ARGUMENT', '"backend" expected { name, sha256, hmacSha256 }');
-    }
-  }
-  current = backend;
+  slot.set(backend);
 }
 
 /**
@@ -64,5 +86,5 @@ export function registerHashBackend(backend: HashBackend | null): void {
  * ```
  */
 export function hashBackend(): string {
-  return current === null ? 'noble' : current.name;
+  return slot.name();
 }

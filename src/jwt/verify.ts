@@ -82,10 +82,6 @@ function signatureInvalid(): HostsigError {
   return new HostsigError('SIGNATURE_INVALID', 'signature verification failed');
 }
 
-function checkSignature(parts: CompactParts, key: RsaPublicKey): void {
-  if (!rsaVerify(key, parts.signingInput, parts.signature)) throw signatureInvalid();
-}
-
 function optionsObject<T extends object>(options: T | undefined): T {
   if (options === undefined) return {} as T;
   if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
@@ -113,12 +109,17 @@ function optionsObject<T extends object>(options: T | undefined): T {
  * ```
  */
 export function verifyCompactJws(token: string, key: VerifyKey, options?: JwsVerifyOptions): JwsVerifyResult {
-  const o = optionsObject(options);
+  const parts = verifiedParts(token, key, optionsObject(options));
+  return { payload: parts.payloadBytes, protectedHeader: parts.header };
+}
+
+/** The sync path's order: key, structure, header, signature. */
+function verifiedParts(token: string, key: VerifyKey, o: JwsVerifyOptions): CompactParts {
   const pub = publicOf(key);
   const parts = splitCompact(token);
   checkHeader(parts.header, o);
-  checkSignature(parts, pub);
-  return { payload: parts.payloadBytes, protectedHeader: parts.header };
+  if (!rsaVerify(pub, parts.signingInput, parts.signature)) throw signatureInvalid();
+  return parts;
 }
 
 function finishJwt(parts: CompactParts, o: JwtVerifyOptions): JwtVerifyResult {
@@ -154,11 +155,7 @@ function finishJwt(parts: CompactParts, o: JwtVerifyOptions): JwtVerifyResult {
  */
 export function verifyJwt(token: string, key: VerifyKey, options?: JwtVerifyOptions): JwtVerifyResult {
   const o = optionsObject(options);
-  const pub = publicOf(key);
-  const parts = splitCompact(token);
-  checkHeader(parts.header, o);
-  checkSignature(parts, pub);
-  return finishJwt(parts, o);
+  return finishJwt(verifiedParts(token, key, o), o);
 }
 
 /**

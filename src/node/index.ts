@@ -22,31 +22,21 @@ function plain(b: Buffer): Uint8Array {
 const publicKeys = new WeakMap<RsaPublicKey, KeyObject | null>();
 const privateKeys = new WeakMap<RsaPrivateKey, KeyObject | null>();
 
-function publicKeyObject(key: RsaPublicKey): KeyObject | null {
-  let k = publicKeys.get(key);
+function keyObject<K extends object>(cache: WeakMap<K, KeyObject | null>, key: K, make: (key: K) => KeyObject): KeyObject | null {
+  let k = cache.get(key);
   if (k === undefined) {
     try {
-      k = createPublicKey({ key: { ...exportPublicJwk(key) }, format: 'jwk' });
+      k = make(key);
     } catch {
       k = null;
     }
-    publicKeys.set(key, k);
+    cache.set(key, k);
   }
   return k;
 }
 
-function privateKeyObject(key: RsaPrivateKey): KeyObject | null {
-  let k = privateKeys.get(key);
-  if (k === undefined) {
-    try {
-      k = createPrivateKey({ key: { ...privateJwkOf(key) }, format: 'jwk' });
-    } catch {
-      k = null;
-    }
-    privateKeys.set(key, k);
-  }
-  return k;
-}
+const publicKeyObject = (key: RsaPublicKey) => keyObject(publicKeys, key, (k) => createPublicKey({ key: { ...exportPublicJwk(k) }, format: 'jwk' }));
+const privateKeyObject = (key: RsaPrivateKey) => keyObject(privateKeys, key, (k) => createPrivateKey({ key: { ...privateJwkOf(k) }, format: 'jwk' }));
 
 const hashes: HashBackend = {
   name: NAME,

@@ -4,7 +4,7 @@
  * signature length, `s < n`) run before a backend is asked, so every backend sees only inputs
  * the pure path would also have computed on.
  */
-import { HostsigError } from '../core/errors.js';
+import { backendSlot } from '../core/backend.js';
 import type { RsaPrivateKey, RsaPublicKey } from './keys.js';
 
 /**
@@ -21,12 +21,10 @@ export interface RsaBackend {
   readonly sign: (key: RsaPrivateKey, message: Uint8Array) => Uint8Array | undefined;
 }
 
-let current: RsaBackend | null = null;
+const slot = /* @__PURE__ */ backendSlot<RsaBackend>(['verify', 'sign'], 'pure');
 
 /** @internal The registered backend, or null for the pure path. */
-export function activeRsaBackend(): RsaBackend | null {
-  return current;
-}
+export const activeRsaBackend = (): RsaBackend | null => slot.get();
 
 /**
  * Registers a native RSA for `rsaVerify`, `rsaSign`, `verifyJwt`, `signJwt` and everything on
@@ -51,12 +49,7 @@ export function activeRsaBackend(): RsaBackend | null {
  * ```
  */
 export function registerRsaBackend(backend: RsaBackend | null): void {
-  if (backend !== null) {
-    if (typeof backend !== 'object' || typeof backend.name !== 'string' || typeof backend.verify !== 'function' || typeof backend.sign !== 'function') {
-      throw new HostsigError('INVALID_ARGUMENT', '"backend" expected { name, verify, sign }');
-    }
-  }
-  current = backend;
+  slot.set(backend);
 }
 
 /**
@@ -70,5 +63,5 @@ export function registerRsaBackend(backend: RsaBackend | null): void {
  * ```
  */
 export function rsaBackend(): string {
-  return current === null ? 'pure' : current.name;
+  return slot.name();
 }

@@ -11,29 +11,47 @@ import { rsaSign, rsaVerify, signatureInRange } from './pkcs1v15.js';
 
 const ALGORITHM = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
-// One import per key object and per Subtle instance: importing costs far more than a signature.
-// A key the platform refuses (or a failed import) is remembered as null: fallback from then on.
-const imported = /* @__PURE__ */ new WeakMap<RsaPrivateKey, { subtle: SubtleCrypto; key: Promise<CryptoKey | null> }>();
-
 function platformSubtle(op: 'sign' | 'verify'): SubtleCrypto | null {
   const c = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto;
   const subtle = c?.subtle;
   return subtle && typeof subtle.importKey === 'function' && typeof subtle[op] === 'function' ? subtle : null;
 }
 
-function cryptoKeyFor(subtle: SubtleCrypto, key: RsaPrivateKey): Promise<CryptoKey | null> {
-  const hit = imported.get(key);
-  if (hit && hit.subtle === subtle) return hit.key;
-  // A non-extractable key from the JWK form of the already validated numbers.
-  const jwk: JsonWebKey = { ...privateJwkOf(key), alg: 'RS256', ext: false, key_ops: ['sign'] };
+// One import per key object and per Subtle instance: importing costs far more than a signature.
+// A key the platform refuses (or a failed import) is remembered as null: fallback from then on.
+// `ready` holds the CryptoKey once the import settled, which saves a promise hop per call.
+interface Imported {
+  readonly subtle: SubtleCrypto;
+  readonly key: Promise<CryptoKey | null>;
+  ready: CryptoKey | null | undefined;
+}
+const importedPrivate = /* @__PURE__ */ new WeakMap<RsaPrivateKey, Imported>();
+const importedPublic = /* @__PURE__ */ new WeakMap<RsaPublicKey, Imported>();
+
+function importOnce<K extends object>(cache: WeakMap<K, Imported>, subtle: SubtleCrypto, key: K, jwk: (key: K) => JsonWebKey, use: KeyUsage): Imported {
+  const hit = cache.get(key);
+  if (hit !== undefined && hit.subtle === subtle) return hit;
   let p: Promise<CryptoKey | null>;
   try {
-    p = Promise.resolve(subtle.importKey('jwk', jwk, ALGORITHM, false, ['sign'])).catch(() => null);
+    // Private keys non-extractable; both from the JWK form of the already validated numbers.
+    p = Promise.resolve(subtle.importKey('jwk', jwk(key), ALGORITHM, use === 'verify', [use])).catch(() => null);
   } catch {
     p = Promise.resolve(null);
   }
-  imported.set(key, { subtle, key: p });
-  return p;
+  const entry: Imported = { subtle, key: p, ready: undefined };
+  void p.then((k) => {
+    entry.ready = k;
+  });
+  cache.set(key, entry);
+  return entry;
+}
+
+const privateJwk = (key: RsaPrivateKey): JsonWebKey => ({ ...privateJwkOf(key), alg: 'RS256', ext: false, key_ops: ['sign'] });
+const publicJwk = (key: RsaPublicKey): JsonWebKey => ({ ...exportPublicJwk(key), alg: 'RS256', ext: true, key_ops: ['verify'] });
+
+/** The imported key, awaiting the import only while it is in flight. */
+async function cryptoKey(entry: Imported): Promise<CryptoKey | null> {
+  return entry.ready !== undefined ? entry.ready : entry.key;
 }
 
 /**
@@ -67,10 +85,10 @@ export async function rsaSignAsync(key: RsaPrivateKey, message: Uint8Array): Pro
   abytes(message, 'message');
   const subtle = platformSubtle('sign');
   if (subtle !== null) {
-    const cryptoKey = await cryptoKeyFor(subtle, key);
-    if (cryptoKey !== null) {
+    const k = await cryptoKey(importOnce(importedPrivate, subtle, key, privateJwk, 'sign'));
+    if (k !== null) {
       try {
-        const sig = new Uint8Array(await subtle.sign(ALGORITHM, cryptoKey, message as Uint8Array<ArrayBuffer>));
+        const sig = new Uint8Array(await subtle.sign(ALGORITHM, k, message as Uint8Array<ArrayBuffer>));
         // (A SharedArrayBuffer view may be refused: the catch below falls back.)
         // Anything but a full-length signature means the platform misbehaved: use the pure path.
         if (sig.length === key.size) return sig;
@@ -80,33 +98,6 @@ export async function rsaSignAsync(key: RsaPrivateKey, message: Uint8Array): Pro
     }
   }
   return rsaSign(key, message);
-}
-
-// Public keys as above, one import per key object; `ready` holds the CryptoKey once the import
-// settled, which saves a promise hop per verification.
-interface ImportedPublic {
-  readonly subtle: SubtleCrypto;
-  readonly key: Promise<CryptoKey | null>;
-  ready: CryptoKey | null | undefined;
-}
-const importedPublic = /* @__PURE__ */ new WeakMap<RsaPublicKey, ImportedPublic>();
-
-function publicCryptoKey(subtle: SubtleCrypto, key: RsaPublicKey): ImportedPublic {
-  const hit = importedPublic.get(key);
-  if (hit !== undefined && hit.subtle === subtle) return hit;
-  const jwk: JsonWebKey = { ...exportPublicJwk(key), alg: 'RS256', ext: true, key_ops: ['verify'] };
-  let p: Promise<CryptoKey | null>;
-  try {
-    p = Promise.resolve(subtle.importKey('jwk', jwk, ALGORITHM, true, ['verify'])).catch(() => null);
-  } catch {
-    p = Promise.resolve(null);
-  }
-  const entry: ImportedPublic = { subtle, key: p, ready: undefined };
-  void p.then((k) => {
-    entry.ready = k;
-  });
-  importedPublic.set(key, entry);
-  return entry;
 }
 
 /**
@@ -141,11 +132,11 @@ export async function rsaVerifyAsync(key: RsaPublicKey | RsaPrivateKey, message:
   if (!signatureInRange(pub, signature)) return false;
   const subtle = platformSubtle('verify');
   if (subtle !== null) {
-    const entry = publicCryptoKey(subtle, pub);
-    const cryptoKey = entry.ready !== undefined ? entry.ready : await entry.key;
-    if (cryptoKey !== null) {
+    const entry = importOnce(importedPublic, subtle, pub, publicJwk, 'verify');
+    const k = entry.ready !== undefined ? entry.ready : await entry.key;
+    if (k !== null) {
       try {
-        const ok: unknown = await subtle.verify(ALGORITHM, cryptoKey, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
+        const ok: unknown = await subtle.verify(ALGORITHM, k, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>);
         if (ok === true || ok === false) return ok;
       } catch {
         // Refused at verify time (a SharedArrayBuffer view, say): the pure path answers.
