@@ -4,11 +4,10 @@
 // really run for every case that gets past the shared checks (and never for one that does not).
 // Runs in Node (OpenSSL) and in the browser project (Chromium: BoringSSL).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyJwt, verifyJwtAsync } from '../../src/jwt/index.js';
+import { signCompactJws, signCompactJwsAsync, verifyJwt, verifyJwtAsync } from '../../src/jwt/index.js';
 import { type RsaPublicKey, rsaVerify, rsaVerifyAsync } from '../../src/rsa/index.js';
-import { signCompactJws, signCompactJwsAsync } from '../../src/jwt/index.js';
 import { HostBillTokenIssuer, MemoryRefreshTokenStore, verifyHostBillBearer, verifyHostBillBearerAsync } from '../../src/schemes/hostbill/index.js';
-import { b64u, bearerCorpus, codeOf, expectedCounts, inRange, jwtCorpus, outcome, outcomeAsync, pureWithReach, rsaCorpus, toBytes, modulusBytes, underPure, vectorPrivateKey } from '../helpers/differential.js';
+import { b64u, bearerCorpus, codeOf, expectedCounts, inRange, jwtCorpus, modulusBytes, outcome, outcomeAsync, pureWithReach, rsaCorpus, toBytes, underPure, vectorPrivateKey } from '../helpers/differential.js';
 import { checkJwtProperty, checkRsaProperty, findLeadingZero, type PathUnderTest, type PropertyKey } from '../helpers/signature-mutations.js';
 import { loadVectors } from '../helpers/wycheproof.js';
 
