@@ -23,3 +23,13 @@ export function loadVectors<T = any>(file: string): T {
   if (data === undefined) throw new Error(`vectors/${file} not found`);
   return structuredClone(data) as T;
 }
+
+// The PEM keys the vector files name (`keys/...`), as text.
+const keyTexts = import.meta.glob('../../vectors/keys/*.{pem,key}', { eager: true, query: '?raw', import: 'default' });
+
+/** A text file of the repo's vectors folder, e.g. `keys/rsa2048.spki.pem` (as the vector files name keys). */
+export function loadVectorText(path: string): string {
+  const data = byName(keyTexts, path);
+  if (typeof data !== 'string') throw new Error(`vectors/${path} not found`);
+  return data;
+}

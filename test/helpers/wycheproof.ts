@@ -22,3 +22,8 @@ export function loadVectors<T = any>(file: string): T {
 }
 
 export const REPO_ROOT = repoRoot;
+
+/** A text file of the repo's vectors folder, e.g. `keys/rsa2048.spki.pem` (as the vector files name keys). */
+export function loadVectorText(path: string): string {
+  return readFileSync(join(repoRoot, 'vectors', path), 'utf8');
+}
