@@ -15,9 +15,10 @@ import jsonwebtoken from 'jsonwebtoken';
 import jsrsasign from 'jsrsasign';
 import forge from 'node-forge';
 import { Bench } from 'tinybench';
-import { MemoryNonceStore } from '../dist/core/index.js';
-import { signJwt, signJwtAsync, verifyJwt } from '../dist/jwt/index.js';
-import { importPrivateKey, rsaSign, rsaSignAsync, rsaVerify } from '../dist/rsa/index.js';
+import { hashBackend, MemoryNonceStore } from '../dist/core/index.js';
+import { signJwt, signJwtAsync, verifyJwt, verifyJwtAsync } from '../dist/jwt/index.js';
+import { useNodeCrypto, usePureCrypto } from '../dist/node/index.js';
+import { importPrivateKey, rsaBackend, rsaSign, rsaSignAsync, rsaVerify, rsaVerifyAsync } from '../dist/rsa/index.js';
 import { canonicalHostDime, signHostDime, verifyHostDimeSync } from '../dist/schemes/hostdime/index.js';
 import { signSixConnect, verifySixConnectSync } from '../dist/schemes/sixconnect/index.js';
 import { digestWhmToken, verifyWhmAuthorization } from '../dist/schemes/whm/index.js';
@@ -70,7 +71,7 @@ async function group(name, tasks) {
 
 function print(rows) {
   console.log(`\n${rows[0].group}`);
-  for (const r of rows) console.log(`  ${r.task.padEnd(62)} ${Math.round(r.opsPerSec).toString().padStart(9)} ops/s  ${r.ratio.toFixed(3).padStart(7)}x`);
+  for (const r of rows) console.log(`  ${r.task.padEnd(68)} ${Math.round(r.opsPerSec).toString().padStart(9)} ops/s  ${r.ratio.toFixed(3).padStart(7)}x`);
 }
 
 const ok = (v) => {
@@ -79,7 +80,9 @@ const ok = (v) => {
 
 // ---- HostDime ----
 
-function hostdimeRows(n) {
+// With `nodeHash`, the same request through the node:crypto hash backend (registered by the
+// caller around the group): context for servers that opt in, against the same baseline.
+function hostdimeRows(n, nodeHash = false) {
   const params = Array.from({ length: n }, (_, i) => [`field${i}`, i % 2 ? `valeur é ${i} / 😀` : String(i * 7)]);
   const input = { publicKey: 'pub', privateKey: 'priv', method: 'domain.list', params, timestamp: NOW, unique: 'u-1' };
   const s = signHostDime(input);
@@ -88,6 +91,13 @@ function hostdimeRows(n) {
   const obj = Object.fromEntries(params);
   const req = { path: s.path, body: s.body };
   const reqBytes = { path: s.path, body: enc.encode(s.body) };
+  if (nodeHash) {
+    return group(`HostDime, ${n} params with unicode, node:crypto hash backend registered (hostsig/node)`, [
+      ['noble sha256 over the canonical string (baseline)', () => sha256(canonicalBytes)],
+      ['hostsig verifyHostDimeSync (raw body, string), node:crypto hashes', () => ok(verifyHostDimeSync(req, { privateKey: 'priv', now: NOW }).ok), `hostdime${n}.verifyNodeHash`],
+      ['node:crypto + JSON.stringify twice (official Node client)', () => createHash('sha256').update(`${NOW}:u-1:priv:domain.list:${JSON.stringify(JSON.stringify(obj))}`).digest('hex')],
+    ]);
+  }
   return group(`HostDime, ${n} params with unicode`, [
     ['noble sha256 over the canonical string (baseline)', () => sha256(canonicalBytes)],
     ['hostsig verifyHostDimeSync (raw body, string)', () => ok(verifyHostDimeSync(req, { privateKey: 'priv', now: NOW }).ok), `hostdime${n}.verify`],
@@ -99,12 +109,19 @@ function hostdimeRows(n) {
 
 // ---- 6connect ----
 
-function sixconnectRows(label, params) {
+function sixconnectRows(label, params, nodeHash = false) {
   const input = { baseUrl: 'https://x/api/v1/api.php', target: 'ipam', action: 'get', params, apiKey: '32-5DAYTJQY2TZHOFOB', secretKey: 'secret' };
   const s = signSixConnect(input);
   const key = enc.encode('secret');
   const msg = enc.encode(s.signedQuery);
   const req = { query: s.query };
+  if (nodeHash) {
+    return group(`6connect, ${label} (${s.signedQuery.length} B signed), node:crypto hash backend registered (hostsig/node)`, [
+      ['noble hmac-sha256 over the signed query (baseline)', () => hmac(sha256, key, msg)],
+      ['hostsig verifySixConnectSync (raw query), node:crypto hashes', () => ok(verifySixConnectSync(req, { secretKey: 'secret' }).ok), `sixconnect.${label}.verifyNodeHash`],
+      ['node:crypto createHmac', () => createHmac('sha256', 'secret').update(s.signedQuery).digest('base64')],
+    ]);
+  }
   return group(`6connect, ${label} (${s.signedQuery.length} B signed)`, [
     ['noble hmac-sha256 over the signed query (baseline)', () => hmac(sha256, key, msg)],
     ['hostsig verifySixConnectSync (raw query)', () => ok(verifySixConnectSync(req, { secretKey: 'secret' }).ok), `sixconnect.${label}.verify`],
@@ -180,6 +197,87 @@ async function verifyRows(bits) {
   ]);
 }
 
+// ---- RS256 verify, async: 64 verifications in flight per task, as a busy server has ----
+
+const IN_FLIGHT = 64;
+const SUBTLE_RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+/** Starts IN_FLIGHT operations at once and awaits them all; every result must be true-ish. */
+async function inFlight(start) {
+  const ps = new Array(IN_FLIGHT);
+  for (let i = 0; i < IN_FLIGHT; i++) ps[i] = start();
+  for (const v of await Promise.all(ps)) ok(v);
+}
+
+function nodeVerifyCallback(data, key, signature) {
+  return new Promise((resolve, reject) => nodeVerify('sha256', data, key, signature, (err, valid) => (err ? reject(err) : resolve(valid))));
+}
+
+async function verifyAsyncRows(bits) {
+  const k = await rsaSetup(bits);
+  const opts = { currentDate, audience: undefined };
+  const pub = k.priv.publicKey;
+  const spkiDer = k.nodePub.export({ type: 'spki', format: 'der' });
+  const cryptoKey = await crypto.subtle.importKey('spki', spkiDer, SUBTLE_RS256, false, ['verify']);
+  const signature = new Uint8Array(k.signature);
+  // Every row must accept this token and refuse a tampered one before it is timed.
+  ok(await crypto.subtle.verify(SUBTLE_RS256, cryptoKey, signature, k.signingInput));
+  ok((await verifyJwtAsync(k.token, pub, opts)).payload.sub === 'client-42');
+  ok(await rsaVerifyAsync(pub, k.signingInput, signature));
+  ok(!(await rsaVerifyAsync(pub, enc.encode('x'), signature)));
+  return group(`RS256 verify async, ${bits}-bit key, ${IN_FLIGHT} in flight (one op = ${IN_FLIGHT} verifications)`, [
+    ['raw crypto.subtle.verify, imported CryptoKey (baseline)', () => inFlight(() => crypto.subtle.verify(SUBTLE_RS256, cryptoKey, signature, k.signingInput))],
+    ['hostsig verifyJwtAsync (whole token, Web Crypto)', () => inFlight(() => verifyJwtAsync(k.token, pub, opts)), `verifyAsync${bits}.verifyJwtAsync`],
+    ['hostsig rsaVerifyAsync (signature only, Web Crypto)', () => inFlight(() => rsaVerifyAsync(pub, k.signingInput, signature)), `verifyAsync${bits}.rsaVerifyAsync`],
+    ['jose jwtVerify', () => inFlight(() => jose.jwtVerify(k.token, k.josePub, { currentDate })), `verifyAsync${bits}.jose`],
+    ['raw node:crypto.verify with a callback (libuv pool)', () => inFlight(() => nodeVerifyCallback(k.signingInput, k.nodePub, k.signature)), `verifyAsync${bits}.nodeCallback`],
+  ]);
+}
+
+// ---- RS256 verify with the node:crypto backend registered (hostsig/node) ----
+
+const backends = () => ({ hash: hashBackend(), rsa: rsaBackend() });
+const same = (a, b) => a.hash === b.hash && a.rsa === b.rsa;
+
+/**
+ * Runs `rows()` with node:crypto registered (`options` as useNodeCrypto's) and goes back to the
+ * pure paths after, so every other group measures the default; throws if either end is not
+ * what it should be.
+ */
+async function withNodeCrypto(options, rows) {
+  const pure = { hash: 'noble', rsa: 'pure' };
+  if (!same(backends(), pure)) throw new Error(`bench: expected the pure backends before registering, got ${JSON.stringify(backends())}`);
+  const on = useNodeCrypto(options);
+  const want = { hash: options.hashes === false ? 'noble' : 'node:crypto', rsa: options.rsa === false ? 'pure' : 'node:crypto' };
+  try {
+    if (!same(on, want) || !same(backends(), want)) throw new Error(`bench: useNodeCrypto gave ${JSON.stringify(on)}, expected ${JSON.stringify(want)}`);
+    const out = await rows();
+    if (!same(backends(), want)) throw new Error('bench: the backends changed during the group');
+    return out;
+  } finally {
+    const off = usePureCrypto();
+    if (!same(off, pure) || !same(backends(), pure)) throw new Error(`bench: usePureCrypto gave ${JSON.stringify(off)}`);
+  }
+}
+
+async function verifyNodeRows(bits) {
+  const k = await rsaSetup(bits);
+  const opts = { currentDate, audience: undefined };
+  return withNodeCrypto({}, () => {
+    // A tampered signature must still be refused on the registered path.
+    const bad = new Uint8Array(k.signature);
+    bad[bad.length - 1] ^= 1;
+    ok(rsaVerify(k.priv.publicKey, k.signingInput, k.signature) && !rsaVerify(k.priv.publicKey, k.signingInput, bad));
+    return group(`RS256 verify, node:crypto backend registered (hostsig/node), ${bits}-bit key`, [
+      ['raw node:crypto.verify on the same signature (baseline)', () => ok(nodeVerify('sha256', k.signingInput, k.nodePub, k.signature))],
+      ['hostsig verifyJwt (whole token), useNodeCrypto()', () => verifyJwt(k.token, k.priv.publicKey, opts), `verifyNode${bits}.verifyJwt`],
+      ['hostsig rsaVerify (signature only), useNodeCrypto()', () => ok(rsaVerify(k.priv.publicKey, k.signingInput, k.signature)), `verifyNode${bits}.rsaVerify`],
+      ['jose jwtVerify', () => jose.jwtVerify(k.token, k.josePub, { currentDate }), `verifyNode${bits}.jose`],
+      ['jsonwebtoken verify', () => jsonwebtoken.verify(k.token, k.nodePub, { algorithms: ['RS256'], clockTimestamp: NOW + 60 }), `verifyNode${bits}.jsonwebtoken`],
+    ]);
+  });
+}
+
 async function signRows(bits) {
   const k = await rsaSetup(bits);
   const o = { now: NOW, expiresIn: '1h', kid: 'k1' };
@@ -241,8 +339,16 @@ const rows = [
   ...(await hostdimeRows(20)),
   ...(await sixconnectRows('70-byte query', { type: 'IP' })),
   ...(await sixconnectRows('1 KB query', Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `value-${i}-xxxx`])))),
+  ...(await withNodeCrypto({ rsa: false }, () => hostdimeRows(2, true))),
+  ...(await withNodeCrypto({ rsa: false }, () => hostdimeRows(20, true))),
+  ...(await withNodeCrypto({ rsa: false }, () => sixconnectRows('70-byte query', { type: 'IP' }, true))),
+  ...(await withNodeCrypto({ rsa: false }, () => sixconnectRows('1 KB query', Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, `value-${i}-xxxx`])), true))),
   ...(await verifyRows(2048)),
   ...(await verifyRows(4096)),
+  ...(await verifyAsyncRows(2048)),
+  ...(await verifyAsyncRows(4096)),
+  ...(await verifyNodeRows(2048)),
+  ...(await verifyNodeRows(4096)),
   ...(await signRows(2048)),
   ...(await signRows(4096)),
   ...(await whmRows()),
@@ -258,6 +364,12 @@ const targets = [
   { target: 'RS256 verifyJwt 2048 vs jose jwtVerify', value: rel('verify2048.verifyJwt', 'verify2048.jose'), goal: 2.0 },
   { target: 'RS256 verifyJwt 2048 vs raw node:crypto.verify', value: ratio('verify2048.verifyJwt'), goal: 0.4 },
   { target: 'RS256 verifyJwt 4096 vs jose jwtVerify', value: rel('verify4096.verifyJwt', 'verify4096.jose'), goal: 1.2 },
+  ...[2048, 4096].flatMap((bits) => [
+    { target: `RS256 verifyJwtAsync ${bits}, 64 in flight, vs raw crypto.subtle.verify`, value: ratio(`verifyAsync${bits}.verifyJwtAsync`), goal: 0.85 },
+    { target: `RS256 verifyJwtAsync ${bits}, 64 in flight, vs jose jwtVerify`, value: rel(`verifyAsync${bits}.verifyJwtAsync`, `verifyAsync${bits}.jose`), goal: 1.3 },
+    { target: `RS256 verifyJwt ${bits}, useNodeCrypto(), vs raw node:crypto.verify`, value: ratio(`verifyNode${bits}.verifyJwt`), goal: 0.8 },
+    { target: `RS256 verifyJwt ${bits}, useNodeCrypto(), vs jose jwtVerify`, value: rel(`verifyNode${bits}.verifyJwt`, `verifyNode${bits}.jose`), goal: 3 },
+  ]),
   { target: 'RS256 rsaSign (pure TS) 2048 vs node:crypto.sign', value: ratio('sign2048.rsaSign'), goal: 0.12 },
   { target: 'RS256 rsaSign (pure TS) 4096 vs node:crypto.sign', value: ratio('sign4096.rsaSign'), goal: 0.25 },
   { target: 'RS256 rsaSignAsync (Web Crypto) 2048 vs node:crypto.sign', value: ratio('sign2048.rsaSignAsync'), goal: 0.8 },
@@ -271,7 +383,7 @@ const targets = [
   .map((t) => ({ ...t, met: t.value >= t.goal }));
 
 console.log('\nTargets');
-for (const t of targets) console.log(`  ${t.target.padEnd(62)} ${t.value.toFixed(3).padStart(7)}x  goal >= ${t.goal}x  ${t.met ? 'met' : 'NOT MET'}`);
+for (const t of targets) console.log(`  ${t.target.padEnd(72)} ${t.value.toFixed(3).padStart(7)}x  goal >= ${t.goal}x  ${t.met ? 'met' : 'NOT MET'}`);
 
 if (!only) {
   const out = { date: new Date().toISOString(), node: process.version, quick, rounds: ROUNDS, msPerTaskPerRound: TIME, rows, targets };

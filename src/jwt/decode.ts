@@ -35,34 +35,42 @@ const B64URL = /* @__PURE__ */ (() => {
   return t;
 })();
 
-/** A character's 6-bit value, or -1 for anything outside the base64url alphabet. */
-function sextet(part: string, i: number): number {
-  const c = part.charCodeAt(i);
-  return c < 128 ? B64URL[c]! : -1;
-}
-
-function b64(part: string, what: string): Uint8Array {
-  const len = part.length;
+// Reads `s` from `start` to `end` in place (no part strings from split): charCodeAt on the
+// flat token is faster than on sliced part strings, and it saves their allocation.
+function b64(s: string, start: number, end: number, what: string): Uint8Array {
+  const len = end - start;
   const rem = len & 3;
-  const full = len - rem;
+  const full = end - rem;
   let bad = rem === 1 ? -1 : 0;
-  const out = new Uint8Array((full >> 2) * 3 + (rem === 0 ? 0 : rem - 1));
+  const out = new Uint8Array((len >> 2) * 3 + (rem === 0 ? 0 : rem - 1));
+  const t = B64URL;
   let o = 0;
-  for (let i = 0; i < full && bad === 0; i += 4) {
-    const a = sextet(part, i);
-    const b = sextet(part, i + 1);
-    const c = sextet(part, i + 2);
-    const d = sextet(part, i + 3);
+  for (let i = start; i < full && bad === 0; i += 4) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    // A code unit above 127 is outside the alphabet; the table is then read at its low bits
+    // only to keep the index in range, and the result discarded by the throw below.
+    bad |= (c0 | c1 | c2 | c3) & ~127;
+    const a = t[c0 & 127]!;
+    const b = t[c1 & 127]!;
+    const c = t[c2 & 127]!;
+    const d = t[c3 & 127]!;
     // Valid values are 0..63 and have no bit above bit 5; a -1 (not in the alphabet) has them all.
     bad |= (a | b | c | d) & ~63;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = v >> 16;
-    out[o++] = (v >> 8) & 0xff;
-    out[o++] = v & 0xff;
+    out[o] = v >> 16;
+    out[o + 1] = v >> 8;
+    out[o + 2] = v;
+    o += 3;
   }
   if (bad === 0 && rem !== 0) {
-    const a = sextet(part, full);
-    const b = sextet(part, full + 1);
+    const c0 = s.charCodeAt(full);
+    const c1 = s.charCodeAt(full + 1);
+    bad |= (c0 | c1) & ~127;
+    const a = t[c0 & 127]!;
+    const b = t[c1 & 127]!;
     bad |= (a | b) & ~63;
     if (rem === 2) {
       // 12 bits: one byte and 4 bits that must be zero.
@@ -70,7 +78,9 @@ function b64(part: string, what: string): Uint8Array {
       out[o] = (a << 2) | (b >> 4);
     } else {
       // 18 bits: two bytes and 2 bits that must be zero.
-      const c = sextet(part, full + 2);
+      const c2 = s.charCodeAt(full + 2);
+      bad |= c2 & ~127;
+      const c = t[c2 & 127]!;
       bad |= c & ~63;
       bad |= c & 0x03 ? -1 : 0;
       out[o] = (a << 2) | (b >> 4);
@@ -81,10 +91,10 @@ function b64(part: string, what: string): Uint8Array {
   return out;
 }
 
-/** Bytes of a string known to be ASCII (here: base64url text and "."), one per character. */
-function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+/** Bytes of the first `n` characters of a string known to be ASCII there, one per character. */
+function asciiBytes(s: string, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
   return out;
 }
 
@@ -100,19 +110,27 @@ function utf8(bytes: Uint8Array, what: string): string {
 export function splitCompact(token: unknown): CompactParts {
   if (typeof token !== 'string') throw malformed('token expected string');
   if (token.length > MAX_TOKEN_LENGTH) throw malformed(`token longer than ${MAX_TOKEN_LENGTH} characters`);
-  const parts = token.split('.');
-  if (parts.length === 5) throw malformed('JWE (encrypted JWT) is not supported');
-  if (parts.length !== 3) throw malformed('token must have three dot-separated parts');
-  const [h, p, s] = parts as [string, string, string];
-  if (h.length === 0) throw malformed('header is empty');
-  const header = parseJsonStrict(utf8(b64(h, 'header'), 'header'), 'header');
+  // The dots are found in place; a count is only needed to tell a JWE (five parts) apart.
+  const d1 = token.indexOf('.');
+  const d2 = d1 === -1 ? -1 : token.indexOf('.', d1 + 1);
+  if (d2 === -1 || token.indexOf('.', d2 + 1) !== -1) {
+    throw malformed(dotCount(token) === 4 ? 'JWE (encrypted JWT) is not supported' : 'token must have three dot-separated parts');
+  }
+  if (d1 === 0) throw malformed('header is empty');
+  const header = parseJsonStrict(utf8(b64(token, 0, d1, 'header'), 'header'), 'header');
   if (!isJsonObject(header)) throw malformed('header must be a JSON object');
   if (typeof header.alg !== 'string') throw malformed('header "alg" missing or not a string');
-  const payloadBytes = b64(p, 'payload');
-  const signature = b64(s, 'signature');
+  const payloadBytes = b64(token, d1 + 1, d2, 'payload');
+  const signature = b64(token, d2 + 1, token.length, 'signature');
   // Every part decoded as strict base64url, so the signing input is plain ASCII: its bytes are
   // the char codes of the token up to the second dot (no UTF-8 encoding or surrogate scan needed).
-  return { header: header as JwtHeader, signingInput: asciiBytes(token.slice(0, h.length + 1 + p.length)), payloadBytes, signature };
+  return { header: header as JwtHeader, signingInput: asciiBytes(token, d2), payloadBytes, signature };
+}
+
+function dotCount(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('.'); i !== -1; i = s.indexOf('.', i + 1)) n++;
+  return n;
 }
 
 /** Parses JWT claims bytes: strict UTF-8 and JSON, and a top-level object. */
