@@ -1,4 +1,4 @@
-import { typeName } from '../bytes.js';
+import { isWellFormed, typeName } from '../bytes.js';
 import { HostsigError } from '../errors.js';
 import { type ParamValue, PhpArray, type PhpValue } from './array.js';
 import { phpFormatDouble } from './float.js';
@@ -141,18 +141,73 @@ function u4(c: number): string {
  * ```
  */
 export function jsJsonStringify(value: PhpValue | ParamValue, options: { topLevelObject?: boolean } = {}): string {
-  const v = value !== null && typeof value === 'object' && !(value instanceof PhpArray) ? PhpArray.from(value as never) : (value as PhpValue);
-  return stringify(v, 0, options.topLevelObject === true);
+  return generate(value, JS, options.topLevelObject === true);
 }
 
-function stringify(v: PhpValue, depth: number, asObject = false): string {
+/**
+ * Ruby's `to_json` (the json gem's generator, as the official Ruby client `hdcore-rb` calls it)
+ * of the Ruby value that client would hold: lists become Arrays, maps Hashes, which keep
+ * insertion order (integer-like keys stay where they are, unlike JavaScript's). Strings are
+ * escaped as `JSON.stringify` escapes them (`"`, `\\`, controls; `/` and non-ASCII stay as
+ * they are); integers are exact, floats are Ruby's `Float#to_s` (`1.0`, `1.0e+15`, `1.0e-05`).
+ * @param value a PhpArray, params input or scalar
+ * @param options `topLevelObject`: write an empty or list-shaped top level as an object (the
+ *   client's params are always a Hash)
+ * @throws HostsigError `INVALID_UTF8` for a lone surrogate, `JSON_ENCODE_FAILED` for
+ *   NaN/Infinity or nesting deeper than 512 (Ruby raises on each)
+ * @example
+ * ```ts
+ * import { rubyToJson } from 'hostsig/core';
+ *
+ * rubyToJson(new Map([['a', 'x'], ['5', 'five']])) // => '{"a":"x","5":"five"}'
+ * rubyToJson([['f', 1.5e-7], ['g', 1e15], ['u', 'http://a/é']]) // => '{"f":1.5e-07,"g":1000000000000000,"u":"http://a/é"}'
+ * ```
+ */
+export function rubyToJson(value: PhpValue | ParamValue, options: { topLevelObject?: boolean } = {}): string {
+  return generate(value, RUBY, options.topLevelObject === true);
+}
+
+/** What differs between the generators: strings, numbers, and the order of object keys. */
+interface Dialect {
+  readonly string: (s: string) => string;
+  readonly number: (n: number) => string;
+  readonly bigint: (n: bigint) => string;
+  /** True when integer-like keys go first, ascending (JavaScript objects). */
+  readonly indexKeysFirst: boolean;
+}
+
+const JS: Dialect = {
+  string: (s) => JSON.stringify(s),
+  number: (n) => (Number.isFinite(n) ? String(n) : 'null'),
+  bigint: () => {
+    throw new HostsigError('JSON_ENCODE_FAILED', 'JSON.stringify cannot encode a bigint');
+  },
+  indexKeysFirst: true,
+};
+
+const RUBY: Dialect = {
+  string: (s) => {
+    if (!isWellFormed(s)) throw new HostsigError('INVALID_UTF8', 'malformed UTF-8: lone surrogate');
+    return JSON.stringify(s);
+  },
+  number: rubyNumber,
+  bigint: (n) => n.toString(),
+  indexKeysFirst: false,
+};
+
+function generate(value: PhpValue | ParamValue, dialect: Dialect, topLevelObject: boolean): string {
+  const v = value !== null && typeof value === 'object' && !(value instanceof PhpArray) ? PhpArray.from(value as never) : (value as PhpValue);
+  return stringify(v, dialect, 0, topLevelObject);
+}
+
+function stringify(v: PhpValue, dialect: Dialect, depth: number, asObject = false): string {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return dialect.string(v);
     case 'number':
-      return Number.isFinite(v) ? String(v) : 'null';
+      return dialect.number(v);
     case 'bigint':
-      throw new HostsigError('JSON_ENCODE_FAILED', 'JSON.stringify cannot encode a bigint');
+      return dialect.bigint(v);
     case 'boolean':
       return v ? 'true' : 'false';
     default: {
@@ -160,19 +215,43 @@ function stringify(v: PhpValue, depth: number, asObject = false): string {
       if (depth >= MAX_DEPTH) throw new HostsigError('JSON_ENCODE_FAILED', 'maximum depth exceeded');
       const parts: string[] = [];
       if (!asObject && v.isList()) {
-        for (const item of v.values()) parts.push(stringify(item, depth + 1));
+        for (const item of v.values()) parts.push(stringify(item, dialect, depth + 1));
         return `[${parts.join(',')}]`;
       }
       // A JS object lists integer-like keys first, ascending, then the rest in insertion order.
       const ints: [number, string][] = [];
       for (const [k, item] of v.entries()) {
-        if (isArrayIndex(k)) ints.push([Number(k), `${JSON.stringify(k)}:${stringify(item, depth + 1)}`]);
-        else parts.push(`${JSON.stringify(k)}:${stringify(item, depth + 1)}`);
+        const member = `${dialect.string(k)}:${stringify(item, dialect, depth + 1)}`;
+        if (dialect.indexKeysFirst && isArrayIndex(k)) ints.push([Number(k), member]);
+        else parts.push(member);
       }
       ints.sort((a, b) => a[0] - b[0]);
       return `{${[...ints.map((e) => e[1]), ...parts].join(',')}}`;
     }
   }
+}
+
+/**
+ * Ruby's Integer#to_s for integers, Float#to_s for the rest: the shortest round-trip digits,
+ * in fixed notation unless the value is below 1e-4 (`d.ddde-XX`, two exponent digits at least).
+ * Ruby also writes floats of 16+ integer digits with an exponent (`1.0e+15`), but a float that
+ * large is integral, and integral JS numbers are Integers here (as they are PHP ints).
+ */
+function rubyNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new HostsigError('JSON_ENCODE_FAILED', `${n} is not allowed in JSON`);
+  if (Number.isInteger(n)) return BigInt(n).toString();
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  const neg = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const sign = neg ? '-' : '';
+  if (e >= -4) {
+    if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${digits}`;
+    const int = digits.slice(0, e + 1).padEnd(e + 1, '0');
+    return `${sign}${int}.${digits.slice(e + 1) || '0'}`;
+  }
+  const frac = digits.slice(1) || '0';
+  return `${sign}${digits[0]}.${frac}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
 }
 
 function isArrayIndex(k: string): boolean {
