@@ -27,7 +27,7 @@ import {
   verifyHostKeyRequest,
 } from '../../schemes/hostkey/index.js';
 import { digestWhmToken, formatWhmAuthorization, parseWhmAuthorization, verifyWhmAuthorization, type WhmScheme } from '../../schemes/whm/index.js';
-import { type FlagSpec, type FlagValues, InputError, int, list, str, UsageError } from '../args.js';
+import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type HostKeySessionConfig, type KeysConfig, loadConfig, whmRecords, type WhmTokenConfig } from '../config.js';
 import { diagnoseJwt, type JwtDiagnoseReport, type JwtMistake } from '../diagnose/jwt.js';
 import { diagnoseHostKey, diagnoseWhm } from '../diagnose/tokens.js';
@@ -37,7 +37,7 @@ import { readText } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 
 export const TOKEN_FLAGS: Record<string, FlagSpec> = {
-  now: { type: 'string', value: 'UNIX', desc: 'the clock, in Unix seconds (default: now)' },
+  now: NOW_FLAG,
   key: { type: 'string', value: 'FILE', desc: 'jwt/hostbill: RSA key file (PEM PKCS#1/PKCS#8/SPKI, DER, JWK, ssh-rsa): private to sign, public (or private) to verify' },
   token: { type: 'string', value: 'TOKEN', desc: 'jwt: the compact JWT (- for stdin); whm: the API token; hostkey: the session token' },
   claims: { type: 'string', value: 'JSON|@FILE', desc: 'jwt/hostbill: the claims to sign, as JSON text or @file' },
