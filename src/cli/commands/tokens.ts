@@ -29,8 +29,7 @@ import {
 import { digestWhmToken, formatWhmAuthorization, parseWhmAuthorization, verifyWhmAuthorization, type WhmScheme } from '../../schemes/whm/index.js';
 import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type HostKeySessionConfig, type KeysConfig, loadConfig, whmRecords, type WhmTokenConfig } from '../config.js';
-import { diagnoseJwt, type JwtDiagnoseReport, type JwtMistake } from '../diagnose/jwt.js';
-import { diagnoseHostKey, diagnoseWhm } from '../diagnose/tokens.js';
+import { diagnoseHostBillBasic, diagnoseHostKey, diagnoseJwt, diagnoseWhm, type JwtDiagnoseReport, type JwtMistake } from '../../diagnose/index.js';
 import { header as httpHeader, parseHttpRequest } from '../http.js';
 import type { Io } from '../io.js';
 import { readText } from '../io.js';
@@ -234,8 +233,8 @@ function hostBillVerify(f: FlagValues, command: string, cfg: KeysConfig | undefi
     const code = (e as { code?: string }).code ?? 'AUTH_HEADER_MALFORMED';
     const decoded = Buffer.from(credentials, 'base64').toString('latin1');
     stages.push(['credentials', credentials], ['base64 decoded', JSON.stringify(decoded)]);
-    const hint = /^bearer|^basic$/i.test(word) || /^basic$/i.test(word) ? undefined : { id: 'scheme-word', title: `"${word}" is not Basic or Bearer`, fix: 'Send "Authorization: Basic base64(email:password)" or "Authorization: Bearer <jwt>".' };
-    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hint ? { diagnosis: [hint] } : {}) };
+    const hints = diagnoseHostBillBasic({ authorization: auth, code });
+    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hints.length ? { diagnosis: hints } : {}) };
   }
   stages.push(['credentials', credentials], ['user:pass', `${creds.username}:${'*'.repeat(creds.password.length)}`], ['user', creds.username]);
   const expected = str(f, 'password') ?? cfg?.hostbill?.basic?.[creds.username];
