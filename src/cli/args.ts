@@ -50,6 +50,9 @@ export class InputError extends Error {
   }
 }
 
+/** `--now UNIX`: the verifier's clock; the request and the token commands both take it. */
+export const NOW_FLAG: FlagSpec = { type: 'string', value: 'UNIX', desc: 'the clock, in Unix seconds (default: now)' };
+
 /** Flags every command takes. */
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   help: { type: 'boolean', short: 'h', desc: 'show this help' },

@@ -14,9 +14,7 @@ import {
 } from '../schemes/hostdime/index.js';
 import { signSixConnect, verifySixConnect } from '../schemes/sixconnect/index.js';
 import { InputError, UsageError } from './args.js';
-import { diagnoseHostDime, hostDimeContext } from './diagnose/hostdime.js';
-import { decodeReceived, diagnoseSixConnect, sixConnectContext } from './diagnose/sixconnect.js';
-import type { DiagnoseReport } from './diagnose/types.js';
+import { decodeReceived, type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, hostDimeContext, sixConnectContext, type Staged, textStage } from '../diagnose/index.js';
 import { formatHttpRequest, header, type RawHttpRequest } from './http.js';
 
 export const SCHEMES = ['hostdime', 'sixconnect'] as const;
@@ -90,10 +88,8 @@ export function paramsFromFlags(items: string[], command: string): PhpArray {
   return out;
 }
 
-export interface Staged {
-  scheme: SchemeName;
-  /** Ordered stages: request -> canonical -> hash -> signed request. */
-  stages: [string, string][];
+/** A signed request with its staged view (request -> canonical -> hash -> signed request, text stages). */
+export interface StagedRequest extends Staged<SchemeName> {
   request: { method: string; url: string; headers: Record<string, string>; body?: string };
   /** The signed request as an .http file. */
   http: string;
@@ -111,7 +107,7 @@ export interface HostDimeSignInput {
   baseUrl?: string;
 }
 
-export function stageHostDimeSign(o: HostDimeSignInput): Staged {
+export function stageHostDimeSign(o: HostDimeSignInput): StagedRequest {
   if (o.dialect && !HOSTDIME_DIALECTS.includes(o.dialect)) throw new UsageError(`--dialect must be php or js, got "${o.dialect}"`, 'sign');
   // The staged view shows the hashed string: the user asked for it.
   const r = signHostDime({ ...o, debug: true });
@@ -124,13 +120,13 @@ export function stageHostDimeSign(o: HostDimeSignInput): Staged {
   return {
     scheme: 'hostdime',
     stages: [
-      ['method', o.method],
-      ['params', o.params.size ? JSON.stringify(o.params.toJS()) : '(none)'],
-      ['params JSON', hostDimeParamsJson(o.params, o.dialect)],
-      ['double JSON', hostDimeDoubleJson(o.params, o.dialect)],
-      ['canonical', r.canonical],
-      ['api_hash', r.hash],
-      ['body', r.body],
+      textStage('method', o.method),
+      textStage('params', o.params.size ? JSON.stringify(o.params.toJS()) : '(none)'),
+      textStage('params JSON', hostDimeParamsJson(o.params, o.dialect)),
+      textStage('double JSON', hostDimeDoubleJson(o.params, o.dialect)),
+      textStage('canonical', r.canonical),
+      textStage('api_hash', r.hash),
+      textStage('body', r.body),
     ],
     request: { method: 'POST', url: r.url, headers: Object.fromEntries(headers), body: r.body },
     http: formatHttpRequest({ method: 'POST', target: r.path, headers, body: r.body }),
@@ -148,18 +144,18 @@ export interface SixConnectSignInput {
   time?: boolean | number;
 }
 
-export function stageSixConnectSign(o: SixConnectSignInput): Staged {
+export function stageSixConnectSign(o: SixConnectSignInput): StagedRequest {
   const r = signSixConnect(o);
   const url = new URL(o.baseUrl);
   const headers: [string, string][] = [['Host', url.host]];
   return {
     scheme: 'sixconnect',
     stages: [
-      ['target/action', `${o.target} ${o.action}`],
-      ['params', o.params.size ? JSON.stringify(o.params.toJS()) : '(none)'],
-      ['canonical', r.signedQuery],
-      ['hash', r.hash],
-      ['url', r.url],
+      textStage('target/action', `${o.target} ${o.action}`),
+      textStage('params', o.params.size ? JSON.stringify(o.params.toJS()) : '(none)'),
+      textStage('canonical', r.signedQuery),
+      textStage('hash', r.hash),
+      textStage('url', r.url),
     ],
     request: { method: 'GET', url: r.url, headers: Object.fromEntries(headers) },
     http: formatHttpRequest({ method: 'GET', target: `${url.pathname}?${r.query}`, headers }),

@@ -23,5 +23,6 @@ export {
   jwkThumbprint,
 } from './keys.js';
 export { rsaSign, rsaVerify, emsaPkcs1v15Sha256 } from './pkcs1v15.js';
+export { rsaRecoverBlock } from './recover.js';
 export { rsaSignAsync, rsaVerifyAsync } from './webcrypto.js';
 export { type RsaBackend, registerRsaBackend, rsaBackend } from './backend.js';

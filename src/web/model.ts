@@ -1,7 +1,11 @@
 /**
  * The page's view model: what each scheme's analysis hands to the renderer. Plain data, so
- * the analyses can be unit-tested in Node without a DOM.
+ * the analyses can be unit-tested in Node without a DOM. The stages and findings are the
+ * catalogue's own (src/diagnose), the same the CLI prints.
  */
+import type { Finding, Stage, Staged } from '../diagnose/index.js';
+
+export type { Finding, Stage };
 
 export type SchemeId = 'hostdime' | 'sixconnect' | 'whm' | 'hostkey' | 'hostbill';
 
@@ -12,12 +16,6 @@ export const SCHEME_LABELS: Record<SchemeId, string> = {
   hostkey: 'HostKey',
   hostbill: 'HostBill',
 };
-
-/** One column of the side-by-side view. */
-export type Stage =
-  | { kind: 'text'; title: string; text: string; note?: string }
-  | { kind: 'table'; title: string; head: [string, string]; rows: [string, string][]; note?: string }
-  | { kind: 'compare'; title: string; expectedLabel: string; expected: string; receivedLabel: string; received: string; note?: string; wide?: boolean };
 
 export type VerdictStatus = 'valid' | 'invalid' | 'error';
 
@@ -33,10 +31,10 @@ export interface Verdict {
   mistake?: string;
 }
 
-export interface Analysis {
-  scheme: SchemeId;
+export interface Analysis extends Staged<SchemeId> {
   verdict: Verdict;
-  stages: Stage[];
+  /** Every mistake `hostsig diagnose` names for this failure, most specific first (the verdict shows the first). */
+  findings: Finding[];
   /** Remarks that do not change the verdict (a `+` turned into a space, an old timestamp). */
   notes: string[];
 }

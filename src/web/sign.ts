@@ -10,6 +10,7 @@ import { type HostDimeDialect, hostDimeParamsJson, signHostDime } from '../schem
 import { buildHostKeyRequest, hashHostKeyPin } from '../schemes/hostkey/index.js';
 import { signSixConnect } from '../schemes/sixconnect/index.js';
 import { formatWhmAuthorization } from '../schemes/whm/index.js';
+import type { Staged } from '../diagnose/index.js';
 import type { SchemeId, Stage } from './model.js';
 
 export interface HttpRequestOut {
@@ -19,10 +20,8 @@ export interface HttpRequestOut {
   body?: string;
 }
 
-export interface Signed {
-  scheme: SchemeId;
+export interface Signed extends Staged<SchemeId> {
   request: HttpRequestOut;
-  stages: Stage[];
   snippets: { curl: string; php: string; js: string };
   /** Extra output (a PIN record). */
   extra?: { title: string; text: string };

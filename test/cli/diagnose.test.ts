@@ -3,6 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HOSTDIME_PHP_CASES } from '../diagnose/cases.js';
 import { phpAvailable } from '../helpers/php.js';
 import { ensureBuilt, hostsig, json } from './run.js';
 
@@ -58,15 +59,7 @@ describe('diagnose hostdime (node:crypto, strings by hand)', () => {
 });
 
 describe.skipIf(!phpAvailable())('diagnose hostdime (hashes made by php-cli)', () => {
-  const cases: [string, string, string][] = [
-    ['single-encode', 'status=registered', `json_encode(['status' => 'registered'], JSON_FORCE_OBJECT)`],
-    ['api-params-included', 'status=registered', `json_encode(json_encode(['status' => 'registered', 'api_key' => 'foobar', 'api_timestamp' => '1369758680', 'api_unique' => 'ABCDEF'], JSON_FORCE_OBJECT))`],
-    ['typed-values', 'flag=1&n=5', `json_encode(json_encode(['flag' => true, 'n' => 5], JSON_FORCE_OBJECT))`],
-    ['unescaped-slashes', 'url=http%3A%2F%2Fexample.com%2Fa&foo%5B0%5D=1&foo%5B1%5D=2', `json_encode(json_encode(['url' => 'http://example.com/a', 'foo' => ['1', '2']], JSON_FORCE_OBJECT | JSON_UNESCAPED_SLASHES), JSON_UNESCAPED_SLASHES)`],
-    ['unescaped-unicode', 'name=Jos%C3%A9&foo%5B0%5D=1', `json_encode(json_encode(['name' => "Jos\\u{e9}", 'foo' => ['1']], JSON_FORCE_OBJECT | JSON_UNESCAPED_UNICODE), JSON_UNESCAPED_UNICODE)`],
-    ['key-order', 'b=2&a=1', `(function () { $p = ['b' => '2', 'a' => '1']; ksort($p); return json_encode(json_encode($p, JSON_FORCE_OBJECT)); })()`],
-    ['no-force-object', 'foo%5B0%5D=1&foo%5B1%5D=2&u=a%2Fb', `json_encode(json_encode(['foo' => ['1', '2'], 'u' => 'a/b']))`],
-  ];
+  const cases = HOSTDIME_PHP_CASES;
   it.each(cases)('names %s', (id, body, expr) => {
     const { code, rep } = diagnoseHostDime(body, php(expr));
     expect(code).toBe(0);

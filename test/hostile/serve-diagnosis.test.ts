@@ -64,7 +64,7 @@ describe('JWT diagnosis: linear in the token', () => {
   // A token segment of '=' then a byte made b64decode's /=+$/ quadratic (the token is the
   // unauthenticated Authorization header; node:http lets 16 KiB through).
   it('10x the "=" run takes < 40x the time (best of 3)', async () => {
-    const { diagnoseJwt } = await import('../../src/cli/diagnose/jwt.js');
+    const { diagnoseJwt } = await import('../../src/diagnose/index.js');
     const keyFile = new Uint8Array(readFileSync(join(REPO_ROOT, 'vectors', 'keys', 'rsa2048.spki.pem')));
     const token = (n: number) => `eyJhbGciOiJSUzI1NiJ9.${'='.repeat(n)}x.${'='.repeat(n)}x`;
     const time = (n: number) => {

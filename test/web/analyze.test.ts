@@ -6,7 +6,7 @@ import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:c
 import { exportJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { hashHostKeyPin } from '../../src/schemes/hostkey/index.js';
-import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../../src/web/analyze.js';
+import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../../src/web/analyze/index.js';
 import { parsePasted } from '../../src/web/input.js';
 import { firstDifference } from '../../src/web/model.js';
 

@@ -1,6 +1,6 @@
 /**
  * The page's bundle stays browser-pure: no Node globals or node: imports sneak in through the
- * modules it shares with the CLI (src/cli/diagnose/*), which would break the page at run time
+ * modules it shares with the CLI (the catalogue, src/diagnose/*), which would break the page at run time
  * (a derive that throws is skipped silently, so a mistake would just never be named).
  */
 import { execFileSync } from 'node:child_process';

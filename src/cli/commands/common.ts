@@ -1,5 +1,5 @@
 /** Flags and input resolution shared by verify, explain and diagnose. */
-import { type FlagSpec, type FlagValues, InputError, int, list, str, UsageError } from '../args.js';
+import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { parseHttpRequest } from '../http.js';
 import { readJson, readText } from '../io.js';
 import { ALL_SCHEMES, detectScheme, isScheme, type KeySet, loadConfig, SCHEMES, type SchemeName } from '../schemes.js';
@@ -16,7 +16,7 @@ export const REQUEST_FLAGS: Record<string, FlagSpec> = {
   'public-key': { type: 'string', value: 'KEY', desc: 'HostDime: the only api_key accepted (with --private-key)' },
   secret: { type: 'string', value: 'SECRET', desc: '6connect: the secret key' },
   'api-key': { type: 'string', value: 'KEY', desc: '6connect: the only apiKey accepted (with --secret)' },
-  now: { type: 'string', value: 'UNIX', desc: 'the clock, in Unix seconds (default: now)' },
+  now: NOW_FLAG,
   tolerance: { type: 'string', value: 'SEC', desc: 'timestamp window in seconds (default 300)' },
   dialect: { type: 'string', multiple: true, value: 'php|js', desc: 'HostDime: dialects the verifier accepts (default php)' },
   time: { type: 'boolean', desc: '6connect: require a signed time param (hostsig extension)' },

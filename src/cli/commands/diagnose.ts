@@ -1,7 +1,5 @@
 import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
-import { diagnoseHostDime } from '../diagnose/hostdime.js';
-import { diagnoseSixConnect } from '../diagnose/sixconnect.js';
-import type { DiagnoseReport } from '../diagnose/types.js';
+import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { block, jsonOut } from '../output.js';
 import { lookupIn } from '../schemes.js';

@@ -1,7 +1,5 @@
 import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
-import { diagnoseHostDime } from '../diagnose/hostdime.js';
-import { diagnoseSixConnect } from '../diagnose/sixconnect.js';
-import type { DiagnoseReport } from '../diagnose/types.js';
+import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, stageRows, stageText } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { block, diffMarks, jsonOut, table } from '../output.js';
 import { lookupIn } from '../schemes.js';
@@ -65,9 +63,9 @@ export async function runExplain(args: ParsedArgs, io: Io): Promise<number> {
     }
   } else {
     const s = stageFromFlags(args.positionals[0], f, 'explain');
-    const get = (k: string) => s.stages.find(([n]) => n === k)?.[1] ?? '';
+    const get = (k: string) => stageText(s.stages, k);
     const hashName = s.scheme === 'hostdime' ? 'api_hash' : 'hash';
-    const request = s.stages.filter(([n]) => !['canonical', hashName, 'body', 'url', 'params JSON', 'double JSON'].includes(n)).map(([n, v]) => `${n}: ${v}`).join('\n');
+    const request = stageRows(s.stages).filter(([n]) => !['canonical', hashName, 'body', 'url', 'params JSON', 'double JSON'].includes(n)).map(([n, v]) => `${n}: ${v}`).join('\n');
     const stages: [string, string][] = [['1 request', request]];
     if (s.scheme === 'hostdime') stages.push(['  params JSON', get('params JSON')], ['  double JSON', get('double JSON')]);
     stages.push(['2 canonical', get('canonical')], ['3 hash', get(hashName)], ['4 signed request', s.http.replace(/\r\n/g, '\n')]);

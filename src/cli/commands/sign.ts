@@ -2,7 +2,8 @@ import { bool, type CommandSpec, InputError, int, list, type ParsedArgs, str, Us
 import type { Io } from '../io.js';
 import { readJson } from '../io.js';
 import { block, jsonOut } from '../output.js';
-import { ALL_SCHEMES, isScheme, paramsFromFlags, paramsFromJson, type Staged, stageHostDimeSign, stageSixConnectSign } from '../schemes.js';
+import { stageRows } from '../../diagnose/index.js';
+import { ALL_SCHEMES, isScheme, paramsFromFlags, paramsFromJson, type StagedRequest, stageHostDimeSign, stageSixConnectSign } from '../schemes.js';
 import type { PhpArray } from '../../core/index.js';
 import { isTokenScheme } from '../schemes.js';
 import { formatToken, signToken, TOKEN_FLAGS, tokenJson } from './tokens.js';
@@ -52,7 +53,7 @@ function need(v: string | undefined, flag: string, command: string): string {
 }
 
 /** Builds the signed request with stages from flags (and an optional --input document). */
-export function stageFromFlags(scheme: string | undefined, flags: ParsedArgs['flags'], command: string): Staged {
+export function stageFromFlags(scheme: string | undefined, flags: ParsedArgs['flags'], command: string): StagedRequest {
   if (!isScheme(scheme)) throw new UsageError(scheme === undefined ? `name a scheme: ${ALL_SCHEMES.join(', ')}` : `unknown scheme "${scheme}"; schemes: ${ALL_SCHEMES.join(', ')}`, command);
   const inputPath = str(flags, 'input');
   const doc = (inputPath !== undefined ? readJson(inputPath) : {}) as Record<string, unknown>;
@@ -110,11 +111,11 @@ export async function runSign(args: ParsedArgs, io: Io): Promise<number> {
   }
   const staged = stageFromFlags(args.positionals[0], args.flags, 'sign');
   if (bool(args.flags, 'json')) {
-    io.out(jsonOut({ scheme: staged.scheme, stages: Object.fromEntries(staged.stages), request: staged.request, http: staged.http }));
+    io.out(jsonOut({ scheme: staged.scheme, stages: Object.fromEntries(stageRows(staged.stages)), request: staged.request, http: staged.http }));
   } else if (bool(args.flags, 'http')) {
     io.out(`${staged.http}${staged.http.endsWith('\n') ? '' : '\n'}`);
   } else {
-    io.out(`${io.style.bold(`sign ${staged.scheme}`)}\n${block(staged.stages, io.style)}\n\n${io.style.dim('signed request:')}\n${staged.http.replace(/\r\n/g, '\n')}\n`);
+    io.out(`${io.style.bold(`sign ${staged.scheme}`)}\n${block(stageRows(staged.stages), io.style)}\n\n${io.style.dim('signed request:')}\n${staged.http.replace(/\r\n/g, '\n')}\n`);
   }
   return 0;
 }

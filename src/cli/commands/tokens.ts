@@ -27,17 +27,16 @@ import {
   verifyHostKeyRequest,
 } from '../../schemes/hostkey/index.js';
 import { digestWhmToken, formatWhmAuthorization, parseWhmAuthorization, verifyWhmAuthorization, type WhmScheme } from '../../schemes/whm/index.js';
-import { type FlagSpec, type FlagValues, InputError, int, list, str, UsageError } from '../args.js';
+import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type HostKeySessionConfig, type KeysConfig, loadConfig, whmRecords, type WhmTokenConfig } from '../config.js';
-import { diagnoseJwt, type JwtDiagnoseReport, type JwtMistake } from '../diagnose/jwt.js';
-import { diagnoseHostKey, diagnoseWhm } from '../diagnose/tokens.js';
+import { diagnoseHostBillBasic, diagnoseHostKey, diagnoseJwt, diagnoseWhm, type JwtDiagnoseReport, type JwtMistake } from '../../diagnose/index.js';
 import { header as httpHeader, parseHttpRequest } from '../http.js';
 import type { Io } from '../io.js';
 import { readText } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 
 export const TOKEN_FLAGS: Record<string, FlagSpec> = {
-  now: { type: 'string', value: 'UNIX', desc: 'the clock, in Unix seconds (default: now)' },
+  now: NOW_FLAG,
   key: { type: 'string', value: 'FILE', desc: 'jwt/hostbill: RSA key file (PEM PKCS#1/PKCS#8/SPKI, DER, JWK, ssh-rsa): private to sign, public (or private) to verify' },
   token: { type: 'string', value: 'TOKEN', desc: 'jwt: the compact JWT (- for stdin); whm: the API token; hostkey: the session token' },
   claims: { type: 'string', value: 'JSON|@FILE', desc: 'jwt/hostbill: the claims to sign, as JSON text or @file' },
@@ -234,8 +233,8 @@ function hostBillVerify(f: FlagValues, command: string, cfg: KeysConfig | undefi
     const code = (e as { code?: string }).code ?? 'AUTH_HEADER_MALFORMED';
     const decoded = Buffer.from(credentials, 'base64').toString('latin1');
     stages.push(['credentials', credentials], ['base64 decoded', JSON.stringify(decoded)]);
-    const hint = /^bearer|^basic$/i.test(word) || /^basic$/i.test(word) ? undefined : { id: 'scheme-word', title: `"${word}" is not Basic or Bearer`, fix: 'Send "Authorization: Basic base64(email:password)" or "Authorization: Bearer <jwt>".' };
-    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hint ? { diagnosis: [hint] } : {}) };
+    const hints = diagnoseHostBillBasic({ authorization: auth, code });
+    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hints.length ? { diagnosis: hints } : {}) };
   }
   stages.push(['credentials', credentials], ['user:pass', `${creds.username}:${'*'.repeat(creds.password.length)}`], ['user', creds.username]);
   const expected = str(f, 'password') ?? cfg?.hostbill?.basic?.[creds.username];

@@ -34,7 +34,7 @@ import {
   parseWhmTokenRevokeReply,
   verifyWhmAuthorization,
 } from '../../schemes/whm/index.js';
-import type { CaseAnswer, ImplContext } from './runner.js';
+import type { CaseAnswer, ImplContext } from './types.js';
 
 type Impl = (input: any, ctx: ImplContext) => Promise<CaseAnswer> | CaseAnswer;
 

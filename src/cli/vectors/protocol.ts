@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { CaseAnswer, Subject } from './runner.js';
+import type { CaseAnswer, Subject } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
 

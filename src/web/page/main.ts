@@ -5,8 +5,8 @@
  */
 import { importPrivateKey, exportSpkiPem } from '../../rsa/index.js';
 import { signJwt } from '../../jwt/index.js';
-import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../analyze.js';
-import { type Analysis, firstDifference, SCHEME_LABELS, type SchemeId, type Stage } from '../model.js';
+import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../analyze/index.js';
+import { type Analysis, type Finding, firstDifference, SCHEME_LABELS, type SchemeId, type Stage } from '../model.js';
 import { hostKeyPinRecord, type Signed, signHostBillForm, signHostDimeForm, signHostKeyForm, signSixConnectForm, signWhmForm } from '../sign.js';
 
 /** vectors/keys/rsa2048.pkcs1.pem, a published test key, injected by the build. */
@@ -359,9 +359,21 @@ function renderStage(s: Stage): HTMLElement {
   return card;
 }
 
+/** The catalogue's findings, as `hostsig diagnose` lists them: id, title, what reproduced it, and the fix of all but the first (the verdict shows that one). */
+function findingsList(findings: Finding[]): HTMLElement {
+  const items = findings.map((f, i) => {
+    const li = el('li', {}, el('code', {}, f.id), `: ${f.title}`);
+    if (f.detail) li.append(el('br'), `reproduced by: ${f.detail}`);
+    if (i > 0) li.append(el('br'), `fix: ${f.fix}`);
+    return li;
+  });
+  return el('ul', { class: 'mistake' }, ...items);
+}
+
 function renderAnalysis(a: Analysis): void {
   const nodes: Node[] = [verdictBox(a.verdict.status, a.verdict.headline, a.verdict.code, a.verdict.fix)];
-  if (a.verdict.mistake) nodes.push(el('p', { class: 'mistake' }, 'diagnose: ', el('code', {}, a.verdict.mistake)));
+  if (a.findings.length) nodes.push(el('p', { class: 'mistake' }, 'diagnose: ', el('code', {}, a.findings.map((f) => f.id).join(', '))), findingsList(a.findings));
+  else if (a.verdict.mistake) nodes.push(el('p', { class: 'mistake' }, 'diagnose: ', el('code', {}, a.verdict.mistake)));
   if (a.notes.length) nodes.push(el('ul', { class: 'notes' }, ...a.notes.map((n) => el('li', {}, n))));
   if (a.stages.length) nodes.push(el('div', { class: 'stages' }, ...a.stages.map(renderStage)));
   result.replaceChildren(...nodes);

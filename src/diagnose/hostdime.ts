@@ -2,8 +2,8 @@
  * HostDime: the mistakes real implementations make when building api_hash, each re-derived
  * from the request as the server sees it.
  */
-import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../../core/index.js';
-import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../../schemes/hostdime/index.js';
+import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../core/index.js';
+import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../schemes/hostdime/index.js';
 import { type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface HostDimeDiagnoseInput {

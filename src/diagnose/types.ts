@@ -1,3 +1,20 @@
+/**
+ * The shapes every mistake catalogue shares: a mistake (how to re-derive what a mistaken client
+ * sent), a finding (a named mistake and its fix), and the report `runMistakes` builds.
+ */
+
+/** A named mistake that explains a failure, with its one-sentence fix. */
+export interface Finding {
+  /** Stable id, e.g. `token-lowercase`. */
+  id: string;
+  /** What the mistake is, in a few words. */
+  title: string;
+  /** The fix, in one sentence. */
+  fix: string;
+  /** What reproduced it (numbers, strings), when there is more to say than the title. */
+  detail?: string;
+}
+
 /** A named way implementations get a scheme wrong, and what reproduced it. */
 export interface Mistake<Ctx> {
   /** Stable id, e.g. `js-dialect`. */

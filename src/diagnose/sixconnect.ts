@@ -3,8 +3,8 @@
  * re-derived from the raw query as the server received it. Pure (no `node:`, no `Buffer`): the
  * web page bundles it.
  */
-import { base64ToBytes, bytesToBase64, bytesToBase64url, bytesToHex, hexToBytes, phpRawurlencode, phpUrldecode, utf8ToBytes } from '../../core/index.js';
-import { sixConnectHash } from '../../schemes/sixconnect/index.js';
+import { base64ToBytes, bytesToBase64, bytesToBase64url, bytesToHex, hexToBytes, phpRawurlencode, phpUrldecode, utf8ToBytes } from '../core/index.js';
+import { sixConnectHash } from '../schemes/sixconnect/index.js';
 import { type Candidate, type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface SixConnectDiagnoseInput {

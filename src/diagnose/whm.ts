@@ -1,11 +1,25 @@
 /**
- * Diagnoses for the header/session schemes (cPanel & WHM, HostKey): their failures are not
- * about a hash, so each rule looks at what was sent and names the mistake with its fix.
- * Pure (no `node:`, no `Buffer`): the web debugger bundles it.
+ * cPanel & WHM: its failures are not about a hash, so each rule looks at the Authorization
+ * header that was sent (and the verifier's code) and names the mistake with its fix.
  */
-import { WHM_TOKEN_RE } from '../../schemes/whm/index.js';
-import { HOSTKEY_TOKEN_RE } from '../../schemes/hostkey/index.js';
-import type { KeysConfig } from '../config.js';
+import { WHM_TOKEN_RE } from '../schemes/whm/index.js';
+import type { Finding } from './types.js';
+
+/** Token lists per user, as plain data: only whether a user has any of a kind matters here. */
+export interface WhmTokenLists {
+  /** `Authorization: whm USER:TOKEN` tokens per user. */
+  tokens?: Readonly<Record<string, readonly unknown[]>>;
+  /** `Authorization: cpanel USER:TOKEN` tokens per cPanel account. */
+  cpanelTokens?: Readonly<Record<string, readonly unknown[]>>;
+}
+
+export interface WhmDiagnoseInput {
+  authorization: string | undefined;
+  /** The verifier's failure code. */
+  code: string;
+  path?: string;
+  whm?: WhmTokenLists;
+}
 
 /** base64 to a latin1 string ('' when it does not decode), as Buffer.from(s, 'base64').toString('latin1') on valid input. */
 function latin1FromBase64(s: string): string {
@@ -16,14 +30,8 @@ function latin1FromBase64(s: string): string {
   }
 }
 
-export interface Finding {
-  id: string;
-  title: string;
-  fix: string;
-  detail?: string;
-}
-
-export function diagnoseWhm(input: { authorization: string | undefined; code: string; path?: string; whm?: KeysConfig['whm'] }): Finding[] {
+/** What was wrong with a WHM/cPanel Authorization header that failed with `code`. */
+export function diagnoseWhm(input: WhmDiagnoseInput): Finding[] {
   const a = (input.authorization ?? '').trim();
   const out: Finding[] = [];
   const split = firstWord(a);
@@ -48,26 +56,9 @@ export function diagnoseWhm(input: { authorization: string | undefined; code: st
   if (input.code === 'TOKEN_INVALID' && !out.length && split) {
     const user = rest.slice(0, colon === -1 ? undefined : colon);
     const scheme = word.toLowerCase();
-    const other = scheme === 'cpanel' ? input.whm?.tokens?.[user] : input.whm?.cpanelTokens?.[user];
+    const other = tokensOf(scheme === 'cpanel' ? input.whm?.tokens : input.whm?.cpanelTokens, user);
     if (other?.length) out.push({ id: 'wrong-scheme-word', title: `"${user}" has ${scheme === 'cpanel' ? 'WHM' : 'cPanel'} tokens, not ${scheme} ones`, fix: `Use "${scheme === 'cpanel' ? 'whm' : 'cpanel'} ${user}:TOKEN": WHM and cPanel tokens are separate.` });
   }
-  return out;
-}
-
-export function diagnoseHostKey(input: { code: string; body?: string; query?: string; method?: string; pin?: string }): Finding[] {
-  const out: Finding[] = [];
-  const q = new URLSearchParams(input.query ?? '');
-  const b = new URLSearchParams(input.body ?? '');
-  const token = b.get('token');
-  if (input.code === 'MISSING_FIELD' && q.get('token')) out.push({ id: 'token-in-query', title: 'the token was sent in the URL query, not the form body', fix: 'POST the token as a form field (application/x-www-form-urlencoded body "token=..."), never in the URL.' });
-  else if (input.code === 'MISSING_FIELD' && input.body && /^\s*[{[]/.test(input.body)) out.push({ id: 'json-body', title: 'the body is JSON, not a form', fix: 'Send application/x-www-form-urlencoded fields ("action=info&token=..."), as invapi expects.' });
-  else if (input.code === 'MISSING_FIELD') out.push({ id: 'no-token', title: 'no token field', fix: 'Log in first (auth.php action=login or whmcslogin) and send the returned token as "token=..." in every call.' });
-  if (token && !HOSTKEY_TOKEN_RE.test(token) && HOSTKEY_TOKEN_RE.test(token.toLowerCase())) out.push({ id: 'token-uppercase', title: 'the token was upper-cased', fix: 'Send the token exactly as the login reply gave it: 32 lower-case hex characters.' });
-  if (token && token.length !== 32 && /^[0-9a-f]+$/i.test(token)) out.push({ id: 'token-truncated', title: `the token is ${token.length} characters, not 32`, fix: 'Send the whole 32-character token from the login reply.' });
-  if (input.code === 'TOKEN_INVALID' && token && HOSTKEY_TOKEN_RE.test(token)) out.push({ id: 'unknown-session', title: 'a well-formed token the session store does not hold', fix: 'The session was logged out, revoked or issued by another server: log in again (auth.php) and use the new token.' });
-  if (input.code === 'TOKEN_EXPIRED') out.push({ id: 'session-expired', title: 'the session is past its token_expire', fix: 'Log in again when the reply says the token expired (or before token_expire minus a skew), then retry once.' });
-  if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'fix-ip', title: 'the token was issued with fix_ip=1 for another address', fix: 'Call from the address that logged in, or log in without fix_ip.' });
-  if (input.code === 'PIN_INVALID' && input.pin !== undefined && !/^[0-9]{4,16}$/.test(input.pin)) out.push({ id: 'pin-format', title: 'the PIN is not 4 to 16 digits', fix: 'Send the PIN as digits only (no spaces or separators).' });
   return out;
 }
 
@@ -83,4 +74,11 @@ function firstWord(a: string): { word: string; rest: string } | null {
   if (i === 0 || j === i) return null;
   const rest = a.slice(j);
   return /[\n\r\u2028\u2029]/.test(rest) ? null : { word: a.slice(0, i), rest };
+}
+
+/** A user's token list; the user comes from the header, so only own entries count (never `constructor`). */
+function tokensOf(lists: WhmTokenLists['tokens'], user: string): readonly unknown[] | undefined {
+  if (lists === undefined || !Object.hasOwn(lists, user)) return undefined;
+  const l = lists[user];
+  return Array.isArray(l) ? l : undefined;
 }
