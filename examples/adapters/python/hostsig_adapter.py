@@ -655,6 +655,9 @@ def json_object(b: bytes) -> dict:
     return v
 
 
+_keys: dict = {}
+
+
 def load_key(alg, inp: dict, files: dict):
     """The RSA key named by input.key, from the request's files (PEM or an ssh-rsa line)."""
     from cryptography.exceptions import UnsupportedAlgorithm
@@ -664,10 +667,12 @@ def load_key(alg, inp: dict, files: dict):
     text = files.get(inp['key'])
     if text is None:
         raise Unsupported(f'key file {inp["key"]!r} not sent')
-    try:
-        key = alg.prepare_key(text)
-    except (ValueError, TypeError, InvalidKeyError, UnsupportedAlgorithm):  # unreadable, or encrypted
-        raise Invalid('KEY_INVALID') from None
+    if text not in _keys:  # loading a private key runs OpenSSL's slow RSA_check_key: once per key
+        try:
+            _keys[text] = alg.prepare_key(text)
+        except (ValueError, TypeError, InvalidKeyError, UnsupportedAlgorithm):  # unreadable, or encrypted
+            raise Invalid('KEY_INVALID') from None
+    key = _keys[text]
     if not isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
         raise Invalid('KEY_FORMAT_UNSUPPORTED')
     if key.key_size < 2048:
