@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
  * The suites that also run in Chromium: the pure ones (vectors, properties, core and every
  * scheme). A file is left to Node when it imports a `node:` module other than the hash oracle
  * `node:crypto` { createHash, createHmac } (shimmed in the browser, as is the slice of `Buffer`
- * the oracle checks use), uses `process`, the PHP oracle or reads files through REPO_ROOT, or
+ * the oracle checks use), uses `process`, the PHP or Ruby oracle or reads files through REPO_ROOT, or
  * lives in a Node-only folder.
  */
 function browserSuites(): string[] {
@@ -36,7 +36,7 @@ function browserSuites(): string[] {
         if (/^test\/(cli|docs|package|runtimes|server|web)\//.test(rel)) continue;
         const src = readFileSync(p, 'utf8');
         const rest = src.replace(/import \{\s*(?:createHash|createHmac)(?:\s*,\s*(?:createHash|createHmac))?\s*\} from 'node:crypto';?/g, '');
-        if (/from 'node:|\bprocess\.|REPO_ROOT|helpers\/php|helpers\/node-keys/.test(rest)) continue;
+        if (/from 'node:|\bprocess\.|REPO_ROOT|helpers\/(?:php|ruby|node-keys)\b/.test(rest)) continue;
         if (importsNodeHelper(p, src)) continue;
         out.push(rel);
       }
