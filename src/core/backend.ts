@@ -16,39 +16,23 @@ export interface HashBackend {
   readonly hmacSha256: (key: Uint8Array, message: Uint8Array) => Uint8Array;
 }
 
-/** @internal One registration slot: the register/report rule the hash and RSA backends share. */
-export interface BackendSlot<B extends { readonly name: string }> {
-  /** The registered backend, or null for the pure path. */
-  readonly get: () => B | null;
-  /** Registers (after checking the shape) or, with null, unregisters. */
-  readonly set: (backend: B | null) => void;
-  /** The registered backend's name, or the pure path's. */
-  readonly name: () => string;
+/**
+ * @internal The registration rule the hash and RSA backends share: null, or an object with a
+ * string `name` and these functions. Kept out of the hot path so a bundle that never registers
+ * a backend carries only the null check.
+ */
+export function checkBackend(backend: unknown, functions: readonly string[]): void {
+  if (backend === null) return;
+  const b = backend as Record<string, unknown> | undefined;
+  if (typeof b !== 'object' || typeof b['name'] !== 'string' || functions.some((f) => typeof b[f] !== 'function')) {
+    throw new HostsigError('INVALID_ARGUMENT', `"backend" expected { name, ${functions.join(', ')} }`);
+  }
 }
 
-/** @internal A slot for backends that must have a string `name` and these functions. */
-export function backendSlot<B extends { readonly name: string }>(functions: readonly (keyof B & string)[], pureName: string): BackendSlot<B> {
-  let current: B | null = null;
-  const shape = `{ name, ${functions.join(', ')} }`;
-  return {
-    get: () => current,
-    set(backend) {
-      if (backend !== null) {
-        const b = backend as Record<string, unknown> | null;
-        if (typeof b !== 'object' || b === null || typeof b['name'] !== 'string' || functions.some((f) => typeof b[f] !== 'function')) {
-          throw new HostsigError('INVALID_ARGUMENT', `"backend" expected ${shape}`);
-        }
-      }
-      current = backend;
-    },
-    name: () => (current === null ? pureName : current.name),
-  };
-}
-
-const slot = /* @__PURE__ */ backendSlot<HashBackend>(['sha256', 'hmacSha256'], 'noble');
+let current: HashBackend | null = null;
 
 /** @internal The registered backend, or null for the pure path. */
-export const activeHashBackend = (): HashBackend | null => slot.get();
+export const activeHashBackend = (): HashBackend | null => current;
 
 /**
  * Registers a native SHA-256/HMAC-SHA256 for `sha256`, `hmacSha256`, `verifyHmacSha256` and
@@ -72,7 +56,8 @@ export const activeHashBackend = (): HashBackend | null => slot.get();
  * ```
  */
 export function registerHashBackend(backend: HashBackend | null): void {
-  slot.set(backend);
+  checkBackend(backend, ['sha256', 'hmacSha256']);
+  current = backend;
 }
 
 /**
@@ -86,5 +71,5 @@ export function registerHashBackend(backend: HashBackend | null): void {
  * ```
  */
 export function hashBackend(): string {
-  return slot.name();
+  return current === null ? 'noble' : current.name;
 }

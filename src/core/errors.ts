@@ -144,10 +144,13 @@ export function verifyFailure(code: HostsigErrorCode, message: string, options?:
 export function verifyFailure<S extends number>(code: HostsigErrorCode, message: string, options: FailureOptions<S> & { readonly status: S }): VerifyFailure & { readonly status: S };
 export function verifyFailure(code: HostsigErrorCode, message: string, options: FailureOptions = {}): VerifyFailure & { readonly status?: number } {
   const { status, details, cause } = options;
-  const f: { ok: false; code: HostsigErrorCode; status?: number; message: string; details?: HostsigErrorDetails } = status === undefined ? { ok: false, code, message } : { ok: false, code, status, message };
-  if (details !== undefined && Object.keys(details).length > 0) f.details = details;
-  if (cause !== undefined) Object.defineProperty(f, 'cause', { value: cause, enumerable: false });
-  return f;
+  const f: Record<string, unknown> = { ok: false, code };
+  if (status !== undefined) f['status'] = status;
+  f['message'] = message;
+  if (details !== undefined && Object.keys(details).length > 0) f['details'] = details;
+  // Not enumerable (defineProperty's default): spreads and JSON leave it out.
+  if (cause !== undefined) Object.defineProperty(f, 'cause', { value: cause });
+  return f as unknown as VerifyFailure;
 }
 
 /**

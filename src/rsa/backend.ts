@@ -4,7 +4,7 @@
  * signature length, `s < n`) run before a backend is asked, so every backend sees only inputs
  * the pure path would also have computed on.
  */
-import { backendSlot } from '../core/backend.js';
+import { checkBackend } from '../core/backend.js';
 import type { RsaPrivateKey, RsaPublicKey } from './keys.js';
 
 /**
@@ -21,10 +21,10 @@ export interface RsaBackend {
   readonly sign: (key: RsaPrivateKey, message: Uint8Array) => Uint8Array | undefined;
 }
 
-const slot = /* @__PURE__ */ backendSlot<RsaBackend>(['verify', 'sign'], 'pure');
+let current: RsaBackend | null = null;
 
 /** @internal The registered backend, or null for the pure path. */
-export const activeRsaBackend = (): RsaBackend | null => slot.get();
+export const activeRsaBackend = (): RsaBackend | null => current;
 
 /**
  * Registers a native RSA for `rsaVerify`, `rsaSign`, `verifyJwt`, `signJwt` and everything on
@@ -49,7 +49,8 @@ export const activeRsaBackend = (): RsaBackend | null => slot.get();
  * ```
  */
 export function registerRsaBackend(backend: RsaBackend | null): void {
-  slot.set(backend);
+  checkBackend(backend, ['verify', 'sign']);
+  current = backend;
 }
 
 /**
@@ -63,5 +64,5 @@ export function registerRsaBackend(backend: RsaBackend | null): void {
  * ```
  */
 export function rsaBackend(): string {
-  return slot.name();
+  return current === null ? 'pure' : current.name;
 }
