@@ -1,8 +1,9 @@
-// The API reference builds with every warning an error: each export documented, no broken
-// {@link}, nothing referenced that is not exported (typedoc.json's validation settings). The
-// landing page is docs/api-intro.md, naming every public subpath.
+// The API reference builds with every warning an error: each export and each of its members
+// (properties, accessors, methods, constructors) documented, no broken {@link}, nothing
+// referenced that is not exported (typedoc.json's validation settings). The landing page is
+// docs/api-intro.md, naming every public subpath.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -40,3 +41,36 @@ it('typedoc builds the site with warnings as errors, with the intro on its landi
     rmSync(out, { recursive: true, force: true });
   }
 }, 180_000);
+
+it("typedoc.json's settings fail the build on a property without a description", () => {
+  // A fixture built with the project's own validation settings: of an interface's two members,
+  // the one without a description must be the only warning, and must fail `npm run docs`
+  // (typedoc without --treatWarningsAsErrors).
+  const project = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as Record<string, unknown>;
+  const dir = mkdtempSync(join(tmpdir(), 'hostsig-typedoc-fixture-'));
+  try {
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', lib: ['es2022'], types: [], skipLibCheck: true }, files: ['index.ts'] }));
+    writeFileSync(
+      join(dir, 'typedoc.json'),
+      JSON.stringify({
+        name: 'fixture',
+        entryPoints: ['index.ts'],
+        tsconfig: 'tsconfig.json',
+        readme: 'none',
+        disableSources: true,
+        emit: 'none',
+        validation: project['validation'],
+        requiredToBeDocumented: project['requiredToBeDocumented'],
+        treatWarningsAsErrors: project['treatWarningsAsErrors'],
+        treatValidationWarningsAsErrors: project['treatValidationWarningsAsErrors'],
+      }),
+    );
+    writeFileSync(join(dir, 'index.ts'), '/** A request. */\nexport interface Fixture {\n  /** The path. */\n  path: string;\n  body: string;\n}\n');
+    const { log, status } = typedoc(dir, ['--logLevel', 'Warn']);
+    const lines = log.split('\n').map((l) => l.replace(/^\[(?:warning|error)\] /, ''));
+    expect(lines).toEqual([expect.stringMatching(/^Fixture\.body \(Property\), .* does not have any documentation$/), expect.stringMatching(/^Found 0 errors and 1 warnings$/)]);
+    expect(status).not.toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
