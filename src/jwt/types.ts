@@ -2,7 +2,7 @@
 export interface JwtHeader {
   /** Signature algorithm; hostsig signs and accepts only `"RS256"` (anything else is `ALG_NOT_ALLOWED`). */
   alg: string;
-  /** Media type of the whole token: `"JWT"` when hostsig signs (see `SignJwtOptions.typ`); checked only when `typ` is asked for. */
+  /** Media type of the whole token: `"JWT"` by default when hostsig signs (see `SignJwtOptions.typ`); checked only when the `typ` verify option asks. */
   typ?: string;
   /** Key id: which of the issuer's keys signed it (pick a key with `decodeProtectedHeader`). */
   kid?: string;
@@ -25,7 +25,7 @@ export interface JwtPayload {
   exp?: number;
   /** Not before, seconds since the epoch: refused (`JWT_NOT_YET_VALID`) while `now + clockTolerance < nbf`. */
   nbf?: number;
-  /** Issued at, seconds since the epoch; checked only with `maxTokenAge`. */
+  /** Issued at, seconds since the epoch; must be a number, and its value is checked only with `maxTokenAge`. */
   iat?: number;
   /** Token id, unique per token (`HostBillTokenIssuer` sets a random UUID); its type is checked, its value never. */
   jti?: string;
