@@ -75,9 +75,18 @@ export type HostsigErrorDetails = Readonly<Record<string, unknown>>;
  * ```
  */
 export class HostsigError extends Error {
+  /** The stable failure code (see {@link HostsigErrorCode}); switch on this, not on `message`. */
   readonly code: HostsigErrorCode;
+  /** Code-specific facts (a field name, a limit); never a secret. `{}` when there are none. */
   readonly details: HostsigErrorDetails;
 
+  /**
+   * Builds the error; hostsig's own functions throw it, callers rarely need to.
+   * @param code the stable failure code
+   * @param message for people; never a secret
+   * @param details code-specific facts, default `{}`
+   * @param options `{ cause }`: the error behind this one, as `Error`'s own option
+   */
   constructor(code: HostsigErrorCode, message: string, details: HostsigErrorDetails = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'HostsigError';
@@ -103,9 +112,13 @@ export function isHostsigError(e: unknown): e is HostsigError {
 
 /** A verification outcome that failed: the shape every `verify*` resolves to on rejection. */
 export interface VerifyFailure {
+  /** Always `false`: the discriminant against the scheme's success result. */
   readonly ok: false;
+  /** The stable failure code, e.g. `'SIGNATURE_INVALID'`; switch on this, not on `message`. */
   readonly code: HostsigErrorCode;
+  /** A short English reason for people and logs; never a secret, not stable across versions. */
   readonly message: string;
+  /** Code-specific facts (a field name, a limit); never a secret. Absent when there are none. */
   readonly details?: HostsigErrorDetails;
   /**
    * What caused it (a store's or a lookup's own error), for logs. Not enumerable, so spreading
@@ -141,7 +154,10 @@ export interface FailureOptions<S extends number = number> {
  * ```
  */
 export function verifyFailure(code: HostsigErrorCode, message: string, options?: FailureOptions<never>): VerifyFailure;
-export function verifyFailure<S extends number>(code: HostsigErrorCode, message: string, options: FailureOptions<S> & { readonly status: S }): VerifyFailure & { readonly status: S };
+export function verifyFailure<S extends number>(code: HostsigErrorCode, message: string, options: FailureOptions<S> & { readonly status: S }): VerifyFailure & {
+  /** The HTTP status given as `options.status`. */
+  readonly status: S;
+};
 export function verifyFailure(code: HostsigErrorCode, message: string, options: FailureOptions = {}): VerifyFailure & { readonly status?: number } {
   const { status, details, cause } = options;
   const f: Record<string, unknown> = { ok: false, code };

@@ -67,7 +67,10 @@ export function verifyHmacSha256(key: Uint8Array, message: Uint8Array, tag: Uint
  * bytesToHex(sha256(utf8ToBytes('abc'))) // => 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
  * ```
  */
-export const sha256: ((message: Uint8Array) => Uint8Array) & { create: typeof nobleSha256.create } = /* @__PURE__ */ (() =>
+export const sha256: ((message: Uint8Array) => Uint8Array) & {
+  /** The streaming hasher of `@noble/hashes`: `sha256.create().update(a).update(b).digest()`. */
+  create: typeof nobleSha256.create;
+} = /* @__PURE__ */ (() =>
   // An annotated IIFE, so a bundle that never hashes with it (6connect's HMAC-only path) drops it.
   Object.assign(
     (message: Uint8Array): Uint8Array => {

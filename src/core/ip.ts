@@ -14,12 +14,15 @@ import { HostsigError } from './errors.js';
 
 /** A parsed address: `family` as written (a mapped `::ffff:a.b.c.d` reports 4), `value` in the 128-bit space. */
 export interface IpAddress {
+  /** 4 for a dotted quad or an IPv4-mapped `::ffff:a.b.c.d`, 6 for any other IPv6 address. */
   readonly family: 4 | 6;
+  /** The address as an unsigned 128-bit integer; IPv4 `a.b.c.d` is stored as `::ffff:a.b.c.d`. */
   readonly value: bigint;
 }
 
 /** A parsed range: `prefix` counts bits of the 128-bit space (an IPv4 `/8` is 104). */
 export interface IpCidr {
+  /** The family of the range's address as {@link IpAddress} reports it (an IPv4-mapped range is 4). */
   readonly family: 4 | 6;
   /** Network address (host bits cleared) in the 128-bit space. */
   readonly network: bigint;

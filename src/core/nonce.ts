@@ -65,7 +65,9 @@ export interface MemoryNonceStoreOptions {
  * ```
  */
 export class MemoryNonceStore implements NonceStore {
+  /** Most keys held at once (live and not yet swept), as resolved from the options: default 100 000. */
   readonly maxEntries: number;
+  /** Most live keys one tenant may hold, as resolved: default `max(1, floor(maxEntries / 4))`. */
   readonly maxPerTenant: number;
   readonly #clock: Clock;
   readonly #expiry = new Map<string, number>();
@@ -76,6 +78,11 @@ export class MemoryNonceStore implements NonceStore {
   #qExp: number[] = [];
   #head = 0;
 
+  /**
+   * Makes an empty store.
+   * @param options `{ maxEntries, maxPerTenant, clock }`, all optional
+   * @throws HostsigError `INVALID_ARGUMENT` when a limit is not a positive integer
+   */
   constructor(options: MemoryNonceStoreOptions = {}) {
     const max = options.maxEntries ?? 100_000;
     if (!Number.isSafeInteger(max) || max < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxEntries" must be a positive integer');

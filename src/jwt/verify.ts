@@ -30,13 +30,17 @@ export interface JwtVerifyOptions extends JwsVerifyOptions, JwtClaimsOptions {}
 
 /** What a successful {@link verifyJwt} returns. */
 export interface JwtVerifyResult {
+  /** The verified claims, as parsed from the token's JSON (unknown claims kept). */
   payload: JwtPayload;
+  /** The token's JOSE header, as parsed (its `alg` is `"RS256"`). */
   protectedHeader: JwtHeader;
 }
 
 /** What a successful {@link verifyCompactJws} returns: the payload as bytes. */
 export interface JwsVerifyResult {
+  /** The verified payload: the base64url-decoded bytes, not parsed. */
   payload: Uint8Array;
+  /** The JWS's JOSE header, as parsed (its `alg` is `"RS256"`). */
   protectedHeader: JwtHeader;
 }
 

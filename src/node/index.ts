@@ -88,7 +88,12 @@ export interface UseNodeCryptoOptions {
  * usePureCrypto() // => { hash: 'noble', rsa: 'pure' }
  * ```
  */
-export function useNodeCrypto(options: UseNodeCryptoOptions = {}): { hash: string; rsa: string } {
+export function useNodeCrypto(options: UseNodeCryptoOptions = {}): {
+  /** The hash backend in use after the call (`hashBackend()`): `'node:crypto'` unless `hashes: false`. */
+  hash: string;
+  /** The RSA backend in use after the call (`rsaBackend()`): `'node:crypto'` unless `rsa: false`. */
+  rsa: string;
+} {
   if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
   if (options.hashes !== false) registerHashBackend(hashes);
   if (options.rsa !== false) registerRsaBackend(rsa);
@@ -105,7 +110,12 @@ export function useNodeCrypto(options: UseNodeCryptoOptions = {}): { hash: strin
  * usePureCrypto() // => { hash: 'noble', rsa: 'pure' }
  * ```
  */
-export function usePureCrypto(): { hash: string; rsa: string } {
+export function usePureCrypto(): {
+  /** The hash backend in use after the call: always `'noble'`. */
+  hash: string;
+  /** The RSA backend in use after the call: always `'pure'`. */
+  rsa: string;
+} {
   registerHashBackend(null);
   registerRsaBackend(null);
   return { hash: hashBackend(), rsa: rsaBackend() };

@@ -20,6 +20,7 @@ const MAX_EXPONENT_BITS = 64;
 
 /** A validated RSA public key. Create it with {@link importPublicKey}. */
 export interface RsaPublicKey {
+  /** Always `'public'`: tells it from an {@link RsaPrivateKey}. */
   readonly type: 'public';
   /** Modulus. */
   readonly n: bigint;
@@ -37,11 +38,17 @@ export interface RsaPublicKey {
  * or spread does not print them, and `JSON.stringify` gives the public JWK.
  */
 export interface RsaPrivateKey {
+  /** Always `'private'`: tells it from an {@link RsaPublicKey}. */
   readonly type: 'private';
+  /** Modulus, `p * q`. */
   readonly n: bigint;
+  /** Public exponent (odd, at least 3, at most 64 bits). */
   readonly e: bigint;
+  /** Private exponent. Secret: not enumerable. */
   readonly d: bigint;
+  /** First prime factor of `n`. Secret: not enumerable. */
   readonly p: bigint;
+  /** Second prime factor of `n`. Secret: not enumerable. */
   readonly q: bigint;
   /** d mod (p-1) */
   readonly dp: bigint;
@@ -49,7 +56,9 @@ export interface RsaPrivateKey {
   readonly dq: bigint;
   /** q^-1 mod p */
   readonly qi: bigint;
+  /** Modulus length in bits, 2048..16384. */
   readonly bits: number;
+  /** Modulus length in bytes (`k` in RFC 8017): every signature made with it has this length. */
   readonly size: number;
   /** The matching public key. */
   readonly publicKey: RsaPublicKey;
@@ -57,18 +66,31 @@ export interface RsaPrivateKey {
 
 /** An RSA JSON Web Key (RFC 7517/7518 section 6.3), public or private. */
 export interface RsaJwk {
+  /** Key type; only `"RSA"` is accepted. */
   kty: 'RSA';
+  /** Modulus: unpadded base64url of its big-endian bytes, no leading zero octet. */
   n: string;
+  /** Public exponent, same encoding as `n` (`"AQAB"` is 65537). */
   e: string;
+  /** Private exponent, same encoding; present only in a private JWK. */
   d?: string;
+  /** First prime factor, same encoding; required in a private JWK. */
   p?: string;
+  /** Second prime factor, same encoding; required in a private JWK. */
   q?: string;
+  /** `d mod (p-1)`, same encoding; required in a private JWK. */
   dp?: string;
+  /** `d mod (q-1)`, same encoding; required in a private JWK. */
   dq?: string;
+  /** `q^-1 mod p`, same encoding; required in a private JWK. */
   qi?: string;
+  /** Key id, matched against a JWT header's `kid`; not checked on import. */
   kid?: string;
+  /** Intended algorithm; when present on import it must be `"RS256"` (else `ALG_NOT_ALLOWED`). */
   alg?: string;
+  /** Intended use; when present on import it must be `"sig"`. */
   use?: string;
+  /** Allowed operations; when present on import it must list `"verify"` (public) or `"sign"` (private). */
   key_ops?: string[];
   [other: string]: unknown;
 }

@@ -14,7 +14,9 @@ import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
 
 /** The Express request members used (no dependency on Express's types). */
 export interface ExpressLikeRequest extends IncomingMessage {
+  /** Express's URL before any router mount stripped it: what is verified (falls back to `url`). */
   originalUrl?: string;
+  /** The body as a parser left it: bytes from `express.raw()` are verified as they are, a parsed body is an error passed to `next`. On success, the raw Buffer when empty before (see `setBody`). */
   body?: unknown;
   /** Set by body-parser once it consumed the stream. */
   _body?: boolean;
@@ -26,6 +28,7 @@ export interface ExpressLikeRequest extends IncomingMessage {
 
 /** The part of Express's response the middleware uses (a node:http `ServerResponse` with `locals`). */
 export interface ExpressLikeResponse extends ServerResponse {
+  /** Express's per-response locals: `locals.hostsig` is set to the result on success. */
   locals?: Record<string, unknown>;
 }
 

@@ -25,6 +25,7 @@ import type { SchemeRegistry, Verifier, VerifierSuccess } from './verifier.js';
 
 /** Options of the {@link hostsigFastify} plugin. */
 export interface HostsigFastifyOptions<R extends SchemeRegistry = SchemeRegistry> {
+  /** The verifier from `createVerifier`; its `maxBodyBytes` caps the body while it streams. */
   verifier: Verifier<R>;
 }
 

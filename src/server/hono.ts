@@ -19,7 +19,13 @@ export interface HostsigHonoOptions {
 }
 
 /** The Hono environment the middleware sets: `c.var.hostsig` holds the verified request. */
-export type HostsigHonoEnv<R extends SchemeRegistry> = { Variables: { hostsig: VerifierSuccess<R> } };
+export type HostsigHonoEnv<R extends SchemeRegistry> = {
+  /** The context variables the middleware sets. */
+  Variables: {
+    /** The verified request (`c.var.hostsig`), set before `next()`. */
+    hostsig: VerifierSuccess<R>;
+  };
+};
 
 /**
  * Hono middleware: verifies the request (on any runtime Hono runs on); on success sets

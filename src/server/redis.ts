@@ -66,11 +66,19 @@ export interface RedisNonceStoreOptions {
  * ```
  */
 export class RedisNonceStore implements NonceStore {
+  /** Prepended to every key, as resolved: default `'hostsig:nonce:'`. */
   readonly prefix: string;
+  /** The calling style in use (`'auto'` resolved to one of the two). */
   readonly style: 'node-redis' | 'ioredis';
+  /** Time cap on one `SET`, in ms, as resolved: default 1000. */
   readonly timeoutMs: number;
   readonly #client: RedisSetClient;
 
+  /**
+   * Makes the store; sends nothing yet.
+   * @param options the client, and optional `style`, `prefix` and `timeoutMs`
+   * @throws HostsigError `INVALID_ARGUMENT` (no client with `set`, a bad style, prefix or time cap)
+   */
   constructor(options: RedisNonceStoreOptions) {
     if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
     const client = options.client;
@@ -171,8 +179,11 @@ export interface RedisKvClient extends RedisSetClient {
 
 /** What the Redis HostKey stores take: a client, its calling style, a key prefix and a time cap. */
 export interface RedisStoreOptions<C> {
+  /** A connected `redis` (node-redis) or `ioredis` client, or anything with the same `get`, `set`, `del` and `incr`. */
   client: C;
+  /** The client's calling style. Default `'auto'`: ioredis is recognised by its `defineCommand` method. */
   style?: 'auto' | 'node-redis' | 'ioredis';
+  /** Prepended to every key. Default `'hostsig:hostkey:session:'` (token store) or `'hostsig:hostkey:pin:'` (attempt store). */
   prefix?: string;
   /** Time cap on one command, in ms. Default 1000. */
   timeoutMs?: number;
@@ -258,6 +269,11 @@ export class RedisHostKeyTokenStore implements HostKeyTokenStore {
   readonly #kv: RedisKv;
   readonly #clock: Clock;
 
+  /**
+   * Makes the store; sends nothing yet. Records live as JSON under `prefix + digest`, expiring with the session.
+   * @param options the client, optional `style`, `prefix`, `timeoutMs`, and `clock` (seconds, for the TTL; default the system clock)
+   * @throws HostsigError `INVALID_ARGUMENT` (a client without get/set/del/incr, a bad style, prefix or time cap)
+   */
   constructor(options: RedisStoreOptions<RedisKvClient> & { clock?: Clock }) {
     this.#kv = new RedisKv(options, 'hostsig:hostkey:session:');
     this.#clock = options.clock ?? systemClock;
@@ -336,11 +352,21 @@ function sessionRecord(raw: unknown): HostKeySessionRecord {
 export class RedisPinAttemptStore implements PinAttemptStore {
   readonly #kv: RedisKv;
 
+  /**
+   * Makes the store; sends nothing yet.
+   * @param options the client, and optional `style`, `prefix` and `timeoutMs`
+   * @throws HostsigError `INVALID_ARGUMENT` (a client without get/set/del/incr, a bad style, prefix or time cap)
+   */
   constructor(options: RedisStoreOptions<RedisKvClient>) {
     this.#kv = new RedisKv(options, 'hostsig:hostkey:pin:');
   }
 
-  async begin(subject: string): Promise<{ attempts: number; locked: boolean }> {
+  async begin(subject: string): Promise<{
+    /** Attempts counted so far (`INCR` of `<prefix><subject>:n`), this one included. */
+    attempts: number;
+    /** True while `<prefix><subject>:lock` exists. */
+    locked: boolean;
+  }> {
     const attempts = await this.#kv.incr(`${subject}:n`);
     const locked = (await this.#kv.get(`${subject}:lock`)) !== null;
     return { attempts, locked };

@@ -27,9 +27,13 @@ export type BodyInput = Uint8Array | ArrayBuffer | string | ReadableStream<Uint8
  * path (`/v1/server/list.json?x=1`) or absolute. The body should be the raw bytes.
  */
 export interface PlainRequest {
+  /** The HTTP method, any case (an HTTP token; it is upper-cased). */
   method: string;
+  /** The request target as received: a path with its query, or an absolute URL; never re-encoded. */
   url: string;
+  /** The headers: a Fetch `Headers`, a node:http headers object or name/value pairs. Default none. */
   headers?: HeadersInput;
+  /** The raw body: bytes, an ArrayBuffer, a string (read as UTF-8), a stream or a {@link BodyReader}. Default empty. */
   body?: BodyInput;
   /** The client's address, when known (node adapters pass the socket's). */
   clientIp?: string;
@@ -37,15 +41,20 @@ export interface PlainRequest {
 
 /** The Fetch API `Request` members the verifier uses (Hono, Bun, Deno, Workers, Next.js, undici). */
 export interface FetchRequestLike {
+  /** The HTTP method, any case. */
   readonly method: string;
+  /** The absolute URL; its raw path and query are used as they are, never re-encoded. */
   readonly url: string;
+  /** The request's headers (only `forEach` and `get` are used). */
   readonly headers: {
     /** Calls `cb` for each header. */
     forEach(cb: (value: string, name: string) => void): void;
     /** A header's value, or null. */
     get(name: string): string | null;
   };
+  /** The body stream, read once with the cap enforced; null for no body. */
   readonly body: ReadableStream<Uint8Array> | null;
+  /** True when something already read the body: the request is then refused (`BODY_MALFORMED`). */
   readonly bodyUsed?: boolean;
 }
 
@@ -148,7 +157,12 @@ export function normalizeHeaders(input: unknown): Record<string, string> {
  * splitUrl('https://h/api.php?a=1&hash=x+y#f') // => { path: '/api.php', query: 'a=1&hash=x+y' }
  * ```
  */
-export function splitUrl(url: string): { path: string; query: string } {
+export function splitUrl(url: string): {
+  /** The raw path, `/` when empty. */
+  path: string;
+  /** The raw query after `?`, `''` when there is none. */
+  query: string;
+} {
   let rest = url;
   const m = SCHEME_AUTHORITY_RE.exec(rest);
   if (m) rest = rest.slice(m[0].length);

@@ -17,6 +17,7 @@ export interface RequestHead {
   readonly path: string;
   /** The raw query after `?`, no fragment, never re-encoded; `''` when there is none. */
   readonly query: string;
+  /** The headers: lowercased names, duplicates joined with `, `, a null prototype (see above). */
   readonly headers: Readonly<Record<string, string>>;
   /** The client's address when the adapter or the `clientIp` option knows it (WHM whitelists, HostKey `fix_ip`). */
   readonly clientIp?: string;
@@ -24,6 +25,7 @@ export interface RequestHead {
 
 /** A request with its raw body, as every scheme plug-in receives it. */
 export interface NormalizedRequest extends RequestHead {
+  /** The raw body bytes as received (at most the verifier's `maxBodyBytes`); empty when there was none. */
   readonly body: Uint8Array;
 }
 
@@ -41,7 +43,9 @@ export interface Identity {
 
 /** A scheme plug-in's success. */
 export interface SchemeSuccess<Detail> {
+  /** Always `true`: the discriminant against a failure (`ok: false`). */
   readonly ok: true;
+  /** Who sent the request, in the scheme-neutral shape the verifier hands on. */
   readonly identity: Identity;
   /** The scheme's own verify result, untouched. */
   readonly detail: Detail;
@@ -59,6 +63,7 @@ export type SchemeOutcome<Detail> = SchemeSuccess<Detail> | SchemeFailure;
 export interface SchemeContext {
   /** The verifier's nonce store, wrapped with its time cap (rejects -> the scheme fails closed). */
   readonly nonces: NonceStore;
+  /** The verifier's clock (seconds since the epoch): pass it as the scheme verifier's `now`. */
   readonly clock: Clock;
   /** Wraps another store (a scheme's own) with the same time cap and checks as `nonces`. */
   readonly guardStore: (store: NonceStore) => NonceStore;
@@ -82,6 +87,7 @@ export interface SchemeHandler<Detail> {
  * and is listed in the registry in `src/server/index.ts`.
  */
 export interface SchemePlugin<Options, Detail> {
+  /** The scheme's name, e.g. `hostdime`: its key under `schemes` and the result's `scheme`. */
   readonly name: string;
   /** The provider's own error envelope. */
   readonly envelope: EnvelopeBuilder;
@@ -100,11 +106,15 @@ export interface CommonSchemeOptions {
 
 /** A failed verification, ready to send. */
 export interface VerifierFailure<S extends string = string> {
+  /** Always `false`: the discriminant against a verified request. */
   readonly ok: false;
   /** The scheme the request was taken for; null when none matched. */
   readonly scheme: S | null;
+  /** The stable failure code, e.g. `'SIGNATURE_INVALID'`; also sent as the `x-hostsig-code` header. */
   readonly code: HostsigErrorCode;
+  /** A short English reason for people and logs; never a secret. */
   readonly message: string;
+  /** Code-specific facts (a field name, a limit); never a secret. Absent when there are none. */
   readonly details?: HostsigErrorDetails;
   /** The HTTP status to answer with (400, 401, 403, 413 or 503; never 500). */
   readonly status: FailureStatus;
@@ -121,8 +131,11 @@ export type FailureStatus = 400 | 401 | 403 | 413 | 503;
 
 /** What an envelope builder is given: never a secret, never the caller's input echoed raw. */
 export interface EnvelopeInput {
+  /** The failure's stable code. */
   code: HostsigErrorCode;
+  /** The failure's message (never a secret). */
   message: string;
+  /** The HTTP status the failure is answered with. */
   status: FailureStatus;
   /** The request, when it could be read (e.g. to name the WHM function or pick cPanel's shape). */
   head?: RequestHead;

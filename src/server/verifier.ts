@@ -55,8 +55,11 @@ function verifiedResult(scheme: string, identity: unknown, detail: unknown, requ
 /** A verified request. */
 export type VerifierSuccess<R extends SchemeRegistry> = {
   [K in keyof R & string]: {
+    /** Always `true`: the discriminant against a {@link VerifierFailure}. */
     readonly ok: true;
+    /** The name of the scheme that verified it, e.g. `hostdime`. */
     readonly scheme: K;
+    /** Who sent it: key, user, token name or claims, as the scheme knows them. */
     readonly identity: Identity;
     /** The scheme's own verify result. */
     readonly detail: DetailOf<R[K]>;
@@ -83,6 +86,7 @@ export interface Verifier<R extends SchemeRegistry> {
   detect(head: RequestHead): (keyof R & string) | null;
   /** Builds a failure in a scheme's envelope (adapters use it for errors found before `verify`). */
   failure(code: HostsigErrorCode, message: string, scheme?: (keyof R & string) | null, details?: HostsigErrorDetails, head?: RequestHead): VerifierFailure<keyof R & string>;
+  /** The body cap in bytes, as resolved from the options (default 1 MiB, 1 048 576); adapters enforce it while reading. */
   readonly maxBodyBytes: number;
   /** The configured scheme names, in detection order. */
   readonly schemes: readonly (keyof R & string)[];

@@ -8,7 +8,9 @@ import { authSchemeDetails, indexOfOws, trimOws } from '../../core/ows.js';
 
 /** A user id and password. */
 export interface BasicCredentials {
+  /** The user id: for HostBill the client's e-mail address. Non-empty, no `:`, no control characters. */
   username: string;
+  /** The password, any text without control characters (`:` allowed); sent as UTF-8. A secret. */
   password: string;
 }
 

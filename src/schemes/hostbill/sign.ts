@@ -18,15 +18,21 @@ import { formatBearerAuth } from './bearer.js';
 
 /** A request to send: hand it to `fetch(url, { method, headers, body })`. */
 export interface HostBillHttpRequest {
+  /** The HTTP method: login and refresh are POSTs. */
   method: 'POST';
+  /** `<baseUrl>/login` or `<baseUrl>/token`, e.g. `https://billing.example.com/api/login`. */
   url: string;
+  /** `content-type` and `accept`, both `application/json`. */
   headers: Record<string, string>;
+  /** The JSON body: `{"username","password"}` or `{"refresh_token"}`; holds secrets, never log it. */
   body: string;
 }
 
 /** The useful part of a token reply. */
 export interface HostBillTokenReply {
+  /** The access token, a compact JWT, read from the reply's `token`, `access_token` or `jwt` field. */
   accessToken: string;
+  /** The refresh token, from the reply's `refresh_token` or `refresh` field; absent when the reply has none. */
   refreshToken?: string;
   /** The access token's `exp` (decoded locally, not verified), or now + `expires_in`. */
   expiresAt?: number;
@@ -169,7 +175,9 @@ export function parseHostBillTokenReply(body: string | Uint8Array | Readonly<Rec
 
 /** The `fetch` a session uses (the global one, or a test double). */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<{
+  /** True for a 2xx status. */
   ok: boolean;
+  /** The HTTP status code. */
   status: number;
   /** The response body as text. */
   text(): Promise<string>;
@@ -231,6 +239,11 @@ export class HostBillSession {
   #refresh: string | undefined;
   #pending: Promise<string> | undefined;
 
+  /**
+   * Makes a session; nothing is sent until the first request.
+   * @param options base URL, credentials and/or a refresh token, fetch, skew, clock
+   * @throws HostsigError `INVALID_ARGUMENT` (bad base URL or skew, neither credentials nor a refresh token, no fetch)
+   */
   constructor(options: HostBillSessionOptions) {
     if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
     apiUrl(options.baseUrl, 'login'); // validates the URL now

@@ -95,8 +95,11 @@ export class MemoryRefreshTokenStore implements RefreshTokenStore {
 
 /** The reply body for `/login` and `/token`. */
 export interface HostBillTokenPair {
+  /** The access token, a compact RS256 JWT: send it as `Authorization: Bearer <token>`. The field is `token`, not `access_token`. */
   token: string;
+  /** The refresh token: 32 random bytes as base64url (43 characters), single-use; send it to `/token` for the next pair. */
   refresh_token: string;
+  /** Always `Bearer`. */
   token_type: 'Bearer';
   /** Access-token lifetime in seconds. */
   expires_in: number;
@@ -104,7 +107,9 @@ export interface HostBillTokenPair {
 
 /** What {@link HostBillTokenIssuer} takes. */
 export interface HostBillTokenIssuerOptions {
+  /** The RS256 signing key (from `importPrivateKey`); its public half verifies Bearer tokens. */
   privateKey: RsaPrivateKey;
+  /** Where refresh-token digests live; its `consume` must be atomic. */
   store: RefreshTokenStore;
   /** Header `kid`. */
   kid?: string;
@@ -116,14 +121,19 @@ export interface HostBillTokenIssuerOptions {
   accessTokenTtl?: Duration;
   /** Refresh-token lifetime. Default `"30d"`. */
   refreshTokenTtl?: Duration;
+  /** The clock for `iat`/`exp` and refresh expiry: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 
 /** A verified Bearer request. */
 export interface HostBillBearerVerified {
+  /** Always `true`: the discriminant against a `VerifyFailure`. */
   ok: true;
+  /** The token's `sub` claim (the user), or undefined when it has none. */
   subject: string | undefined;
+  /** All verified claims of the token. */
   payload: JwtPayload;
+  /** The token's JOSE header (`alg` is `RS256`). */
   protectedHeader: JwtHeader;
 }
 
@@ -258,6 +268,11 @@ export class HostBillTokenIssuer {
   readonly #accessTtl: number;
   readonly #refreshTtl: number;
 
+  /**
+   * Makes an issuer.
+   * @param options the signing key, the refresh-token store, and optional `kid`, `iss`, `aud`, lifetimes and clock
+   * @throws HostsigError `INVALID_ARGUMENT` (not an `RsaPrivateKey`, not a store, a lifetime that is not positive)
+   */
   constructor(options: HostBillTokenIssuerOptions) {
     if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
     if (!isRsaPrivateKey(options.privateKey)) throw new HostsigError('INVALID_ARGUMENT', '"privateKey" expected an RsaPrivateKey from importPrivateKey');

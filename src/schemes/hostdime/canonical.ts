@@ -64,6 +64,7 @@ export interface HostDimeCanonicalInput {
   method: string;
   /** The caller's params, without any `api_*` field. */
   params: ParamsInput;
+  /** How the params are JSON-encoded (see {@link HostDimeDialect}). Default `php`. */
   dialect?: HostDimeDialect;
 }
 

@@ -54,7 +54,12 @@ export function hostDimeMethodToPath(method: string, format: HostDimeFormat = 'j
  * hostDimePathToMethod('/v2/server/list') // => null
  * ```
  */
-export function hostDimePathToMethod(path: string): { method: string; format: HostDimeFormat } | null {
+export function hostDimePathToMethod(path: string): {
+  /** The dotted method, e.g. `server.list`. */
+  method: string;
+  /** The response format the path's extension names. */
+  format: HostDimeFormat;
+} | null {
   if (typeof path !== 'string') return null;
   const end = pathEnd(path);
   const dot = path.lastIndexOf('.', end - 1);

@@ -36,6 +36,7 @@ export interface SignHostDimeOptions {
   format?: HostDimeFormat;
   /** Default `https://api.hostdime.com`. */
   baseUrl?: string;
+  /** The clock for the default `timestamp`: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
   /**
    * Also return `canonical`, the string that was hashed. It contains the private key, so it
@@ -49,17 +50,26 @@ export interface SignHostDimeOptions {
  * string (which contains the private key) is only there when `debug: true` asked for it.
  */
 export interface SignedHostDimeRequest {
+  /** Where to POST it: `baseUrl` + `path`, e.g. `https://api.hostdime.com/v1/domain/list.json`. */
   url: string;
+  /** The method's path, e.g. `/v1/domain/list.json`. */
   path: string;
+  /** The HTTP method: HostDime calls are always POSTs. */
   method: 'POST';
-  headers: { 'content-type': 'application/x-www-form-urlencoded' };
+  /** The headers to send: the body's content type. */
+  headers: {
+    /** Always `application/x-www-form-urlencoded`. */
+    'content-type': 'application/x-www-form-urlencoded';
+  };
   /** The form body, `api_*` fields last. */
   body: string;
   /** `api_hash`. */
   hash: string;
   /** Only with `debug: true`: the string that was hashed (contains the private key). */
   canonical?: string;
+  /** `api_timestamp` as sent: Unix seconds, an integer. */
   timestamp: number;
+  /** `api_unique` as sent (before URL-encoding). */
   unique: string;
 }
 

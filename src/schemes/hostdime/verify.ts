@@ -13,9 +13,17 @@ import { typedHostDimeValue } from './typed.js';
 
 /** An inbound HostDime request: the raw form body, and the path unless options name the method. */
 export interface HostDimeRequest {
+  /**
+   * The request path, e.g. `/v1/domain/list.json`: it names the method unless `options.method`
+   * does. A query string, a fragment and a mount prefix before `/v1/` are ignored.
+   */
   path?: string;
   /** The HTTP method (informational; HostDime calls are POSTs). */
   method?: string;
+  /**
+   * The raw `application/x-www-form-urlencoded` body exactly as received: the text, or its
+   * bytes (UTF-8). Never a parsed or re-serialized object.
+   */
   body: string | Uint8Array;
 }
 
@@ -43,6 +51,7 @@ export interface VerifyHostDimeOptions {
   typedNumbers?: boolean;
   /** Most form fields, as PHP's `max_input_vars`. Default 1000. */
   maxVars?: number;
+  /** The current time for the `api_timestamp` window: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
   /** Put the expected canonical string (it contains the private key) on signature failures. */
   debug?: boolean;
@@ -50,15 +59,21 @@ export interface VerifyHostDimeOptions {
 
 /** An accepted HostDime request: who sent it, which method, and the params as PHP rebuilt them. */
 export interface HostDimeVerified {
+  /** Always `true`: the discriminant against {@link HostDimeVerifyFailure}. */
   ok: true;
+  /** The `api_key` whose private key the hash matched. */
   publicKey: string;
+  /** The dotted method the hash covered, e.g. `domain.list` (from `options.method` or the path). */
   method: string;
   /** The params as PHP rebuilt them, `api_*` removed, in body order. */
   params: PhpArray;
+  /** The dialect whose hash matched (one of `options.dialects`). */
   dialect: HostDimeDialect;
   /** True when the hash matched only with numeric-looking values as JSON numbers. */
   typed: boolean;
+  /** `api_timestamp`: Unix seconds, an integer within `toleranceSec` of now. */
   timestamp: number;
+  /** `api_unique` as received (URL-decoded); recorded in `nonces` when one is given. */
   unique: string;
 }
 

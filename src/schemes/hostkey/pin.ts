@@ -7,18 +7,27 @@ import { HOSTKEY_PIN_RE } from './sign.js';
 
 /** scrypt cost parameters. */
 export interface ScryptParams {
+  /** CPU/memory cost: a power of two, 2..2^22 (memory is 128 * N * r bytes). */
   readonly N: number;
+  /** Block size, 1..32. */
   readonly r: number;
+  /** Parallelism, 1..16. */
   readonly p: number;
+  /** Derived key length in bytes, 16..64. */
   readonly dkLen: number;
 }
 
 /** A stored PIN: scrypt with its parameters, so they can be raised later without a reset. */
 export interface HostKeyPinRecord {
+  /** The KDF: always `'scrypt'`. */
   readonly alg: 'scrypt';
+  /** scrypt's CPU/memory cost the hash was made with (see {@link ScryptParams}). */
   readonly N: number;
+  /** scrypt's block size the hash was made with. */
   readonly r: number;
+  /** scrypt's parallelism the hash was made with. */
   readonly p: number;
+  /** Length of `hash` in bytes. */
   readonly dkLen: number;
   /** Hex, 16 random bytes. */
   readonly salt: string;
@@ -134,7 +143,12 @@ export interface PinAttemptStore {
    * Counts one attempt for `subject`; resolves the count including it (a safe integer >= 1)
    * and whether the subject is locked (a boolean). Anything else fails closed (`LOOKUP_FAILED`).
    */
-  begin(subject: string): Promise<{ attempts: number; locked: boolean }>;
+  begin(subject: string): Promise<{
+    /** Attempts counted so far, this one included. */
+    attempts: number;
+    /** True while the subject is locked. */
+    locked: boolean;
+  }>;
   /** Locks `subject` until {@link unlock}. */
   lock(subject: string): Promise<void>;
   /** Zeroes the count after a correct PIN (does not unlock). */
@@ -181,7 +195,12 @@ export class MemoryPinStore implements HostKeyPinStore {
  */
 export class MemoryPinAttemptStore implements PinAttemptStore {
   readonly #map = new Map<string, { attempts: number; locked: boolean }>();
-  async begin(subject: string): Promise<{ attempts: number; locked: boolean }> {
+  async begin(subject: string): Promise<{
+    /** Attempts counted so far, this one included. */
+    attempts: number;
+    /** True while the subject is locked. */
+    locked: boolean;
+  }> {
     const s = this.#map.get(subject) ?? { attempts: 0, locked: false };
     s.attempts++;
     this.#map.set(subject, s);
@@ -233,12 +252,18 @@ export const defaultPinDelay: PinDelay = (failures) => new Promise<void>((resolv
 
 /** A PIN check outcome. */
 export type PinCheckResult =
-  | { readonly ok: true }
   | {
+      /** The PIN was right (or was set). */
+      readonly ok: true;
+    }
+  | {
+      /** Refused. */
       readonly ok: false;
+      /** `PIN_INVALID`, `PIN_LOCKED`, `MISSING_FIELD` (no `old_pin`) or `LOOKUP_FAILED`. */
       readonly code: HostsigErrorCode;
       /** 403: the session is known, the PIN does not allow the action; 400: a bad new PIN; 503: a store broke. */
       readonly status: 400 | 403 | 503;
+      /** For people; never holds the PIN. */
       readonly message: string;
       /** Wrong PINs left before the lock (0 when locked). */
       readonly remaining: number;
@@ -246,7 +271,9 @@ export type PinCheckResult =
 
 /** What {@link createPinService} takes. */
 export interface PinServiceOptions {
+  /** Where PIN records live. Default a new {@link MemoryPinStore}. */
   pins?: HostKeyPinStore;
+  /** Where failure counters and locks live. Default a new {@link MemoryPinAttemptStore}. */
   attempts?: PinAttemptStore;
   /** Wrong PINs before the lock. Default 3. */
   maxFailures?: number;

@@ -11,8 +11,26 @@ import { HOSTKEY_CALLBACK_RE, HOSTKEY_TOKEN_RE } from './sign.js';
  * Objects have a null prototype.
  */
 export type HostKeyReply =
-  | { readonly ok: true; readonly data: SafeJsonObject; readonly top: SafeJsonObject; readonly callback: string | null }
-  | { readonly ok: false; readonly pending: boolean; readonly error: string; readonly code: string | null };
+  | {
+      /** A success reply. */
+      readonly ok: true;
+      /** The nested `result` object when there is one, else the whole reply object. */
+      readonly data: SafeJsonObject;
+      /** The whole reply object, as parsed. */
+      readonly top: SafeJsonObject;
+      /** An asynchronous action's callback key (32 hex characters), or null. */
+      readonly callback: string | null;
+    }
+  | {
+      /** An error reply, or a result that is not ready yet. */
+      readonly ok: false;
+      /** True when the reply says `Not ready` (poll again later); then `error` is `'Not ready'`. */
+      readonly pending: boolean;
+      /** The provider's message, 32+ hex runs redacted, at most 300 characters; `'error'` when it gave none. */
+      readonly error: string;
+      /** The provider's `code` field as text (at most 64 characters), or null when absent. */
+      readonly code: string | null;
+    };
 
 const NOT_READY = /^\s*not[ _-]?ready\.?\s*$/i;
 
@@ -98,11 +116,13 @@ export function isHostKeyTokenError(reply: HostKeyReply): boolean {
 
 /** A successful login. Holds the session token: never log it. */
 export interface HostKeyLogin {
+  /** The session token, 32 lowercase hex characters: send it as the `token` field. A secret. */
   readonly token: string;
   /** Unix seconds from `token_expire`, or null when the reply has none. */
   readonly tokenExpire: number | null;
   /** `servers` when present (ids linked to the account). */
   readonly servers: readonly SafeJsonValue[] | null;
+  /** The login reply's data object (nested `result`, or the whole reply), null-prototype; it holds the token too. */
   readonly data: SafeJsonObject;
 }
 

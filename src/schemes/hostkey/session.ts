@@ -18,19 +18,32 @@ export type HostKeyFetch = (
   url: string,
   init: { method: 'POST'; headers: Record<string, string>; body: string },
 ) => Promise<{
+  /** The HTTP status code. */
   readonly status: number;
   /** The response body as text. */
   text(): Promise<string>;
 }>;
 
 /** Login by API key or by billing user and password. */
-export type HostKeyCredentials = { readonly apiKey: string } | { readonly user: string; readonly password: string };
+export type HostKeyCredentials =
+  | {
+      /** The account's API key, sent as `key` to `auth.php action=login`. A secret. */
+      readonly apiKey: string;
+    }
+  | {
+      /** The billing (WHMCS) login, sent as `user` to `auth.php action=whmcslogin`. */
+      readonly user: string;
+      /** The billing password, sent as `password`. A secret. */
+      readonly password: string;
+    };
 
 /** What {@link createHostKeySession} takes. */
 export interface HostKeySessionOptions {
+  /** How requests are sent: the global `fetch` fits, or your own {@link HostKeyFetch}. */
   fetch: HostKeyFetch;
   /** Default {@link HOSTKEY_BASE_URL}. */
   baseUrl?: string;
+  /** How to log in: `{ apiKey }` or `{ user, password }`. Kept for re-logins; never in errors. */
   credentials: HostKeyCredentials;
   /** `ttl` sent at login, in seconds. */
   ttl?: number;
@@ -38,6 +51,7 @@ export interface HostKeySessionOptions {
   fixIp?: boolean;
   /** Seconds before `token_expire` at which the token is treated as expired. Default 60. */
   skewSec?: number;
+  /** The clock for token expiry: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 

@@ -12,9 +12,15 @@ export const HOSTKEY_PIN_RE = /^[0-9]{4,16}$/;
 
 /** A ready-to-send invapi request: `POST <base>/<module>.php` with a form body. */
 export interface HostKeyRequest {
+  /** The HTTP method: invapi requests built here are POSTs. */
   readonly method: 'POST';
+  /** `<base>/<module>.php`, e.g. `https://invapi.hostkey.com/eq.php`. */
   readonly url: string;
-  readonly headers: { readonly 'content-type': 'application/x-www-form-urlencoded' };
+  /** The headers to send: the body's content type. */
+  readonly headers: {
+    /** Always `application/x-www-form-urlencoded`. */
+    readonly 'content-type': 'application/x-www-form-urlencoded';
+  };
   /** The form body; holds secrets (password, key, token, PIN): never log it. */
   readonly body: string;
 }
@@ -95,7 +101,9 @@ function checkTtl(ttl: unknown): number {
 
 /** `whmcslogin` input. */
 export interface HostKeyPasswordLogin {
+  /** The billing (WHMCS) login, usually an e-mail address; sent as `user`. */
   user: string;
+  /** The billing password, sent as `password`; a secret. */
   password: string;
   /** Session lifetime in seconds (documented default 10800). */
   ttl?: number;

@@ -17,6 +17,7 @@ export interface HostKeySessionRecord {
   readonly subject: string;
   /** Unix seconds. */
   readonly expiresAt: number;
+  /** Unix seconds the session was issued at. */
   readonly createdAt: number;
   /** With `fix_ip`: the canonical address the token is bound to. */
   readonly ip: string | null;
@@ -48,11 +49,17 @@ export class MemoryHostKeyTokenStore implements HostKeyTokenStore {
   readonly #map = new Map<string, HostKeySessionRecord>();
   readonly #max: number;
   readonly #clock: Clock;
+  /**
+   * Makes an empty store.
+   * @param options `maxEntries`: most records held (default 100 000); `clock`: seconds, for sweeping expired records (default the system clock)
+   * @throws HostsigError `INVALID_ARGUMENT` when `maxEntries` is not a positive integer
+   */
   constructor(options: { maxEntries?: number; clock?: Clock } = {}) {
     this.#max = options.maxEntries ?? 100_000;
     if (!Number.isSafeInteger(this.#max) || this.#max < 1) throw new HostsigError('INVALID_ARGUMENT', '"maxEntries" must be a positive integer');
     this.#clock = options.clock ?? systemClock;
   }
+  /** Records currently held, expired ones included until swept. */
   get size(): number {
     return this.#map.size;
   }
@@ -105,7 +112,9 @@ export function digestHostKeyToken(token: string): string {
 
 /** What {@link issueHostKeyToken} takes. */
 export interface IssueHostKeyTokenOptions {
+  /** Where the session record (the token's digest, never the token) is put. */
   store: HostKeyTokenStore;
+  /** Whose session: a non-empty id (billing user id, e-mail, API key id) handed back on verify. */
   subject: string;
   /** Requested lifetime (the `ttl` field); clamped to `maxTtl`. Default `defaultTtl`. */
   ttl?: number;
@@ -115,7 +124,9 @@ export interface IssueHostKeyTokenOptions {
   maxTtl?: number;
   /** Bind to `clientIp` (`fix_ip=1`). */
   fixIp?: boolean;
+  /** The caller's address (IPv4 or IPv6); required with `fixIp`, ignored without it. */
   clientIp?: string;
+  /** The clock for the expiry: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 
@@ -135,7 +146,12 @@ export interface IssueHostKeyTokenOptions {
  * tokenExpire // => 1700003600
  * ```
  */
-export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Promise<{ token: string; tokenExpire: number }> {
+export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Promise<{
+  /** The new session token, 32 lowercase hex characters; returned once, never stored. */
+  token: string;
+  /** Unix seconds it expires at: now + min(ttl, maxTtl). */
+  tokenExpire: number;
+}> {
   const { store, subject } = options;
   if (!store || typeof store.put !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"store" must be a HostKeyTokenStore');
   if (typeof subject !== 'string' || subject.length === 0) throw new HostsigError('INVALID_ARGUMENT', '"subject" must be a non-empty string');
@@ -168,7 +184,12 @@ export async function issueHostKeyToken(options: IssueHostKeyTokenOptions): Prom
  * parseHostKeyLoginOptions('action=whmcslogin&ttl=600&fix_ip=1') // => { ttl: 600, fixIp: true }
  * ```
  */
-export function parseHostKeyLoginOptions(body: string | Uint8Array): { ttl: number | undefined; fixIp: boolean } {
+export function parseHostKeyLoginOptions(body: string | Uint8Array): {
+  /** The `ttl` field, seconds (a positive integer); undefined when absent or empty. */
+  ttl: number | undefined;
+  /** True when `fix_ip=1`. */
+  fixIp: boolean;
+} {
   const q = parseHostKeyForm(body, 64);
   const ttlRaw = q.get('ttl');
   const fixRaw = q.get('fix_ip');
@@ -195,22 +216,29 @@ export function parseHostKeyForm(body: string | Uint8Array, maxVars: number): Ph
 
 /** What {@link verifyHostKeyToken} takes. */
 export interface VerifyHostKeyTokenOptions {
+  /** Where session records are looked up by the token's digest. */
   store: HostKeyTokenStore;
   /** Required to verify IP-bound tokens. */
   clientIp?: string;
+  /** The current time for the expiry check: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 
 /** A verified session. */
 export interface HostKeyTokenVerified {
+  /** Always `true`: the discriminant against {@link HostKeyTokenFailure}. */
   readonly ok: true;
+  /** Whose session it is: the stored record's `subject`. */
   readonly subject: string;
+  /** Unix seconds the session expires at. */
   readonly expiresAt: number;
+  /** True when the token is bound to an address (`fix_ip`) and the client's matched it. */
   readonly ipBound: boolean;
 }
 
 /** A refused session: `status` 401 (who are you), 403 (not allowed), 400 (bad body), 503 (store broke, try again). */
 export interface HostKeyTokenFailure extends VerifyFailure {
+  /** The HTTP status to answer with: 400, 401, 403 or 503 as above. */
   readonly status: 400 | 401 | 403 | 503;
 }
 

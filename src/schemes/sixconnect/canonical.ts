@@ -12,6 +12,7 @@ export interface SixConnectCanonicalInput {
   action: string;
   /** Call params in order; nested maps become `meta[type]`. */
   params?: ParamsInput;
+  /** The `apiKey` field, e.g. `32-5DAYTJQY2TZHOFOB`: signed as the last param. Must not be empty. */
   apiKey: string;
 }
 

@@ -8,9 +8,13 @@ import { canonicalSixConnect, sixConnectHash } from './canonical.js';
 export interface SignSixConnectOptions {
   /** The API endpoint, e.g. `https://ipam.example.com/api/v1/api.php` (no query). */
   baseUrl: string;
+  /** The `target` field, the first param: the module called, e.g. `ipam`, `resource`. */
   target: string;
+  /** The `action` field, the second param: what to do, e.g. `get`, `add`. */
   action: string;
+  /** The call's params in order, after `target` and `action`; nested maps become `meta[type]`. Default none. */
   params?: ParamsInput;
+  /** The `apiKey` field (the public key id), signed as the last param before `hash`. */
   apiKey: string;
   /** The shared secret, used as its literal bytes. */
   secretKey: string | Uint8Array;
@@ -21,6 +25,7 @@ export interface SignSixConnectOptions {
    * for the clock's time, or the seconds to use. Not part of 6connect's own scheme.
    */
   time?: boolean | number;
+  /** The clock for `time: true`: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 

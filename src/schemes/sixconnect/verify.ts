@@ -10,12 +10,15 @@ import { sixConnectMac } from './canonical.js';
 
 /** An inbound 6connect request: the raw query (after `?`), or a URL to take it from. */
 export interface SixConnectRequest {
+  /** The raw query after `?` (a leading `?` is dropped), as text or the received bytes: the bytes the HMAC covers. Wins over `url`. */
   query?: string | Uint8Array;
+  /** A URL or a path with its query, e.g. `/api/v1/api.php?target=...`: the query is read up to any `#`. */
   url?: string;
 }
 
 /** What {@link verifySixConnect} takes: a secret (or a lookup), and the opt-in freshness policy. */
 export interface VerifySixConnectOptions {
+  /** The shared secret, when there is one: its literal bytes key the HMAC (a string is UTF-8, never hex- or base64-decoded). */
   secretKey?: string | Uint8Array;
   /** With `secretKey`: the only `apiKey` accepted. */
   apiKey?: string;
@@ -25,22 +28,35 @@ export interface VerifySixConnectOptions {
    * Require a signed `time` param (Unix seconds) within `toleranceSec` (default 300). 6connect
    * itself has no timestamp, so without this a captured URL replays forever.
    */
-  time?: boolean | { param?: string; toleranceSec?: number };
+  time?:
+    | boolean
+    | {
+        /** Name of the signed time param. Default `time`. */
+        param?: string;
+        /** Largest accepted |now - time|, in seconds. Default 300. */
+        toleranceSec?: number;
+      };
   /** With `time`: remembers each hash for the window so a replay is `REPLAYED`. */
   nonces?: NonceStore;
+  /** The current time for the `time` window: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 
 /** An accepted 6connect request: the `apiKey` and the signed params. */
 export interface SixConnectVerified {
+  /** Always `true`: the discriminant against a `VerifyFailure`. */
   ok: true;
+  /** The `apiKey` whose secret the hash matched (URL-decoded). */
   apiKey: string;
+  /** The signed `target` param, URL-decoded; undefined when absent or not UTF-8. */
   target?: string;
+  /** The signed `action` param, URL-decoded; undefined when absent or not UTF-8. */
   action?: string;
   /** The signed params as PHP's `$_GET` holds them; undefined when a decoded name or value is not UTF-8. */
   params?: PhpArray;
   /** The signed part of the query, as received. */
   signedQuery: string;
+  /** With the `time` option: the signed time param, Unix seconds. Absent otherwise. */
   time?: number;
 }
 

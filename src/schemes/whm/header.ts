@@ -9,8 +9,11 @@ export type WhmCredentialKind = 'token' | 'accesshash';
 
 /** A parsed `Authorization` header. Holds the secret: never log it. */
 export interface WhmAuthorization {
+  /** The scheme word, lowercased: `whm` or `cpanel` (it was case-insensitive in the header). */
   readonly scheme: WhmScheme;
+  /** The user name before the `:`, as sent (matches {@link WHM_USER_RE}). */
   readonly user: string;
+  /** `token` for a 32-character API token, `accesshash` for a legacy `whm` access hash. */
   readonly kind: WhmCredentialKind;
   /** The token or access hash, exactly as sent. */
   readonly credential: string;
@@ -89,6 +92,7 @@ export function parseWhmAuthorization(header: unknown): WhmAuthorization {
 export interface FormatWhmAuthorizationInput {
   /** `whm` (WHM API 1, port 2087) or `cpanel` (UAPI, port 2083). Default `whm`. */
   scheme?: WhmScheme;
+  /** The account name, e.g. `root` (must match {@link WHM_USER_RE}). */
   user: string;
   /** An API token (32 of `[A-Z0-9]`). */
   token: string;

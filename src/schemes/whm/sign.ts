@@ -10,7 +10,9 @@ export const WHM_TOKEN_NAME_RE = /^[A-Za-z0-9_-]{1,50}$/;
 
 /** A WHM API 1 request: `GET /json-api/<function>?api.version=1&...`. */
 export interface WhmApiRequest {
+  /** The HTTP method: WHM API 1 calls here are GETs. */
   readonly method: 'GET';
+  /** `/json-api/<function>`, e.g. `/json-api/api_token_create`. */
   readonly path: string;
   /** The query string without `?`, form-encoded as PHP `http_build_query` would. */
   readonly query: string;
@@ -20,6 +22,7 @@ export interface WhmApiRequest {
 
 /** What `api_token_create` takes, camelCase. */
 export interface WhmTokenCreateInput {
+  /** `token_name`: 1..50 of `[A-Za-z0-9_-]` ({@link WHM_TOKEN_NAME_RE}), unique per user. */
   tokenName: string;
   /** ACL names; omitted = the creator's full rights. */
   acls?: readonly string[];
@@ -31,11 +34,15 @@ export interface WhmTokenCreateInput {
 
 /** A token as `api_token_list` / `api_token_create` describe it (never with a digest). */
 export interface WhmTokenInfo {
+  /** `token_name` (or, in a list keyed by name, the key). */
   name: string;
+  /** The ACL names the token carries (`all` for everything); `[]` when the reply lists none. */
   acls: string[];
   /** Unix seconds, or null for never. */
   expiresAt: number | null;
+  /** `whitelist_ips`: the addresses and CIDR ranges allowed to use it; `[]` = any address. */
   whitelistIps: string[];
+  /** `create_time`: Unix seconds of creation, or null when the reply has none. */
   createdAt: number | null;
 }
 
@@ -167,8 +174,22 @@ export function parseWhmTokenCreate(query: string | Uint8Array): WhmTokenCreateI
 
 /** A parsed WHM API 1 reply envelope. */
 export type WhmApiReply =
-  | { readonly ok: true; readonly command: string | null; readonly data: SafeJsonValue }
-  | { readonly ok: false; readonly command: string | null; readonly reason: string };
+  | {
+      /** `metadata.result` was 1. */
+      readonly ok: true;
+      /** `metadata.command`, the function that answered; null when absent. */
+      readonly command: string | null;
+      /** The reply's `data` member (null when absent), objects with a null prototype. */
+      readonly data: SafeJsonValue;
+    }
+  | {
+      /** `metadata.result` was 0. */
+      readonly ok: false;
+      /** `metadata.command`, the function that answered; null when absent. */
+      readonly command: string | null;
+      /** `metadata.reason`, the provider's words (at most 500 characters; `''` when absent). */
+      readonly reason: string;
+    };
 
 /**
  * Parses a WHM API 1 reply: `{"data": ..., "metadata": {"result": 1|0, "reason": "...", ...}}`.
@@ -243,7 +264,12 @@ function tokenInfo(o: SafeJsonObject, fallbackName: string): WhmTokenInfo {
  * parseWhmTokenCreateReply(body) // => { token: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M', info: { name: 'ci', acls: ['all'] } }
  * ```
  */
-export function parseWhmTokenCreateReply(body: string | Uint8Array): { token: string; info: WhmTokenInfo } {
+export function parseWhmTokenCreateReply(body: string | Uint8Array): {
+  /** The new token, 32 of `[A-Z0-9]`: shown once, store only its digest. */
+  token: string;
+  /** What the reply says about it (name, ACLs, expiry, whitelist). */
+  info: WhmTokenInfo;
+} {
   const data = expectOk(body, 'api_token_create');
   if (!isJsonObject(data)) throw new HostsigError('BODY_MALFORMED', 'api_token_create reply has no data');
   const token = own(data, 'token');

@@ -47,14 +47,19 @@ export interface VerifyWhmOptions {
   path?: string;
   /** Extra path prefixes cPanel tokens may reach, besides cpsrvd's own (see {@link cpanelPathAllowed}), matched against the decoded path. */
   cpanelPaths?: readonly string[];
+  /** The current time for `expiresAt`: seconds since the epoch, a Date or a clock function. Default the system clock. */
   now?: NowOption;
 }
 
 /** A verified header. */
 export interface WhmVerified {
+  /** Always `true`: the discriminant against {@link WhmVerifyFailure}. */
   readonly ok: true;
+  /** The header's scheme word, lowercased: `whm` or `cpanel`. */
   readonly scheme: WhmScheme;
+  /** The authenticated user name, from the header. */
   readonly user: string;
+  /** What matched: an API token (`token`) or a legacy access hash (`accesshash`). */
   readonly kind: WhmCredentialKind;
   /** The matched token's name (null for an access hash). */
   readonly tokenName: string | null;

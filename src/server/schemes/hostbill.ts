@@ -9,7 +9,10 @@ import type { SchemePlugin } from '../types.js';
 /** `createVerifier` options for HostBill's User API: either method, or both. */
 export interface HostBillSchemeOptions {
   /** `Authorization: Bearer <RS256 JWT>`: the issuer's key (or a lookup by header), and JWT checks. */
-  bearer?: Omit<JwtVerifyOptions, 'now' | 'currentDate'> & { key: VerifyKey | KeyLookup };
+  bearer?: Omit<JwtVerifyOptions, 'now' | 'currentDate'> & {
+    /** The issuer's public key, or a lookup by the token's header (`kid`) held to the verifier's time cap. */
+    key: VerifyKey | KeyLookup;
+  };
   /**
    * `Authorization: Basic`: checks a user's password (resolve true to accept). It is held to the
    * verifier's lookup time cap; a throw or a timeout is `LOOKUP_FAILED`. Compare password
@@ -22,7 +25,21 @@ export interface HostBillSchemeOptions {
 }
 
 /** What a HostBill request verified with. */
-export type HostBillVerified = { method: 'bearer'; subject: string | undefined; payload: JwtPayload } | { method: 'basic'; username: string };
+export type HostBillVerified =
+  | {
+      /** Verified as `Authorization: Bearer`. */
+      method: 'bearer';
+      /** The token's `sub` claim, or undefined when it has none. */
+      subject: string | undefined;
+      /** All verified claims of the token. */
+      payload: JwtPayload;
+    }
+  | {
+      /** Verified as `Authorization: Basic`. */
+      method: 'basic';
+      /** The user id from the Basic header, accepted by `basic.verify`. */
+      username: string;
+    };
 
 /**
  * HostBill plug-in: a request whose `Authorization` header is `Bearer ...` (with `bearer`
