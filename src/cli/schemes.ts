@@ -108,7 +108,7 @@ export interface HostDimeSignInput {
 }
 
 export function stageHostDimeSign(o: HostDimeSignInput): StagedRequest {
-  if (o.dialect && !HOSTDIME_DIALECTS.includes(o.dialect)) throw new UsageError(`--dialect must be php or js, got "${o.dialect}"`, 'sign');
+  if (o.dialect && !HOSTDIME_DIALECTS.includes(o.dialect)) throw new UsageError(`--dialect must be php, js or ruby, got "${o.dialect}"`, 'sign');
   // The staged view shows the hashed string: the user asked for it.
   const r = signHostDime({ ...o, debug: true });
   const url = new URL(r.url);

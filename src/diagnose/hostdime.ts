@@ -3,8 +3,8 @@
  * from the request as the server sees it.
  */
 import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../core/index.js';
-import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../schemes/hostdime/index.js';
-import { type DiagnoseReport, type Mistake, runMistakes } from './types.js';
+import { canonicalHostDime, hashHostDime, hostDimeDoubleJson, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../schemes/hostdime/index.js';
+import { type Candidate, type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface HostDimeDiagnoseInput {
   /** The raw form body as received. */
@@ -125,6 +125,33 @@ function phpDouble(params: PhpValue, flags: { slashes?: boolean; unicode?: boole
   return post(phpJsonString(inner));
 }
 
+/** The gem's `params.to_json.to_json`, or null where Ruby would raise. */
+function rubyDouble(params: PhpArray): string | null {
+  try {
+    return hostDimeDoubleJson(params, 'ruby');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * hdcore-rb's hashed JSON, over the body's strings and over the numbers a Ruby caller passes as
+ * Integer/Float; only where it differs from the Node client's (a Hash keeps integer-like keys in
+ * place, a JS object moves them first), so one hash is never named twice: where they agree,
+ * `js-dialect` or `typed-values` names it.
+ */
+function rubyCandidates(ctx: HostDimeCtx): Candidate[] {
+  const out: Candidate[] = [];
+  for (const [label, params] of [
+    ['to_json twice', ctx.params],
+    ['to_json twice, numbers as Integer/Float', ctx.params.mapLeaves(typedHostDimeValue)],
+  ] as const) {
+    const ruby = rubyDouble(params);
+    if (ruby !== null && ruby !== JSON.stringify(jsJsonStringify(params, { topLevelObject: true })) && !out.some((c) => c.signed === ctx.prefix + ruby)) out.push(cand(ctx, label, ruby));
+  }
+  return out;
+}
+
 function cand(ctx: HostDimeCtx, label: string, json: string, prefix = ctx.prefix) {
   const signed = prefix + json;
   return { label, signed, hash: hashHostDime(signed) };
@@ -141,7 +168,16 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
     id: 'js-dialect',
     title: 'JS dialect: JSON.stringify(JSON.stringify(params)) (the official Node client)',
     fix: "Encode the params with PHP's json_encode rules (slashes as \\/, non-ASCII as \\uXXXX, lists as objects), or use hostsig's signHostDime with the default php dialect.",
-    derive: (ctx) => [cand(ctx, 'JSON.stringify twice', JSON.stringify(jsJsonStringify(ctx.params, { topLevelObject: true })))],
+    derive: (ctx) => {
+      const js = JSON.stringify(jsJsonStringify(ctx.params, { topLevelObject: true }));
+      return [cand(ctx, js === rubyDouble(ctx.params) ? "JSON.stringify twice (also Ruby's params.to_json.to_json: the same bytes for these params)" : 'JSON.stringify twice', js)];
+    },
+  },
+  {
+    id: 'ruby-dialect',
+    title: 'Ruby dialect: params.to_json.to_json (the official Ruby gem, hdcore-rb)',
+    fix: "Encode the params with PHP's json_encode rules (slashes as \\/, non-ASCII as \\uXXXX, lists as objects), or have the server accept the gem's hash (verifyHostDime with dialects: ['php', 'ruby']).",
+    derive: rubyCandidates,
   },
   {
     id: 'single-encode',

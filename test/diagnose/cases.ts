@@ -1,5 +1,8 @@
 // Diagnose cases shared by the CLI's test (test/cli/diagnose.test.ts) and the CLI-vs-page
-// parity test: the same wrong hashes, made by php-cli.
+// parity test: the same wrong hashes, made by php-cli (and by ruby for the Ruby gem).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../helpers/wycheproof.js';
 
 /** [mistake id, form body (params only), the PHP expression whose JSON the mistaken client hashed]. */
 export const HOSTDIME_PHP_CASES: [string, string, string][] = [
@@ -11,3 +14,19 @@ export const HOSTDIME_PHP_CASES: [string, string, string][] = [
   ['key-order', 'b=2&a=1', `(function () { $p = ['b' => '2', 'a' => '1']; ksort($p); return json_encode(json_encode($p, JSON_FORCE_OBJECT)); })()`],
   ['no-force-object', 'foo%5B0%5D=1&foo%5B1%5D=2&u=a%2Fb', `json_encode(json_encode(['foo' => ['1', '2'], 'u' => 'a/b']))`],
 ];
+
+/**
+ * hdcore-rb's api_hash (`params.to_json.to_json`) for utility.echo at 1369758680, unique
+ * ABCDEF, key fazbaz, computed by ruby (vectors/gen/ruby-dialect.rb); params in the vectors'
+ * [key, value] pair encoding.
+ */
+export function rubyGemHash(params: unknown[]): string {
+  const input = JSON.stringify([{ timestamp: 1369758680, unique: 'ABCDEF', privateKey: 'fazbaz', method: 'utility.echo', params }]);
+  return JSON.parse(execFileSync('ruby', [join(REPO_ROOT, 'vectors', 'gen', 'ruby-dialect.rb')], { input }).toString('utf8'))[0].hash;
+}
+
+/** The gem's params where all three dialects differ: non-ASCII, slashes, then the integer-like key "5". */
+export const HOSTDIME_RUBY_CASE = {
+  form: 'name=Jos%C3%A9&url=http%3A%2F%2Fexample.com%2Fa&5=five',
+  pairs: [['name', 'José'], ['url', 'http://example.com/a'], ['5', 'five']],
+};

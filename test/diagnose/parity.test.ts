@@ -17,7 +17,8 @@ import { makeStyle } from '../../src/cli/output.js';
 import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../../src/web/analyze/index.js';
 import type { Analysis } from '../../src/web/model.js';
 import { phpAvailable } from '../helpers/php.js';
-import { HOSTDIME_PHP_CASES } from './cases.js';
+import { rubyAvailable } from '../helpers/ruby.js';
+import { HOSTDIME_PHP_CASES, HOSTDIME_RUBY_CASE, rubyGemHash } from './cases.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostsig-parity-'));
@@ -81,6 +82,10 @@ describe('hostdime: CLI and page name the same mistakes', () => {
 
   it.skipIf(!phpAvailable())('the php-cli cases', async () => {
     for (const [id, body, expr] of HOSTDIME_PHP_CASES) await same(hostdime(id, id, body, php(expr)));
+  });
+
+  it.skipIf(!rubyAvailable())('the Ruby gem (hdcore-rb), its hash made by ruby', async () => {
+    await same(hostdime('ruby dialect', 'ruby-dialect', HOSTDIME_RUBY_CASE.form, rubyGemHash(HOSTDIME_RUBY_CASE.pairs)));
   });
 });
 

@@ -2,7 +2,8 @@
 // HostDime golden vectors. Usage (from the repo root):
 //   php vectors/gen/hostdime.php            writes vectors/hostdime.json
 //   php vectors/gen/hostdime.php --stdout   prints it instead
-// Needs `node` on PATH for the js dialect (vectors/gen/js-dialect.mjs, node:crypto only).
+// Needs `node` on PATH for the js dialect (vectors/gen/js-dialect.mjs, node:crypto only) and
+// `ruby` for the ruby dialect (vectors/gen/ruby-dialect.rb, Ruby's stdlib json and digest only).
 // Deterministic: no clock, no unseeded randomness.
 
 require __DIR__ . '/common.php';
@@ -35,28 +36,57 @@ function phpStages(string $method, string|int $ts, string $unique, string $priv,
     ];
 }
 
-/** js dialect: stages from node's JSON.stringify + node:crypto (independent oracle). */
-function jsStages(string $method, string|int $ts, string $unique, string $priv, array $pairs): array
+/**
+ * Stages from an independent oracle process (js-dialect.mjs, ruby-dialect.rb): one case in,
+ * { paramsJson, doubleJson, canonical, hash } out, the hash cross-checked by PHP's sha256.
+ */
+function oracleStages(array $cmd, string $name, string $method, string|int $ts, string $unique,
+    string $priv, array $pairs): array
 {
     $req = json_encode([[
         'timestamp' => $ts, 'unique' => $unique, 'privateKey' => $priv, 'method' => $method,
         'params' => $pairs,
     ]], JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
-    $proc = proc_open(['node', __DIR__ . '/js-dialect.mjs'],
-        [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
-    check(is_resource($proc), 'cannot start node');
+    $proc = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+    check(is_resource($proc), "cannot start $name");
     fwrite($pipes[0], $req);
     fclose($pipes[0]);
     $out = stream_get_contents($pipes[1]);
     $err = stream_get_contents($pipes[2]);
     fclose($pipes[1]);
     fclose($pipes[2]);
-    check(proc_close($proc) === 0, "node failed: $err");
+    check(proc_close($proc) === 0, "$name failed: $err");
     $res = json_decode($out, true, 512, JSON_THROW_ON_ERROR)[0];
-    // Cross-check node's sha256 with PHP's on the same bytes.
-    check(hash('sha256', $res['canonical']) === $res['hash'], 'node/PHP sha256 disagree');
-    check($res['canonical'] === "$ts:$unique:$priv:$method:" . $res['doubleJson'], 'js canonical');
+    // Cross-check the oracle's sha256 with PHP's on the same bytes.
+    check(hash('sha256', $res['canonical']) === $res['hash'], "$name/PHP sha256 disagree");
+    check($res['canonical'] === "$ts:$unique:$priv:$method:" . $res['doubleJson'], "$name canonical");
     return $res;
+}
+
+/** js dialect: stages from node's JSON.stringify + node:crypto (independent oracle). */
+function jsStages(string $method, string|int $ts, string $unique, string $priv, array $pairs): array
+{
+    return oracleStages(['node', __DIR__ . '/js-dialect.mjs'], 'node', $method, $ts, $unique, $priv, $pairs);
+}
+
+/** ruby dialect: stages from Ruby's params.to_json.to_json + Digest::SHA2, as hdcore-rb hashes. */
+function rubyStages(string $method, string|int $ts, string $unique, string $priv, array $pairs): array
+{
+    $res = oracleStages(['ruby', __DIR__ . '/ruby-dialect.rb'], 'ruby', $method, $ts, $unique, $priv, $pairs);
+    // The second to_json only quotes the first: decoding it gives the first back.
+    check(json_decode($res['doubleJson'], false, 512, JSON_THROW_ON_ERROR) === $res['paramsJson'], 'ruby doubleJson');
+    return $res;
+}
+
+/** Stages of one dialect: php by PHP itself, js by node, ruby by Ruby. */
+function dialectStages(string $dialect, string $method, string|int $ts, string $unique, string $priv,
+    array $params, array $pairs): array
+{
+    return match ($dialect) {
+        'php' => phpStages($method, $ts, $unique, $priv, $params),
+        'js' => jsStages($method, $ts, $unique, $priv, $pairs),
+        'ruby' => rubyStages($method, $ts, $unique, $priv, $pairs),
+    };
 }
 
 function methodPath(string $method, string $fmt = 'json'): string
@@ -173,10 +203,8 @@ function verifyOracle(array $in): array
             }
         }
         foreach ($cands as [$d, $p]) {
-            $st = $d === 'php'
-                ? phpStages($method, $post['api_timestamp'], $post['api_unique'], $in['privateKey'], $p)
-                : jsStages($method, $post['api_timestamp'], $post['api_unique'], $in['privateKey'],
-                    phpToPairs($p));
+            $st = dialectStages($d, $method, $post['api_timestamp'], $post['api_unique'],
+                $in['privateKey'], $p, phpToPairs($p));
             if (hash_equals($st['hash'], $post['api_hash'])) {
                 $matched = ['dialect' => $d, 'typed' => $p !== $params, 'stages' => $st];
                 break;
@@ -197,9 +225,7 @@ function canonicalCase(string $comment, array $flags, string $method, array $pai
     ?string $expectCanonical = null, ?string $expectHash = null): array
 {
     $php = assertParamsRoundTrip($pairs);
-    $st = $dialect === 'php'
-        ? phpStages($method, $ts, $unique, $priv, $php)
-        : jsStages($method, $ts, $unique, $priv, $pairs);
+    $st = dialectStages($dialect, $method, $ts, $unique, $priv, $php, $pairs);
     if ($expectCanonical !== null) {
         check($st['canonical'] === $expectCanonical,
             "SCHEMES.md canonical string differs from PHP for '$comment':\n  doc: $expectCanonical\n  php: {$st['canonical']}");
@@ -285,9 +311,7 @@ function bodyFor(string $paramPart, string $method = 'utility.echo', string|int 
     ?array $hashParams = null, string $dialect = 'php'): array
 {
     $params = $hashParams ?? stripApi(post($paramPart));
-    $st = $dialect === 'php'
-        ? phpStages($method, $ts, $unique, $priv, $params)
-        : jsStages($method, $ts, $unique, $priv, phpToPairs($params));
+    $st = dialectStages($dialect, $method, $ts, $unique, $priv, $params, phpToPairs($params));
     return [joinBody($paramPart, apiFields($pub, (string) $ts, $unique, $st['hash']), $apiFirst),
         $st['hash']];
 }
@@ -421,6 +445,58 @@ array_push($canon,
         ['NumericKey', 'JsKeyOrder'], 'utility.echo', $numericKeyPairs, 'js'),
 );
 
+// ruby dialect (params.to_json.to_json, as hdcore-rb hashes), via ruby. Strings as JSON.stringify
+// writes them; a Hash keeps insertion order; floats are Float#to_s. No integral float here (1e20):
+// the encoding reads it as a PHP float, Ruby would print 1.0e+20, while a JS reader of the
+// vectors (hostsig) holds an integral number and writes it as an Integer.
+$rubyFloatPairs = [['f1', 0.1], ['f2', 1.5], ['f3', 1e-5], ['f4', 1e-7], ['f5', -2.5],
+    ['f6', 123456.789], ['f7', 0.0001], ['f8', 0.00011], ['f9', -1.5e-7], ['f10', 1000000000000000.5]];
+array_push($canon,
+    canonicalCase('ruby dialect: documented domain.list vector, same hash as php (plain ASCII)',
+        ['Documented'], 'domain.list', [['status', 'registered'], ['order', 'desc']], 'ruby', TS, UNIQ, PRIV,
+        null, '499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd'),
+    canonicalCase('ruby dialect: no params', ['Empty'], 'server.list', [], 'ruby', TS, UNIQ, PRIV, null,
+        '4279db7777096dcb45480574ca95b67430dfe431f8581a7d26c3fb41a4fbdec8'),
+    canonicalCase('ruby dialect: José, raw UTF-8 instead of \u00e9', ['Unicode'], 'utility.echo',
+        [['name', 'José']], 'ruby'),
+    canonicalCase('ruby dialect: Latin-1 and CJK values raw', ['Unicode'], 'utility.echo', $unicodePairs, 'ruby'),
+    canonicalCase('ruby dialect: non-ASCII keys raw', ['Unicode'], 'utility.echo', $cjkKeyPairs, 'ruby'),
+    canonicalCase('ruby dialect: U+2028/U+2029 stay raw (the json gem escapes them only when script_safe)',
+        ['Unicode'], 'utility.echo', $lineSepPairs, 'ruby'),
+    canonicalCase('ruby dialect: astral raw', ['Astral', 'Unicode'], 'utility.echo', $astralPairs, 'ruby'),
+    canonicalCase('ruby dialect: ZWJ sequences raw', ['Astral', 'Unicode'], 'utility.echo', $zwjPairs, 'ruby'),
+    canonicalCase('ruby dialect: url, / not escaped', ['Slash'], 'utility.echo',
+        [['url', 'http://example.com/a']], 'ruby'),
+    canonicalCase('ruby dialect: slashes and backslashes', ['Slash'], 'utility.echo', $slashPairs, 'ruby'),
+    canonicalCase('ruby dialect: backslash and double quote', ['Slash'], 'utility.echo',
+        [['bs', '\\'], ['q', 'say "hi"'], ['mix', '\\"/']], 'ruby'),
+    canonicalCase('ruby dialect: foo list stays a JSON array', ['List'], 'utility.echo',
+        [['foo', ['1', '2']]], 'ruby'),
+    canonicalCase('ruby dialect: lists', ['List'], 'utility.echo', $listPairs, 'ruby'),
+    canonicalCase('ruby dialect: nested lists', ['List', 'Nested'], 'utility.echo', $nestedListPairs, 'ruby'),
+    canonicalCase('ruby dialect: list of maps', ['List', 'Nested'], 'utility.echo',
+        [['items', [M(['sku', 'A1'], ['qty', '2']), M(['sku', 'B2'])]]], 'ruby'),
+    canonicalCase('ruby dialect: controls (\u0001 lowercase hex, DEL raw)', ['Controls'],
+        'utility.echo', $controlPairs, 'ruby'),
+    canonicalCase('ruby dialect: floats as Float#to_s (1e-5 -> 1.0e-05, 0.0001 fixed, 1.5e-7 -> 1.5e-07)',
+        ['Typed'], 'utility.echo', $rubyFloatPairs, 'ruby'),
+    canonicalCase('ruby dialect: typed integers', ['Typed'], 'utility.echo',
+        [['zero', 0], ['neg', -42], ['max', 9007199254740991], ['min', -9007199254740991]], 'ruby'),
+    canonicalCase('ruby dialect: booleans and null', ['Typed'], 'utility.echo', $boolNullPairs, 'ruby'),
+    canonicalCase('ruby dialect: a Ruby Hash keeps integer-like keys where they were inserted (the js dialect moves them first)',
+        ['NumericKey', 'JsKeyOrder'], 'utility.echo', $numericKeyPairs, 'ruby'),
+    canonicalCase('ruby dialect: "a" then "5" stays in that order (SCHEMES.md)', ['NumericKey', 'JsKeyOrder'],
+        'utility.echo', [['a', 'x'], ['5', 'five']], 'ruby'),
+    canonicalCase('ruby dialect: integer keys out of order stay out of order', ['NumericKey', 'JsKeyOrder'],
+        'utility.echo', [['2', 'two'], ['0', 'zero'], ['1', 'one']], 'ruby'),
+    canonicalCase('ruby dialect: params with keys "0","1" are a Hash, so an object', ['NumericKey', 'List'],
+        'utility.echo', [['0', 'a'], ['1', 'b']], 'ruby'),
+    canonicalCase('ruby dialect: nested maps keep their order, integer-like keys included', ['Nested', 'NumericKey', 'JsKeyOrder'],
+        'domain.forwarder.add', [['domain', 'example.com'], ['meta', M(['type', 'entry'], ['7', 'seven'], ['inner', M(['z', '1'], ['3', 'three'])])]], 'ruby'),
+    canonicalCase('ruby dialect: private key and unique with non-ASCII are joined as raw UTF-8', ['Unicode'],
+        'server.list', [['a', '1']], 'ruby', 1700000001, 'uniq-é', 'clé-😀'),
+);
+
 // ---------------------------------------------------------------------------------------------
 // Group 2: HostDimeSign
 
@@ -524,6 +600,20 @@ $ver[] = verifyCase('ASCII-only js client passes a php-only verifier (dialects a
     $docPath, bodyFor('status=registered&order=desc', 'domain.list', dialect: 'js')[0], 'valid', $now);
 $ver[] = verifyCase('php hash still accepted by a php+js verifier', ['JsDialect'], $docPath, $docBody,
     'valid', $now, dialects: ['php', 'js']);
+// ruby dialect (hdcore-rb): non-ASCII and "/" make it differ from php, the integer-like key "5"
+// after "name" from js.
+$rubyParams = ['name' => 'José', 'url' => 'http://example.com/a', '5' => 'five'];
+[$rubyBody] = bodyFor(http_build_query($rubyParams), dialect: 'ruby');
+$ver[] = verifyCase('ruby dialect hash accepted when dialects include ruby', ['RubyDialect', 'Unicode', 'Slash', 'NumericKey'],
+    '/v1/utility/echo.json', $rubyBody, 'valid', $now, dialects: ['php', 'ruby'], expectDialect: 'ruby');
+$ver[] = verifyCase('ruby dialect hash accepted by a verifier of every dialect', ['RubyDialect', 'JsDialect', 'NumericKey'],
+    '/v1/utility/echo.json', $rubyBody, 'valid', $now, dialects: ['php', 'js', 'ruby'], expectDialect: 'ruby');
+$ver[] = verifyCase('ASCII-only ruby client passes a php-only verifier, integer-like key included (dialects agree)',
+    ['RubyDialect', 'NumericKey'], '/v1/utility/echo.json',
+    bodyFor('a=x&5=five', dialect: 'ruby')[0], 'valid', $now);
+$ver[] = verifyCase('js hash without integer-like keys is also the ruby hash: a php+ruby verifier accepts it',
+    ['RubyDialect', 'JsDialect', 'Unicode', 'Slash'], '/v1/utility/echo.json', $jsBody, 'valid', $now,
+    dialects: ['php', 'ruby'], expectDialect: 'ruby');
 $ver[] = verifyCase('format .xml in the path', ['Format'], '/v1/domain/list.xml', $docBody, 'valid', $now);
 $ver[] = verifyCase('format .yml in the path', ['Format'], '/v1/domain/list.yml', $docBody, 'valid', $now);
 // Tolerance edges.
@@ -656,6 +746,14 @@ $ver[] = verifyCase('unique changed after signing', ['Tamper'], $docPath,
     str_replace('api_unique=ABCDEF', 'api_unique=ABCDEG', $docBody), 'SIGNATURE_INVALID', $nowD);
 $ver[] = verifyCase('js-dialect hash, verifier accepts php only', ['JsDialect', 'Unicode', 'Slash'],
     '/v1/utility/echo.json', $jsBody, 'SIGNATURE_INVALID', $nowD);
+$ver[] = verifyCase('ruby-dialect hash, verifier accepts php only', ['RubyDialect', 'Unicode', 'Slash'],
+    '/v1/utility/echo.json', $rubyBody, 'SIGNATURE_INVALID', $nowD);
+$ver[] = verifyCase('ruby-dialect hash with an integer-like key, verifier accepts php and js: the gem is not the Node client',
+    ['RubyDialect', 'JsDialect', 'NumericKey', 'JsKeyOrder'], '/v1/utility/echo.json', $rubyBody, 'SIGNATURE_INVALID', $nowD,
+    dialects: ['php', 'js']);
+$ver[] = verifyCase('js-dialect hash with an integer-like key, verifier accepts php and ruby: the Node client is not the gem',
+    ['RubyDialect', 'JsDialect', 'NumericKey', 'JsKeyOrder'], '/v1/utility/echo.json',
+    bodyFor(http_build_query($rubyParams), dialect: 'js')[0], 'SIGNATURE_INVALID', $nowD, dialects: ['php', 'ruby']);
 $ver[] = verifyCase('client hashed api_version=2 as a param, server excludes it', ['ApiLookalike'],
     '/v1/utility/echo.json', bodyFor('x=1&api_version=2', hashParams: ['x' => '1', 'api_version' => '2'])[0],
     'SIGNATURE_INVALID', $nowD);
@@ -722,16 +820,17 @@ emit([
     'notes' => [
         'Generated by real PHP: php dialect = hash("sha256", "$ts:$unique:$privateKey:$method:" . json_encode(json_encode($params, JSON_FORCE_OBJECT))), serialize_precision -1.',
         'js dialect = sha256 of the same prefix + JSON.stringify(JSON.stringify(params)) where params is a plain JS object built in pair order (so integer-like keys come first, ascending, as in the official Node client); computed by node (vectors/gen/js-dialect.mjs), not by hostsig.',
+        'ruby dialect = what the official Ruby gem hdcore-rb hashes: (Digest::SHA2.new << [ts, unique, privateKey, method, params.to_json.to_json].join(":")).to_s where params is a Ruby Hash built in pair order (insertion order kept, integer-like keys included; lists are Arrays; a JSON integer is an Integer, any other number a Float, written by Float#to_s: 1.0e-05); computed by ruby with its stdlib json (vectors/gen/ruby-dialect.rb), not by hostsig.',
         'params: an array of [key, value] pairs, in order. A value is a string, a number, a boolean, null, an array (a PHP list) or {"$map": [[k, v], ...]} (a PHP associative array). A number is a PHP int when it is an integer of magnitude <= 2^53-1, otherwise a PHP float (so 1e20 is a float; no vector uses an integral float such as 1.0).',
         'Keys go through PHP array-key normalisation: "5" and "-1" are int keys, "05" is not; json_encode writes both as strings in insertion order.',
         'HostDimeSign body = http_build_query($params) (RFC 1738: space -> +) then api_key, api_timestamp, api_unique, api_hash, each urlencode()d, joined by "&"; no leading "&" when params are empty. Sign params are strings only so that the body round-trips through parse_str.',
-        'HostDimeVerify: PARAMS = parse_str($body) minus every top-level key starting with "api_" (case-sensitive, after name mangling), in body order. stages are those of the interpretation that matched the received api_hash: for "Typed" cases that is the retry with numeric-looking strings as PHP numbers, for "JsDialect" cases with dialects [php, js] whose hash is a js hash, the js dialect.',
+        'HostDimeVerify: PARAMS = parse_str($body) minus every top-level key starting with "api_" (case-sensitive, after name mangling), in body order. stages are those of the interpretation that matched the received api_hash: for "Typed" cases that is the retry with numeric-looking strings as PHP numbers, for "JsDialect" / "RubyDialect" cases whose hash is a js or ruby hash and whose dialects list that dialect, that dialect (php first when it also matches).',
         'HostDimeVerify: every invalid case has exactly one defect (checked by the generator\'s oracle), so the order in which a verifier checks does not matter. Timestamps: valid iff |now - ts| <= toleranceSec. A timestamp must be decimal digits only.',
         'INVALID_UTF8 cases carry the api_hash a naive PHP server would compute (json_encode fails, json_encode(false) is "false", so the string hashed ends in ":false"): it must still be rejected.',
         'Random cases: mt_srand(' . SEED . ', MT_RAND_MT19937), bodies from http_build_query of random params (nested up to depth 3), sometimes with %20 instead of + or with the api_* fields first.',
     ],
     'testGroups' => [
-        ['type' => 'HostDimeCanonical', 'comment' => 'The string hashed and its hash, from params (php dialect by PHP, js dialect by node).', 'tests' => $canon],
+        ['type' => 'HostDimeCanonical', 'comment' => 'The string hashed and its hash, from params (php dialect by PHP, js dialect by node, ruby dialect by ruby).', 'tests' => $canon],
         ['type' => 'HostDimeSign', 'comment' => 'The PHP client pipeline: canonical, hash, form body, request path.', 'tests' => $sign],
         ['type' => 'HostDimeVerify', 'comment' => 'Raw request bodies as a PHP server receives them; PARAMS rebuilt with parse_str.', 'tests' => $ver],
     ],

@@ -52,6 +52,20 @@ function hdPhpInner(array $params): string
     return $json;
 }
 
+/**
+ * A finite float's shortest round-trip digits: [sign, digits without leading or trailing zeros
+ * ('' for zero), n10] with |value| = 0.DIGITS * 10^n10.
+ */
+function floatDigits(float $n): array
+{
+    $s = json_encode($n); // PHP's shortest round-trip digits, e.g. 1.0e+25, 0.1, 1.5e-7
+    preg_match('/^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i', $s, $m);
+    $all = $m[2] . ($m[3] ?? '');
+    $lz = strlen($all) - strlen(ltrim($all, '0'));
+    $d = rtrim(ltrim($all, '0'), '0');
+    return [$m[1], $d, strlen($m[2]) - $lz + (int) ($m[4] ?? 0)];
+}
+
 /** A JavaScript number as Number.prototype.toString writes it. */
 function jsNumber(int|float $n): string
 {
@@ -61,17 +75,10 @@ function jsNumber(int|float $n): string
     if (!is_finite($n)) {
         return 'null';
     }
-    $s = json_encode($n); // PHP's shortest round-trip digits, e.g. 1.0e+25, 0.1, 1.5e-7
-    preg_match('/^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i', $s, $m);
-    $sign = $m[1];
-    $all = $m[2] . ($m[3] ?? '');
-    $exp = (int) ($m[4] ?? 0);
-    $lz = strlen($all) - strlen(ltrim($all, '0'));
-    $d = rtrim(ltrim($all, '0'), '0');
+    [$sign, $d, $n10] = floatDigits($n);
     if ($d === '') {
         return '0';
     }
-    $n10 = strlen($m[2]) - $lz + $exp; // value = 0.d * 10^n10
     $k = strlen($d);
     if ($k <= $n10 && $n10 <= 21) {
         return $sign . $d . str_repeat('0', $n10 - $k);
@@ -120,9 +127,80 @@ function jsStringify(mixed $v, bool $asObject = false): string
     return '{' . implode(',', [...array_values($ints), ...$rest]) . '}';
 }
 
+// ---- Ruby's to_json (the json gem's generator, as hdcore-rb calls it) --------------------------
+// Not json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE: Ruby writes floats its
+// own way (1.0e-05, not 1.0e-5), keeps U+2028/U+2029 raw, and a Ruby Hash keeps insertion order.
+
+const RUBY_ESCAPES = ['"' => '\\"', '\\' => '\\\\', "\x08" => '\\b', "\x0c" => '\\f', "\n" => '\\n', "\r" => '\\r', "\t" => '\\t'];
+
+/** A JSON string as Ruby writes it: '"', '\\' and controls escaped (\u00XX lowercase), the rest raw UTF-8. */
+function rubyString(string $s): string
+{
+    if (preg_match('//u', $s) !== 1) {
+        throw new Invalid('INVALID_UTF8'); // Ruby's generator raises on invalid UTF-8
+    }
+    return '"' . preg_replace_callback('/[\x00-\x1f"\\\\]/', fn($m) => RUBY_ESCAPES[$m[0]] ?? sprintf('\\u%04x', ord($m[0])), $s) . '"';
+}
+
+/**
+ * A Float as Ruby's Float#to_s writes it: the shortest round-trip digits, fixed notation from
+ * 1e-4 up to 16 integer digits (always with a fraction: 1.5, 100.0), else d.ddde+XX (1.0e-05).
+ */
+function rubyFloat(float $n): string
+{
+    if (!is_finite($n)) {
+        throw new Invalid('JSON_ENCODE_FAILED'); // Ruby's generator raises on NaN and Infinity
+    }
+    [$sign, $d, $n10] = floatDigits($n);
+    if ($d === '') {
+        return $sign . '0.0';
+    }
+    $k = strlen($d);
+    if ($n10 > 0 && $n10 <= 16) {
+        return $sign . substr($d, 0, $n10) . str_repeat('0', max(0, $n10 - $k)) . '.' . ($k > $n10 ? substr($d, $n10) : '0');
+    }
+    if ($n10 <= 0 && $n10 > -4) {
+        return $sign . '0.' . str_repeat('0', -$n10) . $d;
+    }
+    $e = $n10 - 1;
+    return $sign . $d[0] . '.' . ($k > 1 ? substr($d, 1) : '0') . 'e' . ($e < 0 ? '-' : '+') . str_pad((string) abs($e), 2, '0', STR_PAD_LEFT);
+}
+
+/** to_json of the value the official Ruby gem's caller holds: lists are Arrays, the rest Hashes, in insertion order. */
+function rubyJson(mixed $v, bool $asObject = false): string
+{
+    if (is_string($v)) {
+        return rubyString($v);
+    }
+    if (is_int($v)) {
+        return (string) $v;
+    }
+    if (is_float($v)) {
+        return rubyFloat($v);
+    }
+    if (is_bool($v)) {
+        return $v ? 'true' : 'false';
+    }
+    if ($v === null) {
+        return 'null';
+    }
+    if (!$asObject && array_is_list($v)) {
+        return '[' . implode(',', array_map(fn($x) => rubyJson($x), $v)) . ']';
+    }
+    $members = [];
+    foreach ($v as $k => $x) {
+        $members[] = rubyString((string) $k) . ':' . rubyJson($x); // integer-like keys stay where they are
+    }
+    return '{' . implode(',', $members) . '}';
+}
+
 function hdStages(string $dialect, string $method, string $ts, string $unique, string $priv, array $params): array
 {
-    if ($dialect === 'js') {
+    if ($dialect === 'ruby') {
+        // hdcore-rb: params.to_json.to_json (params is always a Hash).
+        $inner = rubyJson($params, true);
+        $double = rubyString($inner);
+    } elseif ($dialect === 'js') {
         $inner = jsStringify($params, true);
         $double = jsStringify($inner);
     } else {

@@ -400,17 +400,73 @@ def js_stringify(v, as_object: bool = False) -> str:
     return js_string(_utf8(v, 'surrogatepass'))  # a vector string may hold a lone surrogate
 
 
+# ---- to_json (Ruby: the json gem's generator, as hdcore-rb calls it) -------------------------------
+
+
+def ruby_string(s: str) -> str:
+    """String#to_json: " \\ and controls escaped (\\u00XX lowercase), the rest raw, U+2028/9 included."""
+    out = ['"']
+    for ch in s:
+        c = ord(ch)
+        if ch in _JS_ESC:
+            out.append(_JS_ESC[ch])
+        elif c < 0x20:
+            out.append(f'\\u{c:04x}')
+        else:
+            out.append(ch)
+    out.append('"')
+    return ''.join(out)
+
+
+def ruby_float(n: float) -> str:
+    """Float#to_s: shortest round-trip digits, fixed from 1e-4 up to 16 integer digits (1.5, 100.0),
+    else d.ddde+XX with at least two exponent digits (1.0e-05, 1.0e+20)."""
+    if n != n or n in (float('inf'), float('-inf')):
+        raise Invalid('JSON_ENCODE_FAILED')  # Ruby's generator raises on NaN and Infinity
+    sign = '-' if str(n).startswith('-') else ''
+    if n == 0:
+        return sign + '0.0'
+    digits, decpt = _digits(Decimal(repr(abs(n))))
+    k = len(digits)
+    if 0 < decpt <= 16:
+        return f'{sign}{digits[:decpt]}{"0" * (decpt - k)}.{digits[decpt:] or "0"}'
+    if -4 < decpt <= 0:
+        return f'{sign}0.{"0" * -decpt}{digits}'
+    e = decpt - 1
+    return f'{sign}{digits[0]}.{digits[1:] or "0"}e{"-" if e < 0 else "+"}{abs(e):02d}'
+
+
+def ruby_json(v, as_object: bool = False) -> str:
+    """to_json of the value the official Ruby gem's caller holds: lists are Arrays, maps Hashes,
+    which keep insertion order (integer-like keys stay where they are). Invalid UTF-8 raises."""
+    if isinstance(v, PhpArray):
+        is_list = v.list_hint if v.list_hint is not None else v.is_list()
+        if is_list and not as_object:
+            return '[' + ','.join(ruby_json(x) for x in v.items.values()) + ']'
+        return '{' + ','.join(ruby_string(_utf8(key_bytes(k))) + ':' + ruby_json(x) for k, x in v.items.items()) + '}'
+    if v is None or isinstance(v, bool):
+        return {None: 'null', True: 'true', False: 'false'}[v]
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return ruby_float(v)
+    return ruby_string(_utf8(v))
+
+
 # ---- HostDime -----------------------------------------------------------------------------------
 
 
 def hd_stages(dialect: str, method: str, ts: bytes, unique: bytes, priv: bytes, params: PhpArray) -> dict:
-    """paramsJson, doubleJson, canonical, hash for one dialect (php = hdcore-php, js = hdcore)."""
+    """paramsJson, doubleJson, canonical, hash for one dialect (php = hdcore-php, js = hdcore, ruby = hdcore-rb)."""
     if dialect == 'php':
         inner = php_json_encode(params, force_object=True)
         double = php_json_string(inner.encode())
     elif dialect == 'js':
         inner = js_stringify(params, as_object=True)
         double = js_string(inner)
+    elif dialect == 'ruby':
+        inner = ruby_json(params, as_object=True)
+        double = ruby_string(inner)
     else:
         raise Unsupported(f'dialect {dialect!r}')
     canonical = b':'.join([ts, unique, priv, method.encode(), double.encode('utf-8', 'surrogatepass')])

@@ -18,7 +18,7 @@ export const REQUEST_FLAGS: Record<string, FlagSpec> = {
   'api-key': { type: 'string', value: 'KEY', desc: '6connect: the only apiKey accepted (with --secret)' },
   now: NOW_FLAG,
   tolerance: { type: 'string', value: 'SEC', desc: 'timestamp window in seconds (default 300)' },
-  dialect: { type: 'string', multiple: true, value: 'php|js', desc: 'HostDime: dialects the verifier accepts (default php)' },
+  dialect: { type: 'string', multiple: true, value: 'php|js|ruby', desc: 'HostDime: dialects the verifier accepts (default php)' },
   time: { type: 'boolean', desc: '6connect: require a signed time param (hostsig extension)' },
 };
 
@@ -29,7 +29,7 @@ export interface ResolvedRequest {
   keys: KeySet;
   now?: number;
   toleranceSec?: number;
-  dialects?: ('php' | 'js')[];
+  dialects?: ('php' | 'js' | 'ruby')[];
   time?: boolean;
   /** The whole --input document, for extra fields. */
   doc?: Record<string, unknown>;
@@ -75,8 +75,8 @@ export function resolveRequest(command: string, positional: string | undefined, 
     out.keys = secret !== undefined ? { secret, id } : { keys: cfg?.hostdime?.keys ?? {} };
     const d = list(flags, 'dialect');
     const dialects = d.length ? d : Array.isArray(doc?.dialects) ? (doc.dialects as string[]) : cfg?.hostdime?.dialects;
-    if (dialects?.some((x) => x !== 'php' && x !== 'js')) throw new UsageError('--dialect must be php or js', command);
-    if (dialects) out.dialects = dialects as ('php' | 'js')[];
+    if (dialects?.some((x) => x !== 'php' && x !== 'js' && x !== 'ruby')) throw new UsageError('--dialect must be php, js or ruby', command);
+    if (dialects) out.dialects = dialects as ('php' | 'js' | 'ruby')[];
     out.toleranceSec ??= cfg?.hostdime?.toleranceSec;
   } else {
     let query = str(flags, 'query') ?? s(doc?.query);

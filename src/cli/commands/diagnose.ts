@@ -21,7 +21,7 @@ export const diagnoseSpec: CommandSpec = {
   flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS, received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)' } },
   notes: [
     'Mistakes tried:',
-    '  hostdime:   hash-uppercase, js-dialect, single-encode, python-separators, api-params-included,',
+    '  hostdime:   hash-uppercase, js-dialect, ruby-dialect, single-encode, python-separators, api-params-included,',
     '              typed-values, unescaped-slashes, unescaped-unicode, unescaped-slashes-unicode,',
     '              no-force-object, key-order, method-as-path',
     '  sixconnect: hash-not-last, secret-hex-decoded, space-encoding, tilde, rfc3986-encoding,',

@@ -17,7 +17,7 @@ export const SIGN_FLAGS: CommandSpec['flags'] = {
   method: { type: 'string', value: 'NAME', desc: 'HostDime: dotted method, e.g. domain.list' },
   timestamp: { type: 'string', value: 'UNIX', desc: 'HostDime: api_timestamp (default now)' },
   unique: { type: 'string', value: 'ID', desc: 'HostDime: api_unique (default a random UUID)' },
-  dialect: { type: 'string', value: 'php|js', desc: 'HostDime: JSON dialect (default php)' },
+  dialect: { type: 'string', value: 'php|js|ruby', desc: 'HostDime: JSON dialect (default php)' },
   typed: { type: 'boolean', desc: 'HostDime: hash numbers/booleans as typed JSON values' },
   'api-key': { type: 'string', value: 'KEY', desc: '6connect: apiKey' },
   secret: { type: 'string', value: 'SECRET', desc: '6connect: the secret key' },
@@ -73,7 +73,7 @@ export function stageFromFlags(scheme: string | undefined, flags: ParsedArgs['fl
   if (scheme === 'hostdime') {
     const timestamp = int(flags, 'timestamp', command) ?? (typeof doc.timestamp === 'number' ? doc.timestamp : undefined);
     const dialect = str(flags, 'dialect') ?? s(doc.dialect);
-    if (dialect !== undefined && dialect !== 'php' && dialect !== 'js') throw new UsageError(`--dialect must be php or js, got "${dialect}"`, command);
+    if (dialect !== undefined && dialect !== 'php' && dialect !== 'js' && dialect !== 'ruby') throw new UsageError(`--dialect must be php, js or ruby, got "${dialect}"`, command);
     return stageHostDimeSign({
       publicKey: need(str(flags, 'public-key') ?? s(doc.publicKey), 'public-key', command),
       privateKey: need(str(flags, 'private-key') ?? s(doc.privateKey), 'private-key', command),

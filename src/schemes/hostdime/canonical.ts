@@ -1,22 +1,25 @@
 import { bytesToHex, utf8ToBytes } from '../../core/bytes.js';
 import { sha256 } from '../../core/hmac.js';
 import type { ParamsInput } from '../../core/php/array.js';
-import { jsJsonStringify, phpJsonEncode } from '../../core/php/json.js';
+import { jsJsonStringify, phpJsonEncode, rubyToJson } from '../../core/php/json.js';
 
 /**
  * How the params are turned into the JSON part of the hashed string.
  * - `php`: `json_encode(json_encode($params, JSON_FORCE_OBJECT))`, the official PHP client.
- * - `js`: `JSON.stringify(JSON.stringify(params))`, the official Node client (and Ruby's `to_json.to_json`).
+ * - `js`: `JSON.stringify(JSON.stringify(params))`, the official Node client (npm `hdcore`):
+ *   `/` and non-ASCII raw, lists as arrays, integer-like keys moved first.
+ * - `ruby`: `params.to_json.to_json`, the official Ruby gem (`hdcore-rb`): strings as `js`
+ *   writes them, but a Hash keeps insertion order, and floats are Ruby's (`1.0e-05`).
  */
-export type HostDimeDialect = 'php' | 'js';
+export type HostDimeDialect = 'php' | 'js' | 'ruby';
 
-/** The dialects hostsig knows: `php` (the official PHP client, what the server checks) and `js`. */
-export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
+/** The dialects hostsig knows: `php` (the official PHP client, what the server checks), `js` and `ruby`. */
+export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js', 'ruby'];
 
 /**
  * The inner JSON encoding of the params, before it is encoded again.
  * @param params the call's params, in order
- * @param dialect `php` (default) or `js`
+ * @param dialect `php` (default), `js` or `ruby`
  * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded
  * @example
  * ```ts
@@ -24,18 +27,26 @@ export const HOSTDIME_DIALECTS: readonly HostDimeDialect[] = ['php', 'js'];
  *
  * hostDimeParamsJson([['url', 'http://example.com/a']]) // => '{"url":"http:\\/\\/example.com\\/a"}'
  * hostDimeParamsJson([['url', 'http://example.com/a']], 'js') // => '{"url":"http://example.com/a"}'
+ * hostDimeParamsJson([['url', 'http://example.com/a']], 'ruby') // => '{"url":"http://example.com/a"}'
  * hostDimeParamsJson([]) // => '{}'
+ *
+ * // An integer-like key: a JavaScript object moves it first, a Ruby Hash (and PHP) keep it in place.
+ * const params = new Map([['a', 'x'], ['5', 'five']]);
+ * hostDimeParamsJson(params, 'js') // => '{"5":"five","a":"x"}'
+ * hostDimeParamsJson(params, 'ruby') // => '{"a":"x","5":"five"}'
  * ```
  */
 export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
-  // The Node client's params are always an object, even when empty or list-shaped.
-  return dialect === 'js' ? jsJsonStringify(params, { topLevelObject: true }) : phpJsonEncode(params, { forceObject: true });
+  // The Node and Ruby clients' params are always an object (a Hash), even when empty or list-shaped.
+  if (dialect === 'js') return jsJsonStringify(params, { topLevelObject: true });
+  if (dialect === 'ruby') return rubyToJson(params, { topLevelObject: true });
+  return phpJsonEncode(params, { forceObject: true });
 }
 
 /**
  * The JSON part of the hashed string: the params encoded twice in the given dialect.
  * @param params the call's params, in order
- * @param dialect `php` (default) or `js`
+ * @param dialect `php` (default), `js` or `ruby`
  * @throws HostsigError `INVALID_UTF8` / `JSON_ENCODE_FAILED` when the params cannot be encoded
  * @example
  * ```ts
@@ -48,6 +59,7 @@ export function hostDimeParamsJson(params: ParamsInput, dialect: HostDimeDialect
 export function hostDimeDoubleJson(params: ParamsInput, dialect: HostDimeDialect = 'php'): string {
   const inner = hostDimeParamsJson(params, dialect);
   if (dialect === 'js') return JSON.stringify(inner);
+  if (dialect === 'ruby') return rubyToJson(inner);
   // PHP's inner JSON is printable ASCII, so encoding it again only escapes '"', '\' and '/'.
   return `"${inner.replace(/["\\/]/g, '\\$&')}"`;
 }
@@ -64,7 +76,7 @@ export interface HostDimeCanonicalInput {
   method: string;
   /** The caller's params, without any `api_*` field. */
   params: ParamsInput;
-  /** How the params are JSON-encoded (see {@link HostDimeDialect}). Default `php`. */
+  /** How the params are JSON-encoded: `php` (default), `js` or `ruby` (see {@link HostDimeDialect}). */
   dialect?: HostDimeDialect;
 }
 

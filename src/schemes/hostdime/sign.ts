@@ -24,7 +24,11 @@ export interface SignHostDimeOptions {
   timestamp?: number;
   /** `api_unique`; default a random UUID v4. */
   unique?: string;
-  /** Default `php`, as the official PHP client and the server. */
+  /**
+   * Default `php`, as the official PHP client and the server. `js` hashes as the official Node
+   * client, `ruby` as the official Ruby gem (see {@link HostDimeDialect}); only a verifier that
+   * lists that dialect accepts them.
+   */
   dialect?: HostDimeDialect;
   /**
    * Hash numbers and booleans as typed JSON values, as the official clients do (`{"n":5}`),
@@ -110,6 +114,12 @@ export interface SignedHostDimeRequestDebug extends SignedHostDimeRequest {
  *
  * // Debugging: ask for the hashed string (it holds the private key: keep it out of logs).
  * signHostDime({ ...call, debug: true }).canonical // => '1369758680:ABCDEF:fazbaz:domain.list:"{\\"status\\":\\"registered\\",\\"order\\":\\"desc\\"}"'
+ *
+ * // The official clients' dialects (hashes computed by Node and by Ruby): the Node client
+ * // moves the integer-like key "5" first, the Ruby gem keeps it after "a" (as PHP does).
+ * const echo = { ...call, method: 'utility.echo', params: new Map([['a', 'x'], ['5', 'five']]) };
+ * signHostDime({ ...echo, dialect: 'js' }).hash // => 'bfb2de6358929b32c4f365d361f63de5f097903a3264d7deb5f97ddb0c91ea09'
+ * signHostDime({ ...echo, dialect: 'ruby' }).hash // => 'b6ba662c1c12606e28a1f09eea7e1acb903df2b068fdf2c9b5e1b9eb2fa9daec'
  * ```
  */
 export function signHostDime(options: SignHostDimeOptions & { debug: true }): SignedHostDimeRequestDebug;

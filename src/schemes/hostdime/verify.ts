@@ -120,7 +120,7 @@ function checkOptions(options: VerifyHostDimeOptions): void {
     throw new HostsigError('INVALID_ARGUMENT', 'give "privateKey" or a "lookup" function');
   }
   if (options.dialects && (!Array.isArray(options.dialects) || !options.dialects.every((d) => HOSTDIME_DIALECTS.includes(d)))) {
-    throw new HostsigError('INVALID_ARGUMENT', '"dialects" must list "php" and/or "js"');
+    throw new HostsigError('INVALID_ARGUMENT', `"dialects" must list some of ${HOSTDIME_DIALECTS.map((d) => `"${d}"`).join(', ')}`);
   }
   const tol = options.toleranceSec;
   if (tol !== undefined && !(typeof tol === 'number' && tol >= 0 && Number.isFinite(tol))) throw new HostsigError('INVALID_ARGUMENT', '"toleranceSec" must be a non-negative number');
