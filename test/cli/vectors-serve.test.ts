@@ -210,6 +210,19 @@ describe('hostsig serve', () => {
       const tok = login.result.token as string;
       expect(tok).toMatch(/^[0-9a-f]{32}$/);
       expect((await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${tok}` })).status).toBe(200);
+      // auth.php info, as createHostKeySession(...).call('auth', 'info') sends it.
+      const info = await fetch(`${url}/auth.php`, { method: 'POST', headers: form, body: `action=info&token=${tok}` });
+      expect(info.status).toBe(200);
+      expect(await info.json()).toMatchObject({ result: 'OK', subject: 'api-user' });
+      // A GET login, as HOSTKEY's own WHMCS module sends it; then info by GET.
+      const getLogin = await fetch(`${url}/auth.php?action=login&key=hk-key`);
+      expect(getLogin.status).toBe(200);
+      const tok2 = ((await getLogin.json()) as { result: { token: string } }).result.token;
+      expect(tok2).toMatch(/^[0-9a-f]{32}$/);
+      expect(tok2).not.toBe(tok);
+      expect((await fetch(`${url}/auth.php?action=info&token=${tok2}`)).status).toBe(200);
+      expect((await fetch(`${url}/auth.php?action=info&token=${'0'.repeat(32)}`)).status).toBe(401);
+      expect((await fetch(`${url}/auth.php?action=login&key=wrong`)).status).toBe(401);
       expect((await fetch(`${url}/auth.php`, { method: 'POST', headers: form, body: `action=logout&token=${tok}` })).status).toBe(200);
       expect((await fetch(`${url}/eq.php`, { method: 'POST', headers: form, body: `action=info&token=${tok}` })).status).toBe(401);
 
@@ -228,7 +241,9 @@ describe('hostsig serve', () => {
       expect(lines.some((l) => /hostbill GET \/api\/client\/details -> ALG_NOT_ALLOWED; diagnosis: alg-hs256-public-key /.test(l))).toBe(true);
       expect(lines.some((l) => /whm GET \/json-api\/listaccts -> PATH_NOT_ALLOWED; diagnosis: cpanel-token-on-whm-path /.test(l))).toBe(true);
       expect(lines.some((l) => /hostkey POST \/eq\.php -> TOKEN_INVALID; diagnosis: unknown-session /.test(l))).toBe(true);
-      expect(lines.filter((l) => / -> /.test(l)).length).toBe(22); // one line per request
+      expect(lines.some((l) => /hostkey GET \/auth\.php \(login\) -> valid/.test(l))).toBe(true);
+      expect(lines.some((l) => /hostkey POST \/auth\.php \(info\) -> valid/.test(l))).toBe(true);
+      expect(lines.filter((l) => / -> /.test(l)).length).toBe(27); // one line per request
     } finally {
       exit = await serve.stop();
     }

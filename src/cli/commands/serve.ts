@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
 import { importPublicKey } from '../../rsa/index.js';
 import { parseBearerAuth } from '../../schemes/hostbill/bearer.js';
-import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken } from '../../schemes/hostkey/index.js';
+import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken, verifyHostKeyToken } from '../../schemes/hostkey/index.js';
 import { type CreateVerifierOptions, createVerifier, type HostsigVerified, normalizeHead, type RequestHead, type SchemeName, splitUrl } from '../../server/index.js';
 import { readRawBody, toPlainRequest } from '../../server/node.js';
 import { PLAYGROUND_DIR, playgroundBuilt, servePlayground } from '../playground.js';
@@ -38,7 +38,7 @@ export const serveSpec: CommandSpec = {
     '   "whm":        {"tokens": {"root": [{"name": "ci", "token": "32 of A-Z0-9"}]}, "cpanelTokens": {"bob": [...]}},',
     '   "hostkey":    {"apiKeys": {"API_KEY": "subject"}, "sessions": [{"token": "32 hex", "subject": "s", "expiresAt": UNIX}]}}',
     'Detection (createVerifier): Authorization whm|cpanel -> whm; Bearer|Basic -> hostbill; a query with hash=/apiKey= -> 6connect;',
-    'POST /v1/<module>/<action>.json -> HostDime; POST <module>.php with token= -> HostKey (POST /auth.php logs in: action=login&key=...).',
+    'POST /v1/<module>/<action>.json -> HostDime; POST <module>.php with token= -> HostKey (/auth.php, POST or GET: action=login&key=..., info&token=..., logout&token=...).',
     'Prints "hostsig serve: listening on http://127.0.0.1:PORT" on stdout; one line per request on stderr (request data escaped).',
     'Never answers 5xx but 503 (a store failed); a body over 1 MiB is 413 on every path; /favicon.ico, /robots.txt,',
     '/apple-touch-icon*.png, /.well-known/* are a quiet 404; a failure with a body over 64 KiB is not diagnosed.',
@@ -309,7 +309,8 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
     await ready;
     const { method, path, query } = ctx;
     // HostKey sessions are obtained here: the verifier leaves auth.php to the gateway.
-    const authPhp = cfg.hostkey !== undefined && method === 'POST' && path.endsWith('/auth.php');
+    // GET as well: HOSTKEY's own WHMCS module logs in with `GET auth.php?action=login&key=...`.
+    const authPhp = cfg.hostkey !== undefined && (method === 'POST' || method === 'GET') && path.endsWith('/auth.php');
     const plain = toPlainRequest(req);
     // Refuses a second Authorization (AUTH_HEADER_DUPLICATE) on every path, auth.php included.
     ctx.head = normalizeHead(plain);
@@ -328,7 +329,8 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
     if (path === '/' && method === 'GET' && query === '') {
       return send(200, { hostsig: 'serve', schemes: schemesOn, detection: verifier.schemes }, 'info');
     }
-    if (authPhp) return authPhpLogin(req, ctx, Buffer.from(bytes).toString('utf8'), send);
+    // A GET carries its fields in the query, a POST in its form body (as invapi reads them).
+    if (authPhp) return authPhpLogin(req, ctx, method === 'GET' ? query : Buffer.from(bytes).toString('utf8'), send);
     plain.body = bytes;
     const r = await verifier.verify(plain);
     if (r.ok) {
@@ -379,8 +381,19 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
       report({ ...base, ok: gone, status: gone ? 200 : 401, verdict: gone ? 'valid' : 'TOKEN_INVALID', path: `${path} (logout)` });
       return gone ? send(200, { result: 'OK' }, 'valid') : send(401, hostKeyErrorReplyBody('invalid token', 'TOKEN_INVALID'), 'TOKEN_INVALID');
     }
+    if (action === 'info') {
+      const ip = req.socket.remoteAddress;
+      const v = await verifyHostKeyToken(oneField(f, 'token'), { store, ...(ip ? { clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) });
+      if (!v.ok) {
+        report({ ...base, ok: false, status: v.status, verdict: v.code, message: v.message, path: `${path} (info)`, diagnosis: diagnoseHostKey({ code: v.code, body: raw, query: ctx.query, method }) });
+        return send(v.status, hostKeyErrorReplyBody(v.message, v.code), v.code);
+      }
+      report({ ...base, ok: true, status: 200, verdict: 'valid', who: v.subject, path: `${path} (info)` });
+      // The same answer as any verified call (invapi's own adds the account's details).
+      return send(200, { result: 'OK', subject: v.subject, token_expire: v.expiresAt }, 'valid');
+    }
     report({ ...base, ok: false, status: 400, verdict: 'INVALID_ARGUMENT', message: `unsupported auth.php action "${action}"` });
-    return send(400, hostKeyErrorReplyBody('serve supports action=login and action=logout', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
+    return send(400, hostKeyErrorReplyBody('serve supports action=login, logout and info', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
   }
 
   return new Promise((resolve, reject) => {
