@@ -4,7 +4,8 @@
  */
 import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../core/index.js';
 import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../schemes/hostdime/index.js';
-import { type DiagnoseReport, type Mistake, runMistakes } from './types.js';
+import { rewriteLeaves } from './hostdime-body.js';
+import { type Candidate, type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface HostDimeDiagnoseInput {
   /** The raw form body as received. */
@@ -95,10 +96,6 @@ export function pyDumps(v: PhpValue): string {
   return `{${[...v.entries()].map(([k, x]) => `${pyString(k)}: ${pyDumps(x)}`).join(', ')}}`;
 }
 
-function asBool(v: PhpScalar): PhpScalar {
-  return v === '1' ? true : v === '0' ? false : v;
-}
-
 function sortKeys(a: PhpArray, deep: boolean): PhpArray {
   const keys = [...a.keys()].sort((x, y) => {
     const xi = phpIntKey(x);
@@ -130,6 +127,170 @@ function cand(ctx: HostDimeCtx, label: string, json: string, prefix = ctx.prefix
   return { label, signed, hash: hashHostDime(signed) };
 }
 
+// ---- Derivations as parts: each part is one finding (or none: what the verifier accepts) ----
+
+/** One part of a mistaken derivation; `finding` is the mistake it stands for, none when the verifier accepts it. */
+interface Part {
+  readonly finding?: string;
+  readonly label: string;
+}
+
+/** A change to the params before encoding; returns `p` itself when it changes nothing. */
+interface Step extends Part {
+  apply(p: PhpArray, ctx: HostDimeCtx): PhpArray;
+}
+
+/** How the params become the JSON part of the hashed string. */
+interface Encoding extends Part {
+  encode(p: PhpArray): string;
+  /** Encodings this one adds to: it is only a finding where it differs from each of them. */
+  readonly within?: readonly Encoding[];
+}
+
+interface Recipe {
+  readonly steps: readonly Step[];
+  readonly encoding: Encoding;
+}
+
+const PHP: Encoding = { label: 'json_encode twice', encode: (p) => phpDouble(p) };
+const JS: Encoding = { finding: 'js-dialect', label: 'JSON.stringify twice', encode: (p) => JSON.stringify(jsJsonStringify(p, { topLevelObject: true })) };
+const SINGLE_PHP: Encoding = { finding: 'single-encode', label: 'json_encode($params, JSON_FORCE_OBJECT) once', encode: (p) => phpJsonEncode(p, { forceObject: true }) };
+const SINGLE_JS: Encoding = { finding: 'single-encode', label: 'JSON.stringify(params) once', encode: (p) => jsJsonStringify(p, { topLevelObject: true }) };
+/** A Python client's params are a dict: an object at the top even when empty or list-shaped. */
+const pyParams = (p: PhpArray) => `{${[...p.entries()].map(([k, v]) => `${pyDumps(k)}: ${pyDumps(v)}`).join(', ')}}`;
+const PYTHON: Encoding = { finding: 'python-separators', label: 'json.dumps(json.dumps(params))', encode: (p) => pyDumps(pyParams(p)) };
+const SLASHES: Encoding = { finding: 'unescaped-slashes', label: 'JSON_UNESCAPED_SLASHES on both encodes', encode: (p) => phpDouble(p, { slashes: true }) };
+const UNICODE: Encoding = { finding: 'unescaped-unicode', label: 'JSON_UNESCAPED_UNICODE on both encodes', encode: (p) => phpDouble(p, { unicode: true }) };
+const BOTH_FLAGS: Encoding = {
+  finding: 'unescaped-slashes-unicode',
+  label: 'both flags on both encodes',
+  encode: (p) => phpDouble(p, { slashes: true, unicode: true }),
+  within: [SLASHES, UNICODE],
+};
+const NO_FORCE: Encoding = { finding: 'no-force-object', label: 'json_encode(json_encode($params))', encode: (p) => phpDouble(p, { force: false }) };
+
+const leaves = (finding: string | undefined, label: string, fn: (v: PhpScalar) => PhpScalar): Step => ({
+  ...(finding !== undefined ? { finding } : {}),
+  label,
+  apply: (p) => rewriteLeaves(p, fn),
+});
+
+/** Numbers hashed as numbers: the verifier accepts it (typedNumbers), so it is no finding. */
+const NUMBERS = leaves(undefined, 'numbers typed', typedHostDimeValue);
+/** http_build_query sends true/false as 1/0. */
+const BOOLS = leaves('typed-values', '"1"/"0" hashed as true/false', (v) => (v === '1' ? true : v === '0' ? false : v));
+/** Guzzle 3 sends true as 1. */
+const TRUE_ONLY = leaves('typed-values', '"1" hashed as true', (v) => (v === '1' ? true : v));
+/** Node's querystring and URLSearchParams send booleans as the words. */
+const BOOL_WORDS = leaves('typed-values', '"true"/"false" hashed as booleans', (v) => (v === 'true' ? true : v === 'false' ? false : v));
+
+const recipes = (encoding: Encoding, ...stepLists: Step[][]): Recipe[] => stepLists.map((steps) => ({ steps, encoding }));
+
+/** Per context, computed once: the params after each chain of steps, encodings, candidates. */
+interface Memo {
+  params: Map<string, PhpArray>;
+  json: Map<string, string>;
+  candidates: Map<string, (Candidate & { ids: string[] }) | null>;
+}
+const MEMO = new WeakMap<HostDimeCtx, Memo>();
+
+function memoOf(ctx: HostDimeCtx): Memo {
+  let m = MEMO.get(ctx);
+  if (m === undefined) {
+    m = { params: new Map(), json: new Map(), candidates: new Map() };
+    MEMO.set(ctx, m);
+  }
+  return m;
+}
+
+/**
+ * The steps that change something, in order, and the params they give. A step that returns its
+ * input is dropped; one that changes a value, a key or whether a key is there always changes
+ * what any of the encodings writes, so what is kept is minimal without encoding anything.
+ */
+function effective(ctx: HostDimeCtx, list: readonly Step[]): { steps: Step[]; params: PhpArray; key: string } {
+  const memo = memoOf(ctx).params;
+  const steps: Step[] = [];
+  let p = ctx.params;
+  let key = '';
+  for (const s of list) {
+    const k = `${key}\n${s.label}`;
+    let q = memo.get(k);
+    if (q === undefined) {
+      q = s.apply(p, ctx);
+      memo.set(k, q);
+    }
+    if (q === p) continue;
+    steps.push(s);
+    key = k;
+    p = q;
+  }
+  return { steps, params: p, key };
+}
+
+/** `enc` over the params of the chain `key`, once per context. */
+function encoded(ctx: HostDimeCtx, key: string, params: PhpArray, enc: Encoding): string {
+  const memo = memoOf(ctx).json;
+  const k = `${key}\n${enc.label}`;
+  let json = memo.get(k);
+  if (json === undefined) {
+    json = enc.encode(params);
+    memo.set(k, json);
+  }
+  return json;
+}
+
+/**
+ * The candidate for a recipe, reduced to a minimal combination: the steps that change
+ * something, and the weakest encoding (plain json_encode if it gives the same string) that
+ * writes what the recipe's encoding writes. Its ids are the findings of what is left, the
+ * deriving mistake's first; null when none of the deriving mistake's own parts changes anything.
+ */
+function minimal(ctx: HostDimeCtx, primary: string, r: Recipe): Candidate | null {
+  const { steps, params, key } = effective(ctx, r.steps);
+  if (r.encoding.finding !== primary && !steps.some((s) => s.finding === primary)) return null;
+  const memo = memoOf(ctx).candidates;
+  const mkey = `${key}\n${r.encoding.label}`;
+  let c = memo.get(mkey);
+  if (c === undefined) {
+    c = reduced(ctx, steps, params, key, r.encoding);
+    memo.set(mkey, c);
+  }
+  if (c === null) return null;
+  return { ...c, ids: c.ids.includes(primary) ? [primary, ...c.ids.filter((id) => id !== primary)] : c.ids };
+}
+
+function reduced(ctx: HostDimeCtx, steps: Step[], params: PhpArray, key: string, encoding: Encoding): (Candidate & { ids: string[] }) | null {
+  let enc = encoding;
+  const json = encoded(ctx, key, params, enc);
+  const weakerSame = (e: Encoding) => (e === PHP ? undefined : [...(e.within ?? []), PHP].find((w) => encoded(ctx, key, params, w) === json));
+  for (let weaker = weakerSame(enc); weaker; weaker = weakerSame(enc)) enc = weaker;
+  const parts: Part[] = enc === PHP ? steps : [...steps, enc];
+  const ids = [...new Set(parts.flatMap((x) => (x.finding === undefined ? [] : [x.finding])))];
+  if (ids.length === 0) return null;
+  const signed = ctx.prefix + json;
+  return { label: parts.map((x) => x.label).join(' + '), signed, hash: hashHostDime(signed), ids };
+}
+
+/** Each recipe's minimal candidate; a recipe that cannot be encoded (a bigint for JSON.stringify) is skipped. */
+function derived(ctx: HostDimeCtx, primary: string, list: readonly Recipe[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const r of list) {
+    try {
+      const c = minimal(ctx, primary, r);
+      if (c !== null) out.push(c);
+    } catch {
+      // not encodable this way: not this mistake
+    }
+  }
+  return out;
+}
+
+/** A mistake whose candidates are recipes. */
+function byRecipes(m: Omit<Mistake<HostDimeCtx>, 'derive'>, list: readonly Recipe[]): Mistake<HostDimeCtx> {
+  return { ...m, derive: (ctx) => derived(ctx, m.id, list) };
+}
+
 export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
   {
     id: 'hash-uppercase',
@@ -137,27 +298,30 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
     fix: 'Send api_hash as lowercase hex (PHP hash() output), e.g. .toLowerCase() on the digest.',
     derive: (ctx) => [{ label: 'uppercase hex digest', signed: ctx.prefix + phpDouble(ctx.params), hash: ctx.expected.toUpperCase() }],
   },
-  {
-    id: 'js-dialect',
-    title: 'JS dialect: JSON.stringify(JSON.stringify(params)) (the official Node client)',
-    fix: "Encode the params with PHP's json_encode rules (slashes as \\/, non-ASCII as \\uXXXX, lists as objects), or use hostsig's signHostDime with the default php dialect.",
-    derive: (ctx) => [cand(ctx, 'JSON.stringify twice', JSON.stringify(jsJsonStringify(ctx.params, { topLevelObject: true })))],
-  },
-  {
-    id: 'single-encode',
-    title: 'params JSON-encoded once instead of twice',
-    fix: 'Encode the params JSON a second time as a JSON string: json_encode(json_encode($params, JSON_FORCE_OBJECT)).',
-    derive: (ctx) => [
-      cand(ctx, 'json_encode($params, JSON_FORCE_OBJECT) once', phpJsonEncode(ctx.params, { forceObject: true })),
-      cand(ctx, 'JSON.stringify(params) once', jsJsonStringify(ctx.params, { topLevelObject: true })),
-    ],
-  },
-  {
-    id: 'python-separators',
-    title: 'Python json.dumps with its default ", " and ": " separators',
-    fix: "Encode like PHP: json.dumps(..., separators=(',', ':')) and escape '/' as '\\/', lists as objects; better, port PHP's json_encode exactly.",
-    derive: (ctx) => [cand(ctx, 'json.dumps(json.dumps(params))', pyDumps(pyDumps(ctx.params)))],
-  },
+  byRecipes(
+    {
+      id: 'js-dialect',
+      title: 'JS dialect: JSON.stringify(JSON.stringify(params)) (the official Node client)',
+      fix: "Encode the params with PHP's json_encode rules (slashes as \\/, non-ASCII as \\uXXXX, lists as objects), or use hostsig's signHostDime with the default php dialect.",
+    },
+    recipes(JS, [], [NUMBERS]),
+  ),
+  byRecipes(
+    {
+      id: 'single-encode',
+      title: 'params JSON-encoded once instead of twice',
+      fix: 'Encode the params JSON a second time as a JSON string: json_encode(json_encode($params, JSON_FORCE_OBJECT)).',
+    },
+    [...recipes(SINGLE_PHP, [], [NUMBERS]), ...recipes(SINGLE_JS, [], [NUMBERS])],
+  ),
+  byRecipes(
+    {
+      id: 'python-separators',
+      title: 'Python json.dumps with its default ", " and ": " separators',
+      fix: "Encode like PHP: json.dumps(..., separators=(',', ':')) and escape '/' as '\\/', lists as objects; better, port PHP's json_encode exactly.",
+    },
+    recipes(PYTHON, [], [NUMBERS]),
+  ),
   {
     id: 'api-params-included',
     title: 'api_* fields (api_key, api_timestamp, api_unique) included in the hashed params',
@@ -170,49 +334,46 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
       );
     },
   },
-  {
-    id: 'typed-values',
-    title: 'hashed typed values (numbers/booleans) while the body carries strings',
-    fix: 'Hash exactly the strings the form body carries (what PHP\'s $_POST will hold): e.g. "1" for true, "5" for 5, or sign with typed: false.',
-    derive: (ctx) => {
-      const variants: [string, (v: PhpScalar) => PhpScalar][] = [
-        ['booleans: "1"/"0" hashed as true/false', asBool],
-        ['numbers and booleans typed', (v) => typedHostDimeValue(asBool(v))],
-      ];
-      const out = [];
-      for (const [label, fn] of variants) {
-        const p = ctx.params.mapLeaves(fn);
-        out.push(cand(ctx, `${label} (php)`, phpDouble(p)));
-        out.push(cand(ctx, `${label} (js)`, JSON.stringify(jsJsonStringify(p, { topLevelObject: true }))));
-      }
-      out.push(cand(ctx, 'numbers typed (js)', JSON.stringify(jsJsonStringify(ctx.params.mapLeaves(typedHostDimeValue), { topLevelObject: true }))));
-      return out;
+  byRecipes(
+    {
+      id: 'typed-values',
+      title: 'hashed typed values (numbers/booleans) while the body carries strings',
+      fix: 'Hash exactly the strings the form body carries (what PHP\'s $_POST will hold): e.g. "1" for true, "5" for 5, or sign with typed: false.',
     },
-  },
-  {
-    id: 'unescaped-slashes',
-    title: 'json_encode with JSON_UNESCAPED_SLASHES ("/" not written as "\\/")',
-    fix: 'Drop JSON_UNESCAPED_SLASHES: the server hashes "/" as "\\/" (and "\\\\\\/" after the second encode).',
-    derive: (ctx) => [cand(ctx, 'JSON_UNESCAPED_SLASHES on both encodes', phpDouble(ctx.params, { slashes: true }))],
-  },
-  {
-    id: 'unescaped-unicode',
-    title: 'json_encode with JSON_UNESCAPED_UNICODE (non-ASCII written raw, not as \\uXXXX)',
-    fix: 'Drop JSON_UNESCAPED_UNICODE: the server writes every non-ASCII character as a lowercase \\uXXXX escape.',
-    derive: (ctx) => [cand(ctx, 'JSON_UNESCAPED_UNICODE on both encodes', phpDouble(ctx.params, { unicode: true }))],
-  },
-  {
-    id: 'unescaped-slashes-unicode',
-    title: 'json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE',
-    fix: 'Use json_encode with default flags (plus JSON_FORCE_OBJECT inside): escaped slashes and \\uXXXX for non-ASCII.',
-    derive: (ctx) => [cand(ctx, 'both flags on both encodes', phpDouble(ctx.params, { slashes: true, unicode: true }))],
-  },
-  {
-    id: 'no-force-object',
-    title: 'JSON_FORCE_OBJECT missing (lists encoded as [..], no params as [])',
-    fix: 'Pass JSON_FORCE_OBJECT to the inner json_encode so lists and empty params become objects.',
-    derive: (ctx) => [cand(ctx, 'json_encode(json_encode($params))', phpDouble(ctx.params, { force: false }))],
-  },
+    [...recipes(PHP, [BOOLS], [BOOLS, NUMBERS], [TRUE_ONLY, NUMBERS]), ...recipes(JS, [BOOLS], [BOOLS, NUMBERS], [BOOL_WORDS], [BOOL_WORDS, NUMBERS])],
+  ),
+  byRecipes(
+    {
+      id: 'unescaped-slashes',
+      title: 'json_encode with JSON_UNESCAPED_SLASHES ("/" not written as "\\/")',
+      fix: 'Drop JSON_UNESCAPED_SLASHES: the server hashes "/" as "\\/" (and "\\\\\\/" after the second encode).',
+    },
+    recipes(SLASHES, [], [NUMBERS]),
+  ),
+  byRecipes(
+    {
+      id: 'unescaped-unicode',
+      title: 'json_encode with JSON_UNESCAPED_UNICODE (non-ASCII written raw, not as \\uXXXX)',
+      fix: 'Drop JSON_UNESCAPED_UNICODE: the server writes every non-ASCII character as a lowercase \\uXXXX escape.',
+    },
+    recipes(UNICODE, [], [NUMBERS]),
+  ),
+  byRecipes(
+    {
+      id: 'unescaped-slashes-unicode',
+      title: 'json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE',
+      fix: 'Use json_encode with default flags (plus JSON_FORCE_OBJECT inside): escaped slashes and \\uXXXX for non-ASCII.',
+    },
+    recipes(BOTH_FLAGS, [], [NUMBERS]),
+  ),
+  byRecipes(
+    {
+      id: 'no-force-object',
+      title: 'JSON_FORCE_OBJECT missing (lists encoded as [..], no params as [])',
+      fix: 'Pass JSON_FORCE_OBJECT to the inner json_encode so lists and empty params become objects.',
+    },
+    recipes(NO_FORCE, [], [NUMBERS]),
+  ),
   {
     id: 'key-order',
     title: 'params hashed in a different key order than the body sends them',
@@ -236,8 +397,9 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
 
 function jsOrder(a: PhpArray): PhpArray {
   const ints = [...a.keys()].filter((k) => /^(?:0|[1-9][0-9]{0,9})$/.test(k)).sort((x, y) => Number(x) - Number(y));
+  const first = new Set(ints);
   const out = new PhpArray();
-  for (const k of [...ints, ...[...a.keys()].filter((k) => !ints.includes(k))]) out.set(k, a.get(k)!);
+  for (const k of [...ints, ...[...a.keys()].filter((k) => !first.has(k))]) out.set(k, a.get(k)!);
   return out;
 }
 
