@@ -4,7 +4,7 @@
  */
 import { jsJsonStringify, phpIntKey, phpJsonString, type PhpScalar, type PhpValue } from '../core/index.js';
 import { canonicalHostDime, hashHostDime, hostDimePathToMethod, PhpArray, parseStr, phpJsonEncode, typedHostDimeValue } from '../schemes/hostdime/index.js';
-import { rewriteLeaves } from './hostdime-body.js';
+import { bareNames, dropEmpty, gapsFilled, renumbered, rewriteLeaves, setTopLevel, unmangledParams } from './hostdime-body.js';
 import { type Candidate, type DiagnoseReport, type Mistake, runMistakes } from './types.js';
 
 export interface HostDimeDiagnoseInput {
@@ -19,6 +19,8 @@ export interface HostDimeDiagnoseInput {
 }
 
 export interface HostDimeCtx {
+  /** The raw form body (what $_POST does not show: bare names, names before mangling). */
+  body: string;
   params: PhpArray;
   all: PhpArray;
   ts: string;
@@ -179,15 +181,36 @@ const leaves = (finding: string | undefined, label: string, fn: (v: PhpScalar) =
 const NUMBERS = leaves(undefined, 'numbers typed', typedHostDimeValue);
 /** http_build_query sends true/false as 1/0. */
 const BOOLS = leaves('typed-values', '"1"/"0" hashed as true/false', (v) => (v === '1' ? true : v === '0' ? false : v));
-/** Guzzle 3 sends true as 1. */
+/** Guzzle 3 sends true as 1 (false goes bare, see BARE_FALSE). */
 const TRUE_ONLY = leaves('typed-values', '"1" hashed as true', (v) => (v === '1' ? true : v));
 /** Node's querystring and URLSearchParams send booleans as the words. */
 const BOOL_WORDS = leaves('typed-values', '"true"/"false" hashed as booleans', (v) => (v === 'true' ? true : v === 'false' ? false : v));
 
+const EMPTY_NULL = leaves('null-params', 'empty values hashed as null', (v) => (v === '' ? null : v));
+const BARE_NULL: Step = { finding: 'null-params', label: 'bare names (no "=", Guzzle 3) hashed as null', apply: (p, ctx) => setTopLevel(p, bareOf(ctx), null) };
+const EMPTY_DROPPED: Step = { finding: 'null-params', label: 'empty values left out of the hash', apply: (p) => dropEmpty(p) };
+const GAPS_NULL: Step = { finding: 'null-params', label: 'nulls http_build_query dropped from a list put back', apply: (p) => gapsFilled(p) };
+const BARE_FALSE: Step = { finding: 'guzzle3-false', label: 'bare names (no "=", Guzzle 3) hashed as false', apply: (p, ctx) => setTopLevel(p, bareOf(ctx), false) };
+const EMPTY_FALSE = leaves('guzzle3-false', 'empty values hashed as false', (v) => (v === '' ? false : v));
+/** A source, not a change: first in its recipes. */
+const UNMANGLED: Step = { finding: 'mangled-names', label: 'names as sent, before PHP turned "." and " " into "_"', apply: (p, ctx) => unmangledOf(ctx) ?? p };
+const RENUMBERED: Step = { finding: 'renumbered-keys', label: 'integer keys renumbered from 0 (array_merge)', apply: (p) => renumbered(p) };
+
 const recipes = (encoding: Encoding, ...stepLists: Step[][]): Recipe[] => stepLists.map((steps) => ({ steps, encoding }));
 
-/** Per context, computed once: the params after each chain of steps, encodings, candidates. */
+// How each family of clients types what it hashes: strings, numbers, and booleans as its
+// transport sends them (http_build_query 1/0, Guzzle 3 1/bare, Node's querystring the words).
+const HTTP_BUILD_QUERY_TYPES: Step[][] = [[], [NUMBERS], [BOOLS, NUMBERS]];
+const GUZZLE3_TYPES: Step[][] = [[], [NUMBERS], [TRUE_ONLY, NUMBERS]];
+const QUERYSTRING_TYPES: Step[][] = [[], [NUMBERS], [BOOL_WORDS, NUMBERS]];
+
+/** Each change in `changes`, followed by each typing. */
+const typed = (encoding: Encoding, changes: Step[], types: Step[][]): Recipe[] => changes.flatMap((c) => types.map((t) => ({ steps: [c, ...t], encoding })));
+
+/** Per context, computed once: what the body shows beyond $_POST, the params after each chain of steps, encodings, candidates. */
 interface Memo {
+  bare?: Set<string>;
+  unmangled?: PhpArray | null;
   params: Map<string, PhpArray>;
   json: Map<string, string>;
   candidates: Map<string, (Candidate & { ids: string[] }) | null>;
@@ -201,6 +224,17 @@ function memoOf(ctx: HostDimeCtx): Memo {
     MEMO.set(ctx, m);
   }
   return m;
+}
+
+function bareOf(ctx: HostDimeCtx): Set<string> {
+  const m = memoOf(ctx);
+  return (m.bare ??= bareNames(ctx.body));
+}
+
+function unmangledOf(ctx: HostDimeCtx): PhpArray | null {
+  const m = memoOf(ctx);
+  if (m.unmangled === undefined) m.unmangled = unmangledParams(ctx.body, (k) => !k.startsWith('api_'));
+  return m.unmangled;
 }
 
 /**
@@ -344,6 +378,42 @@ export const HOSTDIME_MISTAKES: readonly Mistake<HostDimeCtx>[] = [
   ),
   byRecipes(
     {
+      id: 'null-params',
+      title: 'null params: hashed as null (or left out) while the body sends an empty value, or dropped from a list',
+      fix: 'Drop null params before hashing and sending, or hash and send them as "": http_build_query drops a null, Guzzle 3 and Node\'s querystring send it empty, and PHP reads an empty or bare field as "".',
+    },
+    [
+      ...typed(PHP, [BARE_NULL, EMPTY_NULL, EMPTY_DROPPED], GUZZLE3_TYPES),
+      ...typed(PHP, [GAPS_NULL], HTTP_BUILD_QUERY_TYPES),
+      ...typed(JS, [EMPTY_NULL, EMPTY_DROPPED], QUERYSTRING_TYPES),
+    ],
+  ),
+  byRecipes(
+    {
+      id: 'guzzle3-false',
+      title: 'false sent as a bare name with no "=" (Guzzle 3, as hdcore-php posts): PHP reads "" where the hash has false',
+      fix: 'Cast booleans before hashing and posting, e.g. (int) $v to hash and send 1/0 (or (string) $v, "1"/""): Guzzle 3 writes false and null as a bare name, which PHP reads as "".',
+    },
+    typed(PHP, [BARE_FALSE, EMPTY_FALSE], GUZZLE3_TYPES),
+  ),
+  byRecipes(
+    {
+      id: 'mangled-names',
+      title: 'a param name with "." or " " hashed as sent, but PHP renames it ("a.b" and "a b" become "a_b" in $_POST)',
+      fix: 'Use param names without "." or spaces (or hash them with "_" in their place): PHP mangles top-level names before the server hashes them.',
+    },
+    [...typed(PHP, [UNMANGLED], [...HTTP_BUILD_QUERY_TYPES, ...GUZZLE3_TYPES.slice(2)]), ...typed(JS, [UNMANGLED], QUERYSTRING_TYPES)],
+  ),
+  byRecipes(
+    {
+      id: 'renumbered-keys',
+      title: 'integer keys renumbered by array_merge (the hash has 0, 1, ... where the body has the keys as given)',
+      fix: 'Hash and send the same array: array_merge() renumbers integer keys ([5 => "x"] becomes [0 => "x"]); merge with + or array_replace(), or use string keys.',
+    },
+    typed(PHP, [RENUMBERED], [...HTTP_BUILD_QUERY_TYPES, ...GUZZLE3_TYPES.slice(2)]),
+  ),
+  byRecipes(
+    {
       id: 'unescaped-slashes',
       title: 'json_encode with JSON_UNESCAPED_SLASHES ("/" not written as "\\/")',
       fix: 'Drop JSON_UNESCAPED_SLASHES: the server hashes "/" as "\\/" (and "\\\\\\/" after the second encode).',
@@ -416,7 +486,7 @@ export function hostDimeContext(input: HostDimeDiagnoseInput): HostDimeCtx & { r
   const unique = get('api_unique');
   const prefix = `${ts}:${unique}:${input.privateKey}:${method}:`;
   const expected = hashHostDime(canonicalHostDime({ timestamp: ts, unique, privateKey: input.privateKey, method, params }));
-  return { all, params, ts, unique, privateKey: input.privateKey, method, prefix, expected, path: input.path ?? '', received: input.received ?? get('api_hash') };
+  return { body: input.body, all, params, ts, unique, privateKey: input.privateKey, method, prefix, expected, path: input.path ?? '', received: input.received ?? get('api_hash') };
 }
 
 /** Tries every HostDime mistake on a request whose api_hash does not verify. */

@@ -1,5 +1,8 @@
 // Diagnose cases shared by the CLI's test (test/cli/diagnose.test.ts) and the CLI-vs-page
 // parity test: the same wrong hashes, made by php-cli.
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** [mistake id, form body (params only), the PHP expression whose JSON the mistaken client hashed]. */
 export const HOSTDIME_PHP_CASES: [string, string, string][] = [
@@ -11,3 +14,17 @@ export const HOSTDIME_PHP_CASES: [string, string, string][] = [
   ['key-order', 'b=2&a=1', `(function () { $p = ['b' => '2', 'a' => '1']; ksort($p); return json_encode(json_encode($p, JSON_FORCE_OBJECT)); })()`],
   ['no-force-object', 'foo%5B0%5D=1&foo%5B1%5D=2&u=a%2Fb', `json_encode(json_encode(['foo' => ['1', '2'], 'u' => 'a/b']))`],
 ];
+
+/** A request an official HostDime client makes with one of its bugs, and the findings that name it. */
+export interface ClientCase {
+  name: string;
+  /** The findings diagnose must list, in order; none when nothing can reproduce the hash. */
+  ids: string[];
+  body: string;
+}
+
+/** The requests hostdime-clients.php makes: real PHP running hdcore-php's and hdcore-whmcs's logic. */
+export function phpClientCases(): ClientCase[] {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'hostdime-clients.php');
+  return JSON.parse(execFileSync('php', [script], { encoding: 'utf8' })) as ClientCase[];
+}

@@ -17,7 +17,7 @@ import { makeStyle } from '../../src/cli/output.js';
 import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../../src/web/analyze/index.js';
 import type { Analysis } from '../../src/web/model.js';
 import { phpAvailable } from '../helpers/php.js';
-import { HOSTDIME_PHP_CASES } from './cases.js';
+import { HOSTDIME_PHP_CASES, phpClientCases } from './cases.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostsig-parity-'));
@@ -81,6 +81,13 @@ describe('hostdime: CLI and page name the same mistakes', () => {
 
   it.skipIf(!phpAvailable())('the php-cli cases', async () => {
     for (const [id, body, expr] of HOSTDIME_PHP_CASES) await same(hostdime(id, id, body, php(expr)));
+  });
+
+  it.skipIf(!phpAvailable())("the official clients' bugs, made by php-cli", async () => {
+    for (const c of phpClientCases()) {
+      const argv = ['--path', '/v1/utility/echo.json', '--body', c.body, '--private-key', 'fazbaz'];
+      await same([c.name, c.ids[0] ?? '', argv, () => analyzeHostDime({ request: c.body, method: '/v1/utility/echo.json', privateKey: 'fazbaz' }), false]);
+    }
   });
 });
 
