@@ -33,6 +33,12 @@ export interface Candidate {
   signed: string;
   /** Its hash/signature in the scheme's own text form. */
   hash: string;
+  /**
+   * The mistakes this candidate stands for when it combines several (the deriving one first):
+   * all are listed when it reproduces the hash. Default: the mistake that derived it. Empty:
+   * it is no mistake (what is left changes nothing a verifier refuses), so it is not tried.
+   */
+  ids?: readonly string[];
 }
 
 export interface Diagnosis {
@@ -59,7 +65,10 @@ export interface DiagnoseReport {
   mistakes: string[];
 }
 
-/** Runs every mistake; keeps those whose derivation reproduces `received` (per `same`). */
+/**
+ * Runs every mistake; keeps those whose derivation reproduces `received` (per `same`). A
+ * candidate that combines mistakes lists each of them, once.
+ */
 export function runMistakes<Ctx>(
   scheme: string,
   mistakes: readonly Mistake<Ctx>[],
@@ -70,6 +79,7 @@ export function runMistakes<Ctx>(
   correct: boolean,
 ): DiagnoseReport {
   const matches: Diagnosis[] = [];
+  const seen = new Set<string>();
   let tried = 0;
   for (const m of mistakes) {
     let cands: Candidate[];
@@ -79,12 +89,19 @@ export function runMistakes<Ctx>(
       continue;
     }
     for (const c of cands) {
-      // A derivation that changes nothing is not a mistake.
-      if (c.signed === expected.signed && c.hash === expected.hash) continue;
+      const ids = c.ids ?? [m.id];
+      // A derivation that changes nothing is not a mistake; one already tried is not tried again.
+      if (ids.length === 0 || (c.signed === expected.signed && c.hash === expected.hash)) continue;
+      const key = `${ids.join(' ')}\n${c.hash}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       tried++;
       if (!correct && same(c.hash, received)) {
-        matches.push({ id: m.id, title: m.title, fix: m.fix, label: c.label, signed: c.signed, hash: c.hash });
-        break;
+        for (const id of ids) {
+          const f = id === m.id ? m : mistakes.find((x) => x.id === id);
+          if (f && !matches.some((d) => d.id === id)) matches.push({ id, title: f.title, fix: f.fix, label: c.label, signed: c.signed, hash: c.hash });
+        }
+        if (ids.includes(m.id)) break;
       }
     }
   }

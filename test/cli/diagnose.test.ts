@@ -3,7 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HOSTDIME_PHP_CASES } from '../diagnose/cases.js';
+import { HOSTDIME_PHP_CASES, phpClientCases } from '../diagnose/cases.js';
 import { phpAvailable } from '../helpers/php.js';
 import { ensureBuilt, hostsig, json } from './run.js';
 
@@ -64,6 +64,22 @@ describe.skipIf(!phpAvailable())('diagnose hostdime (hashes made by php-cli)', (
     const { code, rep } = diagnoseHostDime(body, php(expr));
     expect(code).toBe(0);
     expect(ids(rep)[0]).toBe(id);
+  });
+});
+
+describe.skipIf(!phpAvailable())('diagnose hostdime: the official clients\' bugs (requests made by php-cli running the clients\' logic)', () => {
+  const cases = phpAvailable() ? phpClientCases() : [];
+  it.each(cases.filter((c) => c.ids.length > 0).map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const r = hostsig(['diagnose', '--path', '/v1/utility/echo.json', '--body', c.body, '--private-key', 'fazbaz', '--json']);
+    expect(r.code).toBe(0);
+    expect(ids(json(r))).toEqual(c.ids);
+  });
+
+  it('prints the finding and its fix: guzzle3-false', () => {
+    const c = cases.find((x) => x.ids[0] === 'guzzle3-false')!;
+    const r = hostsig(['diagnose', '--path', '/v1/utility/echo.json', '--body', c.body, '--private-key', 'fazbaz']);
+    expect(r.stdout).toContain('guzzle3-false: false sent as a bare name');
+    expect(r.stdout).toContain('reproduced by: bare names (no "=", Guzzle 3) hashed as false');
   });
 });
 

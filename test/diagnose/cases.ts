@@ -1,7 +1,8 @@
 // Diagnose cases shared by the CLI's test (test/cli/diagnose.test.ts) and the CLI-vs-page
 // parity test: the same wrong hashes, made by php-cli (and by ruby for the Ruby gem).
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
 
 /** [mistake id, form body (params only), the PHP expression whose JSON the mistaken client hashed]. */
@@ -30,3 +31,17 @@ export const HOSTDIME_RUBY_CASE = {
   form: 'name=Jos%C3%A9&url=http%3A%2F%2Fexample.com%2Fa&5=five',
   pairs: [['name', 'José'], ['url', 'http://example.com/a'], ['5', 'five']],
 };
+
+/** A request an official HostDime client makes with one of its bugs, and the findings that name it. */
+export interface ClientCase {
+  name: string;
+  /** The findings diagnose must list, in order; none when nothing can reproduce the hash. */
+  ids: string[];
+  body: string;
+}
+
+/** The requests hostdime-clients.php makes: real PHP running hdcore-php's and hdcore-whmcs's logic. */
+export function phpClientCases(): ClientCase[] {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'hostdime-clients.php');
+  return JSON.parse(execFileSync('php', [script], { encoding: 'utf8' })) as ClientCase[];
+}

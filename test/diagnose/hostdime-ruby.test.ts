@@ -52,6 +52,6 @@ describe.skipIf(!rubyAvailable())('diagnose hostdime: the Ruby gem', () => {
 
   it('names ruby-dialect for a gem caller who passed an Integer (the body carries "42")', () => {
     const rep = diagnose('a=%C3%A9&5=x&id=42', rubyHash([['a', 'é'], ['5', 'x'], ['id', 42]]));
-    expect(dialects(rep)).toEqual([['ruby-dialect', 'to_json twice, numbers as Integer/Float']]);
+    expect(dialects(rep)).toEqual([['ruby-dialect', 'numbers typed + to_json twice']]);
   });
 });

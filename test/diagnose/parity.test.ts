@@ -18,7 +18,7 @@ import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, an
 import type { Analysis } from '../../src/web/model.js';
 import { phpAvailable } from '../helpers/php.js';
 import { rubyAvailable } from '../helpers/ruby.js';
-import { HOSTDIME_PHP_CASES, HOSTDIME_RUBY_CASE, rubyGemHash } from './cases.js';
+import { HOSTDIME_PHP_CASES, HOSTDIME_RUBY_CASE, phpClientCases, rubyGemHash } from './cases.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostsig-parity-'));
@@ -86,6 +86,13 @@ describe('hostdime: CLI and page name the same mistakes', () => {
 
   it.skipIf(!rubyAvailable())('the Ruby gem (hdcore-rb), its hash made by ruby', async () => {
     await same(hostdime('ruby dialect', 'ruby-dialect', HOSTDIME_RUBY_CASE.form, rubyGemHash(HOSTDIME_RUBY_CASE.pairs)));
+  });
+
+  it.skipIf(!phpAvailable())("the official clients' bugs, made by php-cli", async () => {
+    for (const c of phpClientCases()) {
+      const argv = ['--path', '/v1/utility/echo.json', '--body', c.body, '--private-key', 'fazbaz'];
+      await same([c.name, c.ids[0] ?? '', argv, () => analyzeHostDime({ request: c.body, method: '/v1/utility/echo.json', privateKey: 'fazbaz' }), false]);
+    }
   });
 });
 
