@@ -192,4 +192,4 @@ export function formatHelp(spec: CommandSpec): string {
 }
 
 export const EXIT_CODES_HELP = `Exit codes: 0 ok/valid, 1 verification failed (or vectors failed), 2 usage error,
-            3 input unreadable or unparsable, 70 internal error.`;
+            3 input unreadable or unparsable (or an --exec adapter that cannot run), 70 internal error.`;
