@@ -1,12 +1,15 @@
-import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
+import { findingsHelp } from '../catalogue.js';
 import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { block, jsonOut } from '../output.js';
 import { lookupIn } from '../schemes.js';
-import { REQUEST_FLAGS, resolveRequest } from './common.js';
+import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { InputError } from '../args.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+
+const DIAGNOSE_EXIT = 'Exits 0 when the input is valid (the hash is correct) or a finding names the mistake, 1 when none does.';
 
 export const diagnoseSpec: CommandSpec = {
   name: 'diagnose',
@@ -18,23 +21,11 @@ export const diagnoseSpec: CommandSpec = {
     'diagnose hostbill --authorization "Bearer ..." --key public.pem',
     'diagnose whm --authorization "..." --tokens tokens.json     diagnose hostkey --request req.http --sessions sessions.json',
   ],
-  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS, received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)' } },
-  notes: [
-    'Mistakes tried:',
-    '  hostdime:   hash-uppercase, js-dialect, single-encode, python-separators, api-params-included,',
-    '              typed-values, unescaped-slashes, unescaped-unicode, unescaped-slashes-unicode,',
-    '              no-force-object, key-order, method-as-path',
-    '  sixconnect: hash-not-last, secret-hex-decoded, space-encoding, tilde, rfc3986-encoding,',
-    '              query-re-encoded, params-sorted, hash-encoding',
-    '  jwt, hostbill Bearer: alg-none, alg-hs256-public-key, alg-hs256, alg-other (PS256, RS384/512), base64-padding,',
-    '              base64-standard, key-mismatch (kid and thumbprints), payload-reserialized, token-modified,',
-    '              expired-clock-skew, not-yet-valid-clock-skew, pem-label-pkcs8-as-pkcs1, pem-label-pkcs1-as-pkcs8,',
-    '              pem-label-spki-as-pkcs1, pem-label-pkcs1-as-spki',
-    '  whm:        scheme-word, space-not-colon, token-lowercase, base64-encoded, token-expired, ip-not-whitelisted,',
-    '              cpanel-token-on-whm-path, wrong-scheme-word',
-    '  hostkey:    token-in-query, json-body, no-token, token-uppercase, session-expired, fix-ip, pin-format',
-    'Exits 0 when the hash is correct or a mistake reproduces it, 1 when none does.',
-  ].join('\n'),
+  flags: mergeFlags(REQUEST_FLAGS, TOKEN_VERIFY_FLAGS, { received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)', schemes: ['hostdime', 'sixconnect'] } }),
+  notes: `${findingsHelp()}\n${DIAGNOSE_EXIT}`,
+  schemes: Object.fromEntries(
+    Object.entries(helpAs('diagnose', { hostdime: ' [--received HASH]', sixconnect: ' [--received HASH]', jwt: ' [--candidate other.pem]...' })).map(([scheme, h]) => [scheme, { ...h, notes: `${findingsHelp(scheme)}\n${DIAGNOSE_EXIT}` }]),
+  ),
 };
 
 export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): string {

@@ -1,14 +1,23 @@
-import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
 import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, stageRows, stageText } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { block, diffMarks, jsonOut, table } from '../output.js';
 import { lookupIn } from '../schemes.js';
-import { REQUEST_FLAGS, resolveRequest } from './common.js';
+import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
-import { SIGN_FLAGS, stageFromFlags } from './sign.js';
+import { SIGN_FLAGS, signSpec, stageFromFlags } from './sign.js';
 import { verifyResolved } from './verify.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, signToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, signToken, TOKEN_SIGN_FLAGS, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+
+/** explain takes sign's flags (the stages of what is sent) or verify's (the stages of what was received). */
+const EXPLAIN_HELP: NonNullable<CommandSpec['schemes']> = Object.fromEntries(
+  Object.entries(helpAs('explain')).map(([scheme, h]) => {
+    const sign = signSpec.schemes![scheme]!;
+    const signed = sign.usage.map((u) => u.replace(/^sign /, 'explain ').replace(/ \[--http\]| \[--json\]/g, '') + (scheme === 'hostdime' || scheme === 'sixconnect' ? ' [--signature HASH]' : ''));
+    return [scheme, { usage: [...signed, ...h.usage], example: sign.example.replace(/^hostsig sign /, 'hostsig explain ').replace(/ --http$/, '') }];
+  }),
+);
 
 export const explainSpec: CommandSpec = {
   name: 'explain',
@@ -20,7 +29,8 @@ export const explainSpec: CommandSpec = {
     'explain jwt|hostbill|whm|hostkey <sign flags>               (the staged view of what is sent)',
     'explain jwt|hostbill|whm|hostkey <verify flags>             (a token/header/body: the verify view with its diagnosis)',
   ],
-  flags: { ...REQUEST_FLAGS, ...SIGN_FLAGS, ...TOKEN_FLAGS, signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one' } },
+  flags: mergeFlags(REQUEST_FLAGS, SIGN_FLAGS, TOKEN_SIGN_FLAGS, TOKEN_VERIFY_FLAGS, { signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one', schemes: ['hostdime', 'sixconnect'] } }),
+  schemes: EXPLAIN_HELP,
 };
 
 interface Explained {

@@ -1,9 +1,9 @@
-import { bool, type CommandSpec, type ParsedArgs } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 import { isTokenScheme, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
-import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
-import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest } from './common.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest, VERIFY_HELP } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
 
 export const verifySpec: CommandSpec = {
@@ -19,8 +19,9 @@ export const verifySpec: CommandSpec = {
     'verify whm --authorization "whm root:TOKEN" --tokens tokens.json [--client-ip IP] [--path /json-api/listaccts]',
     'verify hostkey --body "action=info&token=..." --sessions sessions.json [--client-ip IP] | --pin 1234 --pin-record pin.json',
   ],
-  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS },
+  flags: mergeFlags(REQUEST_FLAGS, TOKEN_VERIFY_FLAGS),
   notes: 'The scheme may be left out when the request shows it (a /v1/...json path: HostDime; a hash= query: 6connect).',
+  schemes: VERIFY_HELP,
 };
 
 export async function verifyResolved(r: ResolvedRequest): Promise<VerifyOutcome> {
