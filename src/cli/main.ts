@@ -36,7 +36,7 @@ const COMMANDS: Record<string, Command> = {
       const rows = await runDemo();
       const rep = await runVectors(hostsigSubject, loadVectorFiles(defaultVectorsDir()), []);
       if (a.flags.json === true) {
-        io.out(jsonOut({ serve: rows, vectors: rep }));
+        io.out(jsonOut({ command: 'demo', serve: rows, vectors: { command: 'vectors', ...rep } }));
       } else {
         io.out(`${io.style.bold('hostsig serve')} on 127.0.0.1, one signed request per scheme sent over HTTP:\n${formatDemo(rows, io.style)}\n\n`);
         io.out(formatReport(rep, io, 20));

@@ -119,7 +119,7 @@ describe('diagnose jwt: each mistake made by an independent tool is named', () =
     expect(rep.error).toBe('SIGNATURE_INVALID');
     expect(rep.diagnosis[0].id).toBe('key-mismatch');
     expect(rep.diagnosis[0].detail).toContain('token kid "hostbill"');
-    expect(rep.diagnosis[0].detail).toContain(rep.key.thumbprint);
+    expect(rep.diagnosis[0].detail).toContain(rep.output.key.thumbprint);
     const withCandidate = diagnose(t, ['--candidate', join(K, 'hostbill4096.spki.pem')]).rep;
     expect(withCandidate.diagnosis[0].fix).toContain('hostbill4096.spki.pem');
   });

@@ -81,7 +81,7 @@ describe('npm pack', () => {
   const files = packed[0]!.files.map((f) => f.path).sort();
 
   it('ships dist with types per subpath, README, LICENSE, the vectors, the reference adapters and the playground; no tests or sources', () => {
-    for (const f of ['README.md', 'LICENSE', 'package.json', 'docs/playground/index.html', 'vectors/schema/vectors.schema.json', 'vectors/hostdime.json', 'vectors/sixconnect.json', 'vectors/keys/rsa2048.pkcs1.pem', 'examples/adapters/php/hostsig-adapter.php']) {
+    for (const f of ['README.md', 'LICENSE', 'package.json', 'docs/playground/index.html', 'vectors/schema/vectors.schema.json', 'vectors/schema/cli-output.schema.json', 'vectors/hostdime.json', 'vectors/sixconnect.json', 'vectors/keys/rsa2048.pkcs1.pem', 'examples/adapters/php/hostsig-adapter.php']) {
       expect(files).toContain(f);
     }
     for (const [sub, target] of Object.entries(pkg.exports)) {

@@ -2,6 +2,7 @@ import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../arg
 import { findingsHelp } from '../catalogue.js';
 import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
+import { type CliCommand, type CliJson, cliJson, reportFindings } from '../json.js';
 import { block, jsonOut } from '../output.js';
 import { lookupIn } from '../schemes.js';
 import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
@@ -27,6 +28,18 @@ export const diagnoseSpec: CommandSpec = {
     Object.entries(helpAs('diagnose', { hostdime: ' [--received HASH]', sixconnect: ' [--received HASH]', jwt: ' [--candidate other.pem]...' })).map(([scheme, h]) => [scheme, { ...h, notes: `${findingsHelp(scheme)}\n${DIAGNOSE_EXIT}` }]),
   ),
 };
+
+/** The shared `--json` document (src/cli/json.ts) of a HostDime or 6connect diagnosis. */
+export function reportJson(rep: DiagnoseReport, command: CliCommand = 'diagnose'): CliJson {
+  return cliJson({
+    command,
+    scheme: rep.scheme,
+    result: rep.correct ? 'valid' : 'invalid',
+    ...(rep.correct ? {} : { error: 'SIGNATURE_INVALID', message: 'the received hash is not the one a correct implementation computes' }),
+    stages: { expected: rep.expected.hash, received: rep.received, signed: rep.expected.signed },
+    diagnosis: rep.correct ? undefined : reportFindings(rep),
+  });
+}
 
 export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): string {
   const st = io.style;
@@ -55,7 +68,7 @@ export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
     const r = await verifyToken(scheme, args.flags, 'diagnose');
-    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify')) : formatToken(r, io, 'diagnose'));
+    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'diagnose', 'verify')) : formatToken(r, io, 'diagnose'));
     return r.ok || (r.diagnosis?.length ?? 0) > 0 ? 0 : 1;
   }
   const r = resolveRequest('diagnose', args.positionals[0], args.flags);
@@ -75,7 +88,7 @@ export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
     if (key === undefined) throw new InputError(`no secret for apiKey "${id}"`);
     rep = diagnoseSixConnect({ query: q, secretKey: key, received });
   }
-  if (bool(args.flags, 'json')) io.out(jsonOut(rep));
+  if (bool(args.flags, 'json')) io.out(jsonOut(reportJson(rep)));
   else io.out(`${io.style.bold(`diagnose ${rep.scheme}`)}\n${formatDiagnosis(rep, io)}\n`);
   return rep.correct || rep.matches.length ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { bool, type CommandSpec, InputError, int, list, mergeFlags, type ParsedArgs, str, UsageError } from '../args.js';
 import type { Io } from '../io.js';
 import { readJson } from '../io.js';
+import { cliJson, stagesObject } from '../json.js';
 import { block, jsonOut } from '../output.js';
 import { stageRows } from '../../diagnose/index.js';
 import { ALL_SCHEMES, isScheme, paramsFromFlags, paramsFromJson, type StagedRequest, stageHostDimeSign, stageSixConnectSign } from '../schemes.js';
@@ -145,17 +146,17 @@ export async function runSign(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
     const r = signToken(scheme, args.flags, 'sign');
-    if (bool(args.flags, 'json')) io.out(jsonOut(tokenJson(r, 'sign')));
+    if (bool(args.flags, 'json')) io.out(jsonOut(tokenJson(r, 'sign', 'sign')));
     else if (bool(args.flags, 'http')) {
       const o = r.output ?? {};
-      if (typeof o.body === 'string') io.out(`POST ${new URL(String(o.url)).pathname} HTTP/1.1\r\nHost: ${new URL(String(o.url)).host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n${o.body}\n`);
-      else io.out(`${String(o.authorization ?? o.token)}\n`);
+      const text = String(o.http ?? o.authorization ?? o.token);
+      io.out(`${text}${text.endsWith('\n') ? '' : '\n'}`);
     } else io.out(formatToken(r, io, 'sign'));
     return 0;
   }
   const staged = stageFromFlags(args.positionals[0], args.flags, 'sign');
   if (bool(args.flags, 'json')) {
-    io.out(jsonOut({ scheme: staged.scheme, stages: Object.fromEntries(stageRows(staged.stages)), request: staged.request, http: staged.http }));
+    io.out(jsonOut(cliJson({ command: 'sign', scheme: staged.scheme, result: 'signed', stages: stagesObject(stageRows(staged.stages)), output: { ...staged.request, http: staged.http } })));
   } else if (bool(args.flags, 'http')) {
     io.out(`${staged.http}${staged.http.endsWith('\n') ? '' : '\n'}`);
   } else {

@@ -30,7 +30,8 @@ import { digestWhmToken, formatWhmAuthorization, parseWhmAuthorization, verifyWh
 import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type HostKeySessionConfig, type KeysConfig, loadConfig, whmRecords, type WhmTokenConfig } from '../config.js';
 import { diagnoseHostBillBasic, diagnoseHostKey, diagnoseJwt, diagnoseWhm, type JwtDiagnoseReport, type JwtMistake } from '../../diagnose/index.js';
-import { header as httpHeader, parseHttpRequest } from '../http.js';
+import { formatHttpRequest, header as httpHeader, parseHttpRequest } from '../http.js';
+import { type CliCommand, type CliJson, cliJson, stagesObject } from '../json.js';
 import type { Io } from '../io.js';
 import { readText } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
@@ -414,7 +415,9 @@ export function signToken(scheme: string, f: FlagValues, command: string): Token
     return { scheme, ok: true, stages: [['scheme', f.cpanel === true ? 'cpanel' : 'whm'], ['user', user], ['token', token], ['stored digest', digestWhmToken(token)], ['Authorization', header]], output: { authorization: header, digest: digestWhmToken(token) } };
   }
   const r = hostKeyBuild(f, command);
-  return { scheme, ok: true, stages: [['action', str(f, 'action') ?? 'info'], ['url', r.url], ['content-type', r.headers['content-type']], ['body', r.body]], output: { method: r.method, url: r.url, headers: r.headers, body: r.body } };
+  const url = new URL(r.url);
+  const http = formatHttpRequest({ method: r.method, target: `${url.pathname}${url.search}`, headers: [['Host', url.host], ['Content-Type', r.headers['content-type']]], body: r.body });
+  return { scheme, ok: true, stages: [['action', str(f, 'action') ?? 'info'], ['url', r.url], ['content-type', r.headers['content-type']], ['body', r.body]], output: { method: r.method, url: r.url, headers: r.headers, body: r.body, http } };
 }
 
 export async function verifyToken(scheme: string, f: FlagValues, command: string): Promise<TokenResult> {
@@ -435,16 +438,18 @@ export async function verifyToken(scheme: string, f: FlagValues, command: string
   return hostKeyVerify(f, command, cfg);
 }
 
-export function tokenJson(r: TokenResult, kind: 'sign' | 'verify'): unknown {
-  return {
+/** The shared `--json` document (src/cli/json.ts) of a token-scheme result: `sign` when it signed, else the verdict. */
+export function tokenJson(r: TokenResult, command: CliCommand, kind: 'sign' | 'verify'): CliJson {
+  return cliJson({
+    command,
     scheme: r.scheme,
-    ...(kind === 'verify' ? { result: r.ok ? 'valid' : 'invalid' } : {}),
-    ...(r.code ? { error: r.code, message: r.message } : {}),
-    stages: Object.fromEntries(r.stages),
-    ...(r.output ? { output: r.output } : {}),
-    ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}),
-    ...(r.jwt ? { key: r.jwt.key, ...(r.jwt.kid !== undefined ? { kid: r.jwt.kid } : {}) } : {}),
-  };
+    result: kind === 'sign' ? 'signed' : r.ok ? 'valid' : 'invalid',
+    error: r.code,
+    message: r.code !== undefined ? r.message : undefined,
+    stages: stagesObject(r.stages),
+    output: r.jwt ? { key: r.jwt.key, ...(r.jwt.kid !== undefined ? { kid: r.jwt.kid } : {}) } : r.output,
+    diagnosis: kind === 'verify' && !r.ok ? (r.diagnosis ?? []) : undefined,
+  });
 }
 
 export function formatDiagnosisList(d: NonNullable<TokenResult['diagnosis']>, io: Io): string {

@@ -84,6 +84,6 @@ export async function runVectorsCommand(args: ParsedArgs, io: Io): Promise<numbe
         })
       : (await import('../vectors/runner.js')).hostsigSubject;
   const rep = await runVectors(subject, files, schemes);
-  io.out(bool(f, 'json') ? jsonOut(rep) : formatReport(rep, io, int(f, 'failures', 'vectors') ?? 20));
+  io.out(bool(f, 'json') ? jsonOut({ command: 'vectors', ...rep }) : formatReport(rep, io, int(f, 'failures', 'vectors') ?? 20));
   return rep.ok ? 0 : 1;
 }
