@@ -61,6 +61,18 @@ describe('sign and verify', () => {
     expect(json(r)).toMatchObject({ scheme: 'sixconnect', result: 'invalid', error: 'SIGNATURE_INVALID', stages: { received: 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=' } });
   });
 
+  it('a wrong secret: 6connect says no known mistake reproduces it, as HostDime does, each with its own advice', () => {
+    const s = json(hostsig(['sign', 'sixconnect', ...SC, '--target', 'ipam', '--action', 'get', '--param', 'type=IP', '--json']));
+    const r = hostsig(['verify', 'sixconnect', '--url', s.output.url, '--secret', 'not-the-secret']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/no known mistake reproduces the received hash \(\d+ derivations tried\): check the secret key/);
+    expect(r.stdout).not.toMatch(/timestamp|unique/);
+    expect(json(hostsig(['verify', 'sixconnect', '--url', s.output.url, '--secret', 'not-the-secret', '--json']))).toMatchObject({ error: 'SIGNATURE_INVALID', diagnosis: [] });
+    const h = json(hostsig(['sign', 'hostdime', ...HD, '--method', 'domain.list', '--json']));
+    const hd = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', h.output.body, '--private-key', 'not-the-key', '--now', TS]);
+    expect(hd.stdout).toMatch(/no known mistake reproduces the received hash \(\d+ derivations tried\): check the private key, the api_timestamp and api_unique/);
+  });
+
   it('explain: staged view beside a wrong signature', () => {
     const r = hostsig(['explain', 'hostdime', ...HD, '--method', 'domain.list', '--param', 'status=registered', '--param', 'order=desc', '--signature', 'f'.repeat(64)]);
     expect(r.code).toBe(1);

@@ -41,6 +41,12 @@ export function reportJson(rep: DiagnoseReport, command: CliCommand = 'diagnose'
   });
 }
 
+/** What to check when no known mistake reproduces a hash: each scheme's own inputs. */
+const NO_MATCH_ADVICE: Readonly<Record<string, string>> = {
+  hostdime: 'check the private key, the api_timestamp and api_unique sent, and that the body was not changed in transit',
+  sixconnect: 'check the secret key (and that it belongs to this apiKey), and that the query string was not changed in transit (re-encoded by a proxy or a client library)',
+};
+
 export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): string {
   const st = io.style;
   const lines: string[] = [];
@@ -54,7 +60,7 @@ export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): strin
     lines.push('');
   }
   if (!rep.matches.length) {
-    lines.push(`${st.yellow('no known mistake reproduces the received hash')} (${rep.tried} derivations tried): check the key, the timestamp/unique sent, and that the request was not changed in transit`);
+    lines.push(`${st.yellow('no known mistake reproduces the received hash')} (${rep.tried} derivations tried): ${NO_MATCH_ADVICE[rep.scheme] ?? 'check the key, and that the request was not changed in transit'}`);
     return lines.join('\n');
   }
   lines.push(`${st.bold('diagnosis')}: ${rep.matches.length === 1 ? 'one known mistake reproduces' : `${rep.matches.length} known mistakes reproduce`} the received hash (${rep.tried} derivations tried)`);

@@ -82,6 +82,11 @@ export const TOKEN_VERIFY_FLAGS: Record<string, FlagSpec> = {
 
 type Stages = [string, string][];
 
+/** `map[key]` for a key from the request (a user name, an e-mail): own entries only, never `constructor` or `__proto__`. */
+function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 export interface TokenResult {
   scheme: string;
   /** sign: always true; verify: the verdict. */
@@ -253,7 +258,7 @@ function hostBillVerify(f: FlagValues, command: string, cfg: KeysConfig | undefi
     return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hints.length ? { diagnosis: hints } : {}) };
   }
   stages.push(['credentials', credentials], ['user:pass', `${creds.username}:${'*'.repeat(creds.password.length)}`], ['user', creds.username]);
-  const expected = str(f, 'password') ?? cfg?.hostbill?.basic?.[creds.username];
+  const expected = str(f, 'password') ?? own(cfg?.hostbill?.basic, creds.username);
   if (expected === undefined) throw new UsageError(`give the expected password: --password P (or --config keys.json with hostbill.basic["${creds.username}"])`, command);
   const want = formatBasicAuth(creds.username, expected);
   stages.push(['expected', want], ['received', auth.trim()]);
@@ -285,14 +290,14 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
   try {
     const a = parseWhmAuthorization(auth);
     stages.push(['scheme', a.scheme], ['user', a.user], ['kind', a.kind], ['presented digest', digestWhmToken(a.credential)]);
-    const recs = whmRecords((a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens)?.[a.user]);
+    const recs = whmRecords(own(a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens, a.user));
     stages.push(['stored digests', recs.length ? recs.map((r) => `${r.name}=${r.digest}`).join('\n') : '(none for this user)']);
   } catch {
     /* the verdict explains */
   }
   const now = int(f, 'now', command);
   const r = await verifyWhmAuthorization(auth, {
-    lookup: (user: string, scheme: WhmScheme) => whmRecords((scheme === 'cpanel' ? whm!.cpanelTokens : whm!.tokens)?.[user]),
+    lookup: (user: string, scheme: WhmScheme) => whmRecords(own(scheme === 'cpanel' ? whm!.cpanelTokens : whm!.tokens, user)),
     ...(clientIp !== undefined ? { clientIp } : {}),
     ...(path !== undefined ? { path } : {}),
     ...(now !== undefined ? { now } : {}),
@@ -303,7 +308,25 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
     stages.push(['token name', r.tokenName ?? '(access hash)'], ['acls', (r.acls ?? ['(all of the user\'s)']).join(',')], ['expires', r.expiresAt === null ? 'never' : String(r.expiresAt)]);
     return { scheme: 'whm', ok: true, stages };
   }
+  if (r.code === 'IP_NOT_ALLOWED' && clientIp === undefined) {
+    // Not a mistake in the request: the verifier was not told where it came from.
+    const name = typeof r.details?.tokenName === 'string' ? r.details.tokenName : undefined;
+    const list = whitelistOf(whm, auth, name);
+    stages.push(['client ip', '(not given: --client-ip IP)']);
+    return { scheme: 'whm', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and token${name !== undefined ? ` "${name}"` : ''} is restricted to whitelist_ip ${list ?? '(a whitelist)'}`, stages };
+  }
   return { scheme: 'whm', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseWhm({ authorization: auth, code: r.code, path, whm }) };
+}
+
+/** The whitelist_ip of the record named `name` of the header's user, for the message. */
+function whitelistOf(whm: NonNullable<KeysConfig['whm']>, auth: string, name: string | undefined): string | undefined {
+  try {
+    const a = parseWhmAuthorization(auth);
+    const rec = whmRecords(own(a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens, a.user)).find((x) => x.name === name);
+    return rec?.whitelistIps?.join(', ');
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- hostkey -----------------------------------------------------------------------------
@@ -382,6 +405,12 @@ async function hostKeyVerify(f: FlagValues, command: string, cfg: KeysConfig | u
     stages.push(['subject', r.subject], ['expires', String(r.expiresAt)], ['ip bound', String(r.ipBound)]);
     return { scheme: 'hostkey', ok: true, stages };
   }
+  if (r.code === 'IP_NOT_ALLOWED' && clientIp === undefined) {
+    // Not a mistake in the request: the verifier was not told where it came from.
+    const bound = token ? hostKeyRecords(sessions).find((x) => x.digest === digestHostKeyToken(token))?.ip : undefined;
+    stages.push(['client ip', '(not given: --client-ip IP)']);
+    return { scheme: 'hostkey', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and the session is bound to ${bound ?? 'an address'} (fix_ip)`, stages };
+  }
   return { scheme: 'hostkey', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseHostKey({ code: r.code, body, query, method }) };
 }
 
@@ -448,7 +477,7 @@ export function tokenJson(r: TokenResult, command: CliCommand, kind: 'sign' | 'v
     message: r.code !== undefined ? r.message : undefined,
     stages: stagesObject(r.stages),
     output: r.jwt ? { key: r.jwt.key, ...(r.jwt.kid !== undefined ? { kid: r.jwt.kid } : {}) } : r.output,
-    diagnosis: kind === 'verify' && !r.ok ? (r.diagnosis ?? []) : undefined,
+    diagnosis: kind === 'verify' && !r.ok ? r.diagnosis : undefined,
   });
 }
 
