@@ -13,6 +13,17 @@ export interface FlagSpec {
   /** Placeholder shown in help, e.g. `FILE`. */
   value?: string;
   desc: string;
+  /** The schemes the flag is for in this command (default: every scheme); `<command> <scheme> --help` shows only these. */
+  schemes?: readonly string[];
+  /** What the flag means for one scheme, where that is more precise than `desc`. */
+  per?: Readonly<Record<string, string>>;
+}
+
+/** One scheme's part of a command's help: its usage lines, one example, its notes. */
+export interface SchemeHelp {
+  usage: string[];
+  example: string;
+  notes?: string;
 }
 
 export interface CommandSpec {
@@ -23,6 +34,8 @@ export interface CommandSpec {
   flags: Record<string, FlagSpec>;
   /** Extra help text (inputs, examples). */
   notes?: string;
+  /** Per scheme (the first positional): `hostsig <command> <scheme> --help` shows only that scheme's part. */
+  schemes?: Readonly<Record<string, SchemeHelp>>;
 }
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
@@ -168,23 +181,62 @@ export function int(flags: FlagValues, name: string, command: string): number | 
   return Number(v);
 }
 
-/** The help text of a command. */
-export function formatHelp(spec: CommandSpec): string {
-  const all: Record<string, FlagSpec> = { ...spec.flags, ...COMMON_FLAGS };
-  const rows = Object.entries(all).map(([n, f]) => {
-    const left = `${f.short ? `-${f.short}, ` : '    '}--${n}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
-    return [left, `${f.desc}${f.multiple ? ' (repeatable)' : ''}`] as const;
-  });
+/**
+ * Flag sets of several parts of a command (sign and verify flags in explain) as one: a name in
+ * several sets applies to the union of their schemes, with each set's description for its own.
+ */
+export function mergeFlags(...sets: Record<string, FlagSpec>[]): Record<string, FlagSpec> {
+  const out: Record<string, FlagSpec> = {};
+  for (const set of sets) {
+    for (const [name, f] of Object.entries(set)) {
+      const prev = out[name];
+      if (!prev) {
+        out[name] = f;
+        continue;
+      }
+      const schemes = prev.schemes && f.schemes ? [...new Set([...prev.schemes, ...f.schemes])] : undefined;
+      // Each set's own description for its own schemes, unless it already had a more precise one.
+      const per: Record<string, string> = {};
+      for (const [src, list] of [[prev, prev.schemes], [f, f.schemes]] as const) {
+        for (const sc of list ?? []) per[sc] ??= src.per?.[sc] ?? src.desc;
+      }
+      out[name] = { ...prev, schemes, per };
+    }
+  }
+  return out;
+}
+
+function flagRows(flags: Record<string, FlagSpec>, scheme: string | undefined): [string, string][] {
+  return Object.entries(flags)
+    .filter(([, f]) => scheme === undefined || f.schemes === undefined || f.schemes.includes(scheme))
+    .map(([n, f]) => {
+      const left = `${f.short ? `-${f.short}, ` : '    '}--${n}${f.type === 'string' ? ` ${f.value ?? 'VALUE'}` : ''}`;
+      const desc = scheme !== undefined ? (f.per?.[scheme] ?? f.desc) : `${f.desc}${f.schemes ? ` [${f.schemes.join(', ')}]` : ''}`;
+      return [left, `${desc}${f.multiple ? ' (repeatable)' : ''}`];
+    });
+}
+
+/**
+ * The help text of a command, or of one scheme of it (`hostsig sign hostdime --help`): that
+ * scheme's usage, only the flags it takes, and one example.
+ */
+export function formatHelp(spec: CommandSpec, scheme?: string): string {
+  const part = scheme !== undefined ? spec.schemes?.[scheme] : undefined;
+  const only = part ? scheme : undefined;
+  const rows = [...flagRows(spec.flags, only), ...flagRows(COMMON_FLAGS, undefined)];
   const w = Math.max(...rows.map((r) => r[0].length));
+  const perScheme = spec.schemes ? Object.keys(spec.schemes) : [];
   return [
-    `hostsig ${spec.name}: ${spec.summary}`,
+    `hostsig ${spec.name}${only ? ` ${only}` : ''}: ${spec.summary}`,
     '',
     'Usage:',
-    ...spec.usage.map((u) => `  hostsig ${u}`),
+    ...(part ? part.usage : spec.usage).map((u) => `  hostsig ${u}`),
     '',
     'Options:',
     ...rows.map(([l, r]) => `  ${l.padEnd(w)}  ${r}`),
-    ...(spec.notes ? ['', spec.notes.trimEnd()] : []),
+    ...(part ? ['', 'Example:', `  ${part.example}`] : []),
+    ...(part?.notes ? ['', part.notes.trimEnd()] : !part && spec.notes ? ['', spec.notes.trimEnd()] : []),
+    ...(!part && perScheme.length ? ['', `One scheme's flags and an example: hostsig ${spec.name} <${perScheme.join('|')}> --help`] : []),
     '',
     EXIT_CODES_HELP,
     '',
@@ -192,4 +244,4 @@ export function formatHelp(spec: CommandSpec): string {
 }
 
 export const EXIT_CODES_HELP = `Exit codes: 0 ok/valid, 1 verification failed (or vectors failed), 2 usage error,
-            3 input unreadable or unparsable, 70 internal error.`;
+            3 input unreadable or unparsable (or an --exec adapter that cannot run), 70 internal error.`;

@@ -36,7 +36,7 @@ const COMMANDS: Record<string, Command> = {
       const rows = await runDemo();
       const rep = await runVectors(hostsigSubject, loadVectorFiles(defaultVectorsDir()), []);
       if (a.flags.json === true) {
-        io.out(jsonOut({ serve: rows, vectors: rep }));
+        io.out(jsonOut({ command: 'demo', serve: rows, vectors: { command: 'vectors', ...rep } }));
       } else {
         io.out(`${io.style.bold('hostsig serve')} on 127.0.0.1, one signed request per scheme sent over HTTP:\n${formatDemo(rows, io.style)}\n\n`);
         io.out(formatReport(rep, io, 20));
@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   const io = processIo(noColor);
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     const sub = cmd === 'help' ? rest[0] : undefined;
-    if (sub && COMMANDS[sub]) io.out(formatHelp(COMMANDS[sub].spec));
+    if (sub && COMMANDS[sub]) io.out(formatHelp(COMMANDS[sub].spec, rest[1]));
     else io.out(topHelp());
     return cmd === undefined ? 2 : 0;
   }
@@ -87,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(rest, command.spec);
     if (args.flags.help === true) {
-      io.out(formatHelp(command.spec));
+      // `hostsig sign hostdime --help`: that scheme's flags and example only.
+      io.out(formatHelp(command.spec, args.positionals[0]));
       return 0;
     }
     return await command.run(args, io);

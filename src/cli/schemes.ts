@@ -248,7 +248,9 @@ export async function verifySixConnectCli(req: { query: string }, keys: KeySet, 
       const rep = diagnoseSixConnect({ query: req.query, secretKey: secret });
       const got = decodeReceived(ctx.received);
       out.stages = { canonical: ctx.signed, expected: rep.expected.hash, received: got ? Buffer.from(got).toString('base64') : ctx.received };
-      if (!r.ok && (r.code === 'SIGNATURE_INVALID' || r.code === 'HASH_NOT_LAST' || r.code === 'HASH_MALFORMED') && o.diagnose !== false && rep.matches.length) out.diagnosis = rep;
+      // As for HostDime, a bad signature always gets its diagnosis, "no known mistake" included; a
+      // misplaced or malformed hash only when a mistake explains it (the code already says what is wrong).
+      if (!r.ok && o.diagnose !== false && (r.code === 'SIGNATURE_INVALID' || ((r.code === 'HASH_NOT_LAST' || r.code === 'HASH_MALFORMED') && rep.matches.length))) out.diagnosis = rep;
     } catch {
       // leave the stages empty
     }

@@ -25,6 +25,9 @@ function schemeWord(authorization: string): string {
   }
 }
 
+/** Every finding id diagnoseHostBillBasic can name, in the order it checks them: the catalogue `hostsig diagnose --help` and docs/cli.md list. */
+export const HOSTBILL_BASIC_FINDINGS: readonly string[] = ['scheme-word', 'email-whitespace'];
+
 /** What was wrong with a HostBill Basic (or unknown-scheme) header that failed with `code`. */
 export function diagnoseHostBillBasic(input: HostBillBasicDiagnoseInput): Finding[] {
   const word = schemeWord(input.authorization);

@@ -14,6 +14,9 @@ export interface HostKeyDiagnoseInput {
   pin?: string;
 }
 
+/** Every finding id diagnoseHostKey can name, in the order it checks them: the catalogue `hostsig diagnose --help` and docs/cli.md list. */
+export const HOSTKEY_FINDINGS: readonly string[] = ['token-in-query', 'json-body', 'no-token', 'token-uppercase', 'token-truncated', 'unknown-session', 'session-expired', 'fix-ip', 'pin-format'];
+
 /** What was wrong with a HostKey request (or PIN) that failed with `code`. */
 export function diagnoseHostKey(input: HostKeyDiagnoseInput): Finding[] {
   const out: Finding[] = [];

@@ -30,6 +30,9 @@ function latin1FromBase64(s: string): string {
   }
 }
 
+/** Every finding id diagnoseWhm can name, in the order it checks them: the catalogue `hostsig diagnose --help` and docs/cli.md list. */
+export const WHM_FINDINGS: readonly string[] = ['no-header', 'scheme-word', 'space-not-colon', 'token-lowercase', 'base64-encoded', 'token-truncated-or-padded', 'token-expired', 'ip-not-whitelisted', 'cpanel-token-on-whm-path', 'wrong-scheme-word'];
+
 /** What was wrong with a WHM/cPanel Authorization header that failed with `code`. */
 export function diagnoseWhm(input: WhmDiagnoseInput): Finding[] {
   const a = (input.authorization ?? '').trim();

@@ -20,11 +20,11 @@ describe('sign and verify', () => {
   it('HostDime: the documented vector through flags, then verified from flags', () => {
     const s = json(hostsig(['sign', 'hostdime', ...HD, '--method', 'domain.list', '--param', 'status=registered', '--param', 'order=desc', '--json']));
     expect(s.stages.api_hash).toBe('499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd');
-    expect(s.request.url).toBe('https://api.hostdime.com/v1/domain/list.json');
-    const ok = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', s.request.body, '--private-key', 'fazbaz', '--now', TS, '--json']);
+    expect(s.output.url).toBe('https://api.hostdime.com/v1/domain/list.json');
+    const ok = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', s.output.body, '--private-key', 'fazbaz', '--now', TS, '--json']);
     expect(ok.code).toBe(0);
-    expect(json(ok)).toMatchObject({ scheme: 'hostdime', result: 'valid', keyId: 'foobar', method: 'domain.list', stages: { expected: s.stages.api_hash, received: s.stages.api_hash } });
-    const bad = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', s.request.body.replace('desc', 'asc'), '--private-key', 'fazbaz', '--now', TS, '--json']);
+    expect(json(ok)).toMatchObject({ scheme: 'hostdime', result: 'valid', output: { keyId: 'foobar', method: 'domain.list' }, stages: { expected: s.stages.api_hash, received: s.stages.api_hash } });
+    const bad = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', s.output.body.replace('desc', 'asc'), '--private-key', 'fazbaz', '--now', TS, '--json']);
     expect(bad.code).toBe(1);
     expect(json(bad)).toMatchObject({ result: 'invalid', error: 'SIGNATURE_INVALID' });
     expect(json(bad).stages.expected).not.toBe(json(bad).stages.received);
@@ -55,10 +55,22 @@ describe('sign and verify', () => {
     expect(s.stages.hash).toBe('yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=');
     const cfg = join(dir, 'keys.json');
     writeFileSync(cfg, JSON.stringify({ sixconnect: { keys: { '32-5DAYTJQY2TZHOFOB': '48b278ec873bda4738923dbc467f8669' } } }));
-    expect(hostsig(['verify', '--url', s.request.url, '--config', cfg]).code).toBe(0);
-    const r = hostsig(['verify', 'sixconnect', '--url', s.request.url.replace('mask=24', 'mask=25'), '--config', cfg, '--json']);
+    expect(hostsig(['verify', '--url', s.output.url, '--config', cfg]).code).toBe(0);
+    const r = hostsig(['verify', 'sixconnect', '--url', s.output.url.replace('mask=24', 'mask=25'), '--config', cfg, '--json']);
     expect(r.code).toBe(1);
     expect(json(r)).toMatchObject({ scheme: 'sixconnect', result: 'invalid', error: 'SIGNATURE_INVALID', stages: { received: 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=' } });
+  });
+
+  it('a wrong secret: 6connect says no known mistake reproduces it, as HostDime does, each with its own advice', () => {
+    const s = json(hostsig(['sign', 'sixconnect', ...SC, '--target', 'ipam', '--action', 'get', '--param', 'type=IP', '--json']));
+    const r = hostsig(['verify', 'sixconnect', '--url', s.output.url, '--secret', 'not-the-secret']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/no known mistake reproduces the received hash \(\d+ derivations tried\): check the secret key/);
+    expect(r.stdout).not.toMatch(/timestamp|unique/);
+    expect(json(hostsig(['verify', 'sixconnect', '--url', s.output.url, '--secret', 'not-the-secret', '--json']))).toMatchObject({ error: 'SIGNATURE_INVALID', diagnosis: [] });
+    const h = json(hostsig(['sign', 'hostdime', ...HD, '--method', 'domain.list', '--json']));
+    const hd = hostsig(['verify', 'hostdime', '--path', '/v1/domain/list.json', '--body', h.output.body, '--private-key', 'not-the-key', '--now', TS]);
+    expect(hd.stdout).toMatch(/no known mistake reproduces the received hash \(\d+ derivations tried\): check the private key, the api_timestamp and api_unique/);
   });
 
   it('explain: staged view beside a wrong signature', () => {

@@ -18,8 +18,8 @@ function diagnoseHostDime(params: string, hash: string) {
   return { code: r.code, rep: json(r) };
 }
 
-function ids(rep: { matches: { id: string }[] }): string[] {
-  return rep.matches.map((m) => m.id);
+function ids(rep: { diagnosis?: { id: string }[] }): string[] {
+  return (rep.diagnosis ?? []).map((m) => m.id);
 }
 
 /** PHP computes api_hash from the PHP expression that yields the JSON part. */
@@ -33,7 +33,7 @@ describe('diagnose hostdime (node:crypto, strings by hand)', () => {
     const { code, rep } = diagnoseHostDime('url=http%3A%2F%2Fexample.com%2Fa&foo%5B0%5D=1&foo%5B1%5D=2', h);
     expect(code).toBe(0);
     expect(ids(rep)).toEqual(['js-dialect']);
-    expect(rep.matches[0].fix).toMatch(/json_encode/);
+    expect(rep.diagnosis[0].fix).toMatch(/json_encode/);
   });
 
   it("names Python's json.dumps separators", () => {
@@ -49,11 +49,11 @@ describe('diagnose hostdime (node:crypto, strings by hand)', () => {
 
   it('says so when the hash is correct, and exits 1 when nothing reproduces it', () => {
     const good = diagnoseHostDime('status=registered', sha(`${PREFIX}"{\\"status\\":\\"registered\\"}"`));
-    expect(good.rep.correct).toBe(true);
+    expect(good.rep.result).toBe('valid');
     expect(good.code).toBe(0);
     const none = diagnoseHostDime('status=registered', sha('something else entirely'));
-    expect(none.rep.correct).toBe(false);
-    expect(none.rep.matches).toEqual([]);
+    expect(none.rep.result).toBe('invalid');
+    expect(none.rep.diagnosis).toEqual([]);
     expect(none.code).toBe(1);
   });
 });
@@ -121,10 +121,10 @@ describe('diagnose sixconnect (node:crypto HMACs over queries written by hand)',
 
   it('a correct hash is correct, a random one unexplained', () => {
     const q = `target=t&action=a&${K}`;
-    expect(run(`${q}&hash=${mac(q)}`).rep.correct).toBe(true);
+    expect(run(`${q}&hash=${mac(q)}`).rep.result).toBe('valid');
     const none = run(`${q}&hash=${mac('other')}`);
     expect(none.code).toBe(1);
-    expect(none.rep.matches).toEqual([]);
+    expect(none.rep.diagnosis).toEqual([]);
   });
 
   it('prints the diagnosis with the fix in the terminal layout', () => {

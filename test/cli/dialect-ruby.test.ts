@@ -16,7 +16,7 @@ describe.skipIf(!rubyAvailable())('hostsig --dialect ruby', () => {
     const params = HOSTDIME_RUBY_CASE.pairs.flatMap(([k, v]) => ['--param', `${k}=${v}`]);
     const signed = hostsig(['sign', 'hostdime', ...KEYS, '--method', 'utility.echo', ...params, '--timestamp', '1369758680', '--unique', 'ABCDEF', '--dialect', 'ruby', '--json']);
     expect(signed.code).toBe(0);
-    const body = json(signed).request.body as string;
+    const body = json(signed).output.body as string;
     expect(body).toBe(`${HOSTDIME_RUBY_CASE.form}&api_key=foobar&api_timestamp=1369758680&api_unique=ABCDEF&api_hash=${want}`);
 
     const verify = (...extra: string[]) => json(hostsig(['verify', '--path', '/v1/utility/echo.json', '--body', body, '--private-key', 'fazbaz', '--now', '1369758680', '--json', ...extra]));

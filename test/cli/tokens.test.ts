@@ -119,7 +119,7 @@ describe('diagnose jwt: each mistake made by an independent tool is named', () =
     expect(rep.error).toBe('SIGNATURE_INVALID');
     expect(rep.diagnosis[0].id).toBe('key-mismatch');
     expect(rep.diagnosis[0].detail).toContain('token kid "hostbill"');
-    expect(rep.diagnosis[0].detail).toContain(rep.key.thumbprint);
+    expect(rep.diagnosis[0].detail).toContain(rep.output.key.thumbprint);
     const withCandidate = diagnose(t, ['--candidate', join(K, 'hostbill4096.spki.pem')]).rep;
     expect(withCandidate.diagnosis[0].fix).toContain('hostbill4096.spki.pem');
   });
@@ -251,5 +251,51 @@ describe('explain for the token schemes', () => {
     const r = hostsig(['explain', 'jwt', '--token', `${h}.${b64u(JSON.stringify(JSON.parse(PAYLOAD), null, 1))}.${sig}`, '--key', PUB, '--now', String(NOW + 1)]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('payload-reserialized');
+  });
+});
+
+describe('what the verifier was not told, and user names from the request', () => {
+  const TOKEN = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+  it('verify whm without --client-ip says the client address was not given, not that it is outside the whitelist', () => {
+    const f = join(dir, 'whm-wl.json');
+    writeFileSync(f, JSON.stringify({ root: [{ name: 'ci', digest: createHash('sha256').update(TOKEN).digest('hex'), whitelistIps: ['203.0.113.0/24'] }] }));
+    const r = hostsig(['verify', 'whm', '--authorization', `whm root:${TOKEN}`, '--tokens', f]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('the client address was not given (--client-ip IP), and token "ci" is restricted to whitelist_ip 203.0.113.0/24');
+    expect(r.stdout).not.toMatch(/outside|ip-not-whitelisted/);
+    const j = json(hostsig(['verify', 'whm', '--authorization', `whm root:${TOKEN}`, '--tokens', f, '--json']));
+    expect(j).toMatchObject({ result: 'invalid', error: 'IP_NOT_ALLOWED', message: expect.stringContaining('not given'), stages: { 'client ip': '(not given: --client-ip IP)' } });
+    expect(j.diagnosis).toBeUndefined();
+    // Given and outside, it is still the whitelist finding.
+    expect(json(hostsig(['verify', 'whm', '--authorization', `whm root:${TOKEN}`, '--tokens', f, '--client-ip', '198.51.100.1', '--json']))).toMatchObject({ diagnosis: [{ id: 'ip-not-whitelisted' }] });
+  });
+
+  it('verify hostkey of a fix_ip session without --client-ip says so, not "bound to another address"', () => {
+    const HK = '0123456789abcdef0123456789abcdef';
+    const f = join(dir, 'sessions-ip.json');
+    writeFileSync(f, JSON.stringify([{ digest: createHash('sha256').update(HK).digest('hex'), subject: 'user-42', expiresAt: NOW + 60, ip: '198.51.100.7' }]));
+    const r = hostsig(['verify', 'hostkey', '--body', `action=info&token=${HK}`, '--sessions', f, '--now', String(NOW)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('the client address was not given (--client-ip IP), and the session is bound to 198.51.100.7 (fix_ip)');
+    expect(r.stdout).not.toMatch(/another address|fix-ip:/);
+    expect(json(hostsig(['verify', 'hostkey', '--body', `action=info&token=${HK}`, '--sessions', f, '--now', String(NOW), '--client-ip', '198.51.100.8', '--json']))).toMatchObject({ diagnosis: [{ id: 'fix-ip' }] });
+  });
+
+  it('a WHM user named "constructor" is an unknown user (TOKEN_INVALID), not a failed lookup', () => {
+    const f = join(dir, 'whm-plain.json');
+    writeFileSync(f, JSON.stringify({ root: [{ name: 'ci', token: TOKEN }] }));
+    for (const user of ['constructor', '__proto__']) {
+      const j = json(hostsig(['verify', 'whm', '--authorization', `whm ${user}:${TOKEN}`, '--tokens', f, '--json']));
+      expect(j, user).toMatchObject({ result: 'invalid', error: 'TOKEN_INVALID', stages: { 'stored digests': '(none for this user)' } });
+    }
+  });
+
+  it('a HostBill Basic user named "constructor" is a user keys.json does not list', () => {
+    const cfg = join(dir, 'hb-basic.json');
+    writeFileSync(cfg, JSON.stringify({ hostbill: { basic: { 'a@b.test': 'pw' } } }));
+    const r = hostsig(['verify', 'hostbill', '--authorization', `Basic ${Buffer.from('constructor:x').toString('base64')}`, '--config', cfg]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give the expected password');
+    expect(r.stderr).not.toContain('INVALID_ARGUMENT');
   });
 });

@@ -1,6 +1,6 @@
 // `hostsig vectors` (against hostsig and, over the JSON-lines protocol, the PHP adapter) and
 // `hostsig serve` answering real HTTP requests.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac, createPrivateKey, sign } from 'node:crypto';
@@ -81,10 +81,79 @@ createInterface({ input: process.stdin }).on('line', (l) => {
     expect(rep.failures.map((f: { what: string }) => f.what)).toEqual(expect.arrayContaining(['stage query', 'result']));
   });
 
-  it('--exec: an implementation that exits at once fails every case', () => {
-    const r = hostsig(['vectors', '--exec', `"${process.execPath}" -e "process.exit(0)"`, '--scheme', 'hostdime', '--json']);
-    expect(r.code).toBe(1);
-    expect(json(r).failures[0].got).toMatch(/exited/);
+  /** A dead adapter is one failure of the run: exit 3, one report on stderr, no table and no FAIL rows. */
+  function dead(exec: string, extra: string[] = []): string {
+    const r = hostsig(['vectors', '--exec', exec, '--scheme', 'hostdime', ...extra]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/FAIL|first difference/);
+    expect(r.stderr.match(/the adapter failed/g)).toHaveLength(1);
+    expect(r.stderr).toContain(`command:  ${exec}`);
+    expect(r.stderr).toContain('hostsig vectors --list-adapters');
+    return r.stderr;
+  }
+
+  it('--exec: a command that is not found is reported once, with the shell\'s words and exit 3', () => {
+    const err = dead('hostsig-no-such-adapter-cmd');
+    expect(err).toContain('it exited before answering any request');
+    expect(err).toMatch(/exit: +code 127/);
+    expect(err).toMatch(/stderr: .*hostsig-no-such-adapter-cmd.*not found/);
+    expect(err).toContain('the shell could not find the program');
+  });
+
+  it('--exec: an adapter file that is not there (php prints it on stdout) is reported once, exit 3', () => {
+    const err = dead('php no/such/adapter.php');
+    expect(err).toMatch(/line 1 of its stdout is not a protocol response \(not JSON\)/);
+    expect(err).toContain('the adapter file was not found');
+  });
+
+  it('--exec: an implementation that exits at once, with its exit code and first stderr lines', () => {
+    const err = dead(`"${process.execPath}" -e "console.error('adapter: cannot load config'); process.exit(4)"`);
+    expect(err).toMatch(/exit: +code 4/);
+    expect(err).toMatch(/stderr: +adapter: cannot load config/);
+    expect(err).toContain('answered: 0 of ');
+  });
+
+  it('--exec: garbage on the first line of stdout', () => {
+    const err = dead(`"${process.execPath}" -e "console.log('hello, I am an adapter'); setInterval(() => {}, 1000)"`);
+    expect(err).toContain('line 1 of its stdout is not a protocol response (not JSON): hello, I am an adapter');
+    expect(err).toMatch(/exit: +signal SIGTERM \(stopped by hostsig\)/);
+  });
+
+  it('--exec: an adapter that closes its stdin and lingers is stopped (not waited on until the timeout)', () => {
+    const t = Date.now();
+    const err = dead(`exec 0<&-; sleep 30`, ['--timeout', '50']);
+    expect(Date.now() - t).toBeLessThan(20_000);
+    expect(err).toContain('it stopped reading its stdin before every request was written');
+  });
+
+  it('--exec: a crash after some answers names the first request left without one', () => {
+    const crash = join(dir, 'crash.mjs');
+    writeFileSync(crash, `import { createInterface } from 'node:readline';\nlet n = 0;\ncreateInterface({ input: process.stdin }).on('line', (l) => { const r = JSON.parse(l); if (++n === 3) { console.error('TypeError: boom'); process.exit(255); } console.log(JSON.stringify({ id: r.id, unsupported: true })); });\n`);
+    const err = dead(`"${process.execPath}" "${crash}"`);
+    expect(err).toMatch(/answered: 2 of \d+ requests/);
+    expect(err).toMatch(/first request without an answer: id 3 \(hostdime HostDime\w+\)/);
+    expect(err).toMatch(/exit: +code 255/);
+    expect(err).toContain('TypeError: boom');
+  });
+
+  it('--list-adapters: every adapter under examples/adapters, by absolute path, with an --exec line that works from any directory', () => {
+    const shipped = readdirSync(join(REPO_ROOT, 'examples', 'adapters'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect(shipped).toContain('php');
+    const list = json(hostsig(['vectors', '--list-adapters', '--json']));
+    expect(list.adapters.map((a: { name: string }) => a.name)).toEqual(shipped);
+    const php = list.adapters.find((a: { name: string }) => a.name === 'php');
+    expect(php).toEqual({ name: 'php', path: join(REPO_ROOT, ADAPTER), exec: `php ${join(REPO_ROOT, ADAPTER)}` });
+    const text = hostsig(['vectors', '--list-adapters']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`hostsig vectors --exec 'php ${join(REPO_ROOT, ADAPTER)}'`);
+    if (!phpAvailable()) return;
+    const elsewhere = mkdtempSync(join(tmpdir(), 'hostsig-elsewhere-'));
+    expect(hostsig(['vectors', '--exec', php.exec, '--scheme', 'sixconnect'], { cwd: elsewhere }).code).toBe(0);
+    // $HOSTSIG_ADAPTERS is the same folder, in the adapter command's environment.
+    const viaEnv = hostsig(['vectors', '--exec', 'php "$HOSTSIG_ADAPTERS/php/hostsig-adapter.php"', '--scheme', 'sixconnect'], { cwd: elsewhere });
+    expect(viaEnv.code).toBe(0);
+    expect(viaEnv.stdout).toMatch(/ 0 failed, 0 skipped/);
   });
 
   it.skipIf(!phpAvailable())('--exec: the PHP reference adapter passes every case it implements', () => {

@@ -38,8 +38,9 @@ async function cli(argv: string[]): Promise<Seen> {
   let out = '';
   const style = makeStyle(false);
   await runDiagnose(parseArgs([...argv, '--json'], diagnoseSpec), { out: (s) => (out += s), err: () => {}, style, errStyle: style, env: {} });
-  const j = JSON.parse(out) as { error?: string; diagnosis?: Seen['findings']; matches?: { id: string; title: string; fix: string; label: string }[] };
-  const findings = j.matches ? j.matches.map(({ id, title, fix, label }) => ({ id, title, fix, detail: label })) : (j.diagnosis ?? []);
+  const j = JSON.parse(out) as { error?: string; diagnosis?: (Seen['findings'][number] & { signed?: string })[] };
+  // The page's findings have no `signed` (the string a HostDime/6connect mistake signed).
+  const findings = (j.diagnosis ?? []).map(({ id, title, fix, detail }) => ({ id, title, fix, ...(detail !== undefined ? { detail } : {}) }));
   return { code: j.error, findings };
 }
 

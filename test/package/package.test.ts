@@ -80,8 +80,8 @@ describe('npm pack', () => {
   const packed = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])) as { files: { path: string }[] }[];
   const files = packed[0]!.files.map((f) => f.path).sort();
 
-  it('ships dist with types per subpath, README, LICENSE, the vectors and the playground; no tests or sources', () => {
-    for (const f of ['README.md', 'LICENSE', 'package.json', 'docs/playground/index.html', 'vectors/schema/vectors.schema.json', 'vectors/hostdime.json', 'vectors/sixconnect.json', 'vectors/keys/rsa2048.pkcs1.pem']) {
+  it('ships dist with types per subpath, README, LICENSE, the vectors, the reference adapters and the playground; no tests or sources', () => {
+    for (const f of ['README.md', 'LICENSE', 'package.json', 'docs/playground/index.html', 'vectors/schema/vectors.schema.json', 'vectors/schema/cli-output.schema.json', 'vectors/hostdime.json', 'vectors/sixconnect.json', 'vectors/keys/rsa2048.pkcs1.pem', 'examples/adapters/php/hostsig-adapter.php']) {
       expect(files).toContain(f);
     }
     for (const [sub, target] of Object.entries(pkg.exports)) {
@@ -89,8 +89,10 @@ describe('npm pack', () => {
       expect(files, sub).toContain(target.default!.slice(2));
       expect(files, sub).toContain(target.types!.slice(2));
     }
-    // docs/playground is the built web debugger, which `hostsig serve` serves: it ships on purpose.
-    const stray = files.filter((f) => (/^(test|src|bench|examples|docs|\.ci)\//.test(f) && !f.startsWith('docs/playground/')) || /\.test\.|\.tsbuildinfo$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+    // docs/playground is the built web debugger, which `hostsig serve` serves, and examples/adapters
+    // the reference adapters `hostsig vectors --list-adapters` points at: both ship on purpose.
+    const shipped = (f: string) => f.startsWith('docs/playground/') || f.startsWith('examples/adapters/');
+    const stray = files.filter((f) => (/^(test|src|bench|examples|docs|\.ci)\//.test(f) && !shipped(f)) || /\.test\.|\.tsbuildinfo$|__pycache__|\.pyc$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     expect(stray).toEqual([]);
   });
 

@@ -1,12 +1,16 @@
-import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
+import { findingsHelp } from '../catalogue.js';
 import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
+import { type CliCommand, type CliJson, cliJson, reportFindings } from '../json.js';
 import { block, jsonOut } from '../output.js';
 import { lookupIn } from '../schemes.js';
-import { REQUEST_FLAGS, resolveRequest } from './common.js';
+import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { InputError } from '../args.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+
+const DIAGNOSE_EXIT = 'Exits 0 when the input is valid (the hash is correct) or a finding names the mistake, 1 when none does.';
 
 export const diagnoseSpec: CommandSpec = {
   name: 'diagnose',
@@ -18,23 +22,29 @@ export const diagnoseSpec: CommandSpec = {
     'diagnose hostbill --authorization "Bearer ..." --key public.pem',
     'diagnose whm --authorization "..." --tokens tokens.json     diagnose hostkey --request req.http --sessions sessions.json',
   ],
-  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS, received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)' } },
-  notes: [
-    'Mistakes tried:',
-    '  hostdime:   hash-uppercase, js-dialect, ruby-dialect, single-encode, python-separators, api-params-included,',
-    '              typed-values, unescaped-slashes, unescaped-unicode, unescaped-slashes-unicode,',
-    '              no-force-object, key-order, method-as-path',
-    '  sixconnect: hash-not-last, secret-hex-decoded, space-encoding, tilde, rfc3986-encoding,',
-    '              query-re-encoded, params-sorted, hash-encoding',
-    '  jwt, hostbill Bearer: alg-none, alg-hs256-public-key, alg-hs256, alg-other (PS256, RS384/512), base64-padding,',
-    '              base64-standard, key-mismatch (kid and thumbprints), payload-reserialized, token-modified,',
-    '              expired-clock-skew, not-yet-valid-clock-skew, pem-label-pkcs8-as-pkcs1, pem-label-pkcs1-as-pkcs8,',
-    '              pem-label-spki-as-pkcs1, pem-label-pkcs1-as-spki',
-    '  whm:        scheme-word, space-not-colon, token-lowercase, base64-encoded, token-expired, ip-not-whitelisted,',
-    '              cpanel-token-on-whm-path, wrong-scheme-word',
-    '  hostkey:    token-in-query, json-body, no-token, token-uppercase, session-expired, fix-ip, pin-format',
-    'Exits 0 when the hash is correct or a mistake reproduces it, 1 when none does.',
-  ].join('\n'),
+  flags: mergeFlags(REQUEST_FLAGS, TOKEN_VERIFY_FLAGS, { received: { type: 'string', value: 'HASH', desc: 'the hash to explain (default: the one in the request)', schemes: ['hostdime', 'sixconnect'] } }),
+  notes: `${findingsHelp()}\n${DIAGNOSE_EXIT}`,
+  schemes: Object.fromEntries(
+    Object.entries(helpAs('diagnose', { hostdime: ' [--received HASH]', sixconnect: ' [--received HASH]', jwt: ' [--candidate other.pem]...' })).map(([scheme, h]) => [scheme, { ...h, notes: `${findingsHelp(scheme)}\n${DIAGNOSE_EXIT}` }]),
+  ),
+};
+
+/** The shared `--json` document (src/cli/json.ts) of a HostDime or 6connect diagnosis. */
+export function reportJson(rep: DiagnoseReport, command: CliCommand = 'diagnose'): CliJson {
+  return cliJson({
+    command,
+    scheme: rep.scheme,
+    result: rep.correct ? 'valid' : 'invalid',
+    ...(rep.correct ? {} : { error: 'SIGNATURE_INVALID', message: 'the received hash is not the one a correct implementation computes' }),
+    stages: { expected: rep.expected.hash, received: rep.received, signed: rep.expected.signed },
+    diagnosis: rep.correct ? undefined : reportFindings(rep),
+  });
+}
+
+/** What to check when no known mistake reproduces a hash: each scheme's own inputs. */
+const NO_MATCH_ADVICE: Readonly<Record<string, string>> = {
+  hostdime: 'check the private key, the api_timestamp and api_unique sent, and that the body was not changed in transit',
+  sixconnect: 'check the secret key (and that it belongs to this apiKey), and that the query string was not changed in transit (re-encoded by a proxy or a client library)',
 };
 
 export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): string {
@@ -50,7 +60,7 @@ export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): strin
     lines.push('');
   }
   if (!rep.matches.length) {
-    lines.push(`${st.yellow('no known mistake reproduces the received hash')} (${rep.tried} derivations tried): check the key, the timestamp/unique sent, and that the request was not changed in transit`);
+    lines.push(`${st.yellow('no known mistake reproduces the received hash')} (${rep.tried} derivations tried): ${NO_MATCH_ADVICE[rep.scheme] ?? 'check the key, and that the request was not changed in transit'}`);
     return lines.join('\n');
   }
   lines.push(`${st.bold('diagnosis')}: ${rep.matches.length === 1 ? 'one known mistake reproduces' : `${rep.matches.length} known mistakes reproduce`} the received hash (${rep.tried} derivations tried)`);
@@ -64,7 +74,7 @@ export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
     const r = await verifyToken(scheme, args.flags, 'diagnose');
-    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify')) : formatToken(r, io, 'diagnose'));
+    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'diagnose', 'verify')) : formatToken(r, io, 'diagnose'));
     return r.ok || (r.diagnosis?.length ?? 0) > 0 ? 0 : 1;
   }
   const r = resolveRequest('diagnose', args.positionals[0], args.flags);
@@ -84,7 +94,7 @@ export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
     if (key === undefined) throw new InputError(`no secret for apiKey "${id}"`);
     rep = diagnoseSixConnect({ query: q, secretKey: key, received });
   }
-  if (bool(args.flags, 'json')) io.out(jsonOut(rep));
+  if (bool(args.flags, 'json')) io.out(jsonOut(reportJson(rep)));
   else io.out(`${io.style.bold(`diagnose ${rep.scheme}`)}\n${formatDiagnosis(rep, io)}\n`);
   return rep.correct || rep.matches.length ? 0 : 1;
 }

@@ -1,14 +1,24 @@
-import { bool, type CommandSpec, type ParsedArgs, str } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
 import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, stageRows, stageText } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
+import { cliJson, reportFindings, stagesObject } from '../json.js';
 import { block, diffMarks, jsonOut, table } from '../output.js';
 import { lookupIn } from '../schemes.js';
-import { REQUEST_FLAGS, resolveRequest } from './common.js';
+import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
-import { SIGN_FLAGS, stageFromFlags } from './sign.js';
+import { SIGN_FLAGS, signSpec, stageFromFlags } from './sign.js';
 import { verifyResolved } from './verify.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, signToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, signToken, TOKEN_SIGN_FLAGS, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+
+/** explain takes sign's flags (the stages of what is sent) or verify's (the stages of what was received). */
+const EXPLAIN_HELP: NonNullable<CommandSpec['schemes']> = Object.fromEntries(
+  Object.entries(helpAs('explain')).map(([scheme, h]) => {
+    const sign = signSpec.schemes![scheme]!;
+    const signed = sign.usage.map((u) => u.replace(/^sign /, 'explain ').replace(/ \[--http\]| \[--json\]/g, '') + (scheme === 'hostdime' || scheme === 'sixconnect' ? ' [--signature HASH]' : ''));
+    return [scheme, { usage: [...signed, ...h.usage], example: sign.example.replace(/^hostsig sign /, 'hostsig explain ').replace(/ --http$/, '') }];
+  }),
+);
 
 export const explainSpec: CommandSpec = {
   name: 'explain',
@@ -20,7 +30,8 @@ export const explainSpec: CommandSpec = {
     'explain jwt|hostbill|whm|hostkey <sign flags>               (the staged view of what is sent)',
     'explain jwt|hostbill|whm|hostkey <verify flags>             (a token/header/body: the verify view with its diagnosis)',
   ],
-  flags: { ...REQUEST_FLAGS, ...SIGN_FLAGS, ...TOKEN_FLAGS, signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one' } },
+  flags: mergeFlags(REQUEST_FLAGS, SIGN_FLAGS, TOKEN_SIGN_FLAGS, TOKEN_VERIFY_FLAGS, { signature: { type: 'string', value: 'HASH', desc: 'a (wrong) signature to set beside the expected one', schemes: ['hostdime', 'sixconnect'] } }),
+  schemes: EXPLAIN_HELP,
 };
 
 interface Explained {
@@ -40,7 +51,7 @@ export async function runExplain(args: ParsedArgs, io: Io): Promise<number> {
     const received = ['authorization', 'request', 'body', 'pin-record', 'sessions', 'tokens'].some((k) => str(f, k) !== undefined) || (scheme === 'jwt' && str(f, 'token') !== undefined && str(f, 'claims') === undefined);
     const r = received ? await verifyToken(scheme, f, 'explain') : signToken(scheme, f, 'explain');
     r.stages = r.stages.map(([k, v], i) => [`${i + 1} ${k}`, v]);
-    io.out(bool(f, 'json') ? jsonOut(tokenJson(r, received ? 'verify' : 'sign')) : formatToken(r, io, received ? 'explain' : 'sign'));
+    io.out(bool(f, 'json') ? jsonOut(tokenJson(r, 'explain', received ? 'verify' : 'sign')) : formatToken(r, io, received ? 'explain' : 'sign'));
     return r.ok ? 0 : 1;
   }
   const given = str(f, 'signature');
@@ -83,7 +94,20 @@ export async function runExplain(args: ParsedArgs, io: Io): Promise<number> {
     }
   }
   if (bool(f, 'json')) {
-    io.out(jsonOut({ scheme: ex.scheme, stages: Object.fromEntries(ex.stages), expected: ex.expected, given: ex.given, match: ex.given === undefined ? undefined : ex.given === ex.expected, diagnosis: ex.diagnosis?.matches }));
+    const same = ex.given === ex.expected;
+    io.out(
+      jsonOut(
+        cliJson({
+          command: 'explain',
+          scheme: ex.scheme,
+          result: ex.given === undefined ? 'signed' : same ? 'valid' : 'invalid',
+          ...(ex.given !== undefined && !same ? { error: 'SIGNATURE_INVALID', message: 'the given signature is not the expected one' } : {}),
+          stages: stagesObject([...ex.stages, ['expected', ex.expected], ...(ex.given !== undefined ? ([['given', ex.given]] as const) : [])]),
+          output: ex.http !== undefined ? { http: ex.http } : undefined,
+          diagnosis: ex.given !== undefined && !same ? (ex.diagnosis ? reportFindings(ex.diagnosis) : []) : undefined,
+        }),
+      ),
+    );
     return ex.given === undefined || ex.given === ex.expected ? 0 : 1;
   }
   const st = io.style;

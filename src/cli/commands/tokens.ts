@@ -30,41 +30,62 @@ import { digestWhmToken, formatWhmAuthorization, parseWhmAuthorization, verifyWh
 import { type FlagSpec, type FlagValues, InputError, int, list, NOW_FLAG, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type HostKeySessionConfig, type KeysConfig, loadConfig, whmRecords, type WhmTokenConfig } from '../config.js';
 import { diagnoseHostBillBasic, diagnoseHostKey, diagnoseJwt, diagnoseWhm, type JwtDiagnoseReport, type JwtMistake } from '../../diagnose/index.js';
-import { header as httpHeader, parseHttpRequest } from '../http.js';
+import { formatHttpRequest, header as httpHeader, parseHttpRequest } from '../http.js';
+import { type CliCommand, type CliJson, cliJson, stagesObject } from '../json.js';
 import type { Io } from '../io.js';
 import { readText } from '../io.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 
-export const TOKEN_FLAGS: Record<string, FlagSpec> = {
-  now: NOW_FLAG,
-  key: { type: 'string', value: 'FILE', desc: 'jwt/hostbill: RSA key file (PEM PKCS#1/PKCS#8/SPKI, DER, JWK, ssh-rsa): private to sign, public (or private) to verify' },
-  token: { type: 'string', value: 'TOKEN', desc: 'jwt: the compact JWT (- for stdin); whm: the API token; hostkey: the session token' },
-  claims: { type: 'string', value: 'JSON|@FILE', desc: 'jwt/hostbill: the claims to sign, as JSON text or @file' },
-  header: { type: 'string', value: 'JSON', desc: 'jwt: the exact protected header text to sign (default {"alg":"RS256","kid"?,"typ":"JWT"})' },
-  kid: { type: 'string', value: 'KID', desc: 'jwt: header kid' },
-  'expires-in': { type: 'string', value: 'DURATION', desc: 'jwt: exp = iat + this (e.g. 15m)' },
-  issuer: { type: 'string', value: 'ISS', desc: 'jwt: iss to set (sign) or require (verify)' },
-  audience: { type: 'string', value: 'AUD', desc: 'jwt: aud to set (sign) or require (verify)' },
-  subject: { type: 'string', value: 'SUB', desc: 'jwt: sub to set (sign) or require (verify)' },
-  'clock-tolerance': { type: 'string', value: 'SEC', desc: 'jwt: leeway for exp/nbf/iat (default 0)' },
-  candidate: { type: 'string', multiple: true, value: 'FILE', desc: 'diagnose jwt: another key file the token may have been signed with' },
-  authorization: { type: 'string', value: 'HEADER', desc: 'hostbill/whm: the Authorization header value' },
-  user: { type: 'string', value: 'USER', desc: 'hostbill: Basic user (e-mail); whm: the WHM/cPanel user; hostkey: billing login' },
-  password: { type: 'string', value: 'PASSWORD', desc: 'hostbill: Basic password (sign) or the expected one (verify); hostkey: billing password' },
-  cpanel: { type: 'boolean', desc: 'whm: a cPanel (UAPI) header: cpanel USER:TOKEN' },
-  tokens: { type: 'string', value: 'FILE.json', desc: 'whm: token records {"USER": [{name, token|digest, expiresAt?, whitelistIps?, acls?}]} (or a keys.json)' },
-  'client-ip': { type: 'string', value: 'IP', desc: 'whm/hostkey: the client address (whitelists, fix_ip)' },
-  sessions: { type: 'string', value: 'FILE.json', desc: 'hostkey: session store [{token|digest, subject, expiresAt, ip?}] (or a keys.json)' },
-  pin: { type: 'string', value: 'DIGITS', desc: 'hostkey: the PIN (check_pin, or to check against --pin-record)' },
-  'pin-record': { type: 'string', value: 'FILE.json', desc: 'hostkey verify: a stored PIN record {alg:"scrypt", N, r, p, dkLen, salt, hash}' },
-  'new-pin': { type: 'string', value: 'DIGITS', desc: 'hostkey set_pin: the new PIN' },
-  'old-pin': { type: 'string', value: 'DIGITS', desc: 'hostkey set_pin: the old PIN' },
-  callback: { type: 'string', value: 'KEY', desc: 'hostkey callback_check: the callback key' },
-  ttl: { type: 'string', value: 'SEC', desc: 'hostkey login: token lifetime' },
-  'fix-ip': { type: 'boolean', desc: 'hostkey login: bind the token to the caller\'s IP' },
+const JWT = ['jwt', 'hostbill'] as const;
+const HK = ['hostkey'] as const;
+
+/** The flags that sign for the token schemes (sign, and explain's sign view). */
+export const TOKEN_SIGN_FLAGS: Record<string, FlagSpec> = {
+  now: { ...NOW_FLAG, desc: 'the clock for iat (and exp), in Unix seconds (default: now)', schemes: JWT },
+  key: { type: 'string', value: 'FILE', desc: 'the RSA private key file (PEM PKCS#1/PKCS#8, DER, JWK)', schemes: JWT, per: { hostbill: 'Bearer: the RSA private key file (PEM PKCS#1/PKCS#8, DER, JWK)' } },
+  claims: { type: 'string', value: 'JSON|@FILE', desc: 'the claims to sign, as JSON text or @file', schemes: JWT },
+  header: { type: 'string', value: 'JSON', desc: 'the exact protected header text to sign (default {"alg":"RS256","kid"?,"typ":"JWT"})', schemes: JWT },
+  kid: { type: 'string', value: 'KID', desc: 'header kid', schemes: JWT },
+  'expires-in': { type: 'string', value: 'DURATION', desc: 'exp = iat + this (e.g. 15m)', schemes: JWT },
+  issuer: { type: 'string', value: 'ISS', desc: 'iss to set', schemes: JWT },
+  audience: { type: 'string', value: 'AUD', desc: 'aud to set', schemes: JWT },
+  subject: { type: 'string', value: 'SUB', desc: 'sub to set', schemes: JWT },
+  user: { type: 'string', value: 'USER', desc: 'the user', schemes: ['hostbill', 'whm', 'hostkey'], per: { hostbill: 'Basic: the user (e-mail)', whm: 'the WHM or cPanel user', hostkey: 'the billing login (--action whmcslogin)' } },
+  password: { type: 'string', value: 'PASSWORD', desc: 'the password', schemes: ['hostbill', 'hostkey'], per: { hostbill: 'Basic: the password', hostkey: 'the billing password (--action whmcslogin)' } },
+  token: { type: 'string', value: 'TOKEN', desc: 'the token', schemes: ['whm', 'hostkey'], per: { whm: 'the API token (32 of A-Z0-9)', hostkey: 'the session token' } },
+  cpanel: { type: 'boolean', desc: 'a cPanel (UAPI) header: cpanel USER:TOKEN', schemes: ['whm'] },
+  pin: { type: 'string', value: 'DIGITS', desc: 'the PIN (check_pin)', schemes: HK },
+  'new-pin': { type: 'string', value: 'DIGITS', desc: 'the new PIN (set_pin)', schemes: HK },
+  'old-pin': { type: 'string', value: 'DIGITS', desc: 'the old PIN (set_pin)', schemes: HK },
+  callback: { type: 'string', value: 'KEY', desc: 'the callback key (callback_check)', schemes: HK },
+  ttl: { type: 'string', value: 'SEC', desc: 'token lifetime (login)', schemes: HK },
+  'fix-ip': { type: 'boolean', desc: 'bind the token to the caller\'s IP (login)', schemes: HK },
+};
+
+/** The flags that verify for the token schemes (verify, diagnose, and explain's verify view). */
+export const TOKEN_VERIFY_FLAGS: Record<string, FlagSpec> = {
+  key: { type: 'string', value: 'FILE', desc: 'the issuer\'s RSA public key file (PEM PKCS#1/SPKI, DER, JWK, ssh-rsa; a private key works too)', schemes: JWT, per: { hostbill: 'Bearer: the issuer\'s RSA public key file (PEM PKCS#1/SPKI, DER, JWK, ssh-rsa)' } },
+  token: { type: 'string', value: 'TOKEN', desc: 'the token', schemes: ['jwt', 'hostkey'], per: { jwt: 'the compact JWT (- for stdin)', hostkey: 'the session token (as the body "token=...")' } },
+  authorization: { type: 'string', value: 'HEADER', desc: 'the Authorization header value', schemes: ['jwt', 'hostbill', 'whm'], per: { jwt: 'the Authorization header value: "Bearer <jwt>"', hostbill: 'the Authorization header value: "Basic ..." or "Bearer ..."', whm: 'the Authorization header value: "whm USER:TOKEN" or "cpanel USER:TOKEN"' } },
+  issuer: { type: 'string', value: 'ISS', desc: 'the iss to require', schemes: JWT },
+  audience: { type: 'string', value: 'AUD', desc: 'the aud to require', schemes: JWT },
+  subject: { type: 'string', value: 'SUB', desc: 'the sub to require', schemes: JWT },
+  'clock-tolerance': { type: 'string', value: 'SEC', desc: 'leeway for exp/nbf/iat (default 0)', schemes: JWT },
+  candidate: { type: 'string', multiple: true, value: 'FILE', desc: 'another key file the token may have been signed with (named when it verifies)', schemes: JWT },
+  password: { type: 'string', value: 'PASSWORD', desc: 'Basic: the expected password', schemes: ['hostbill'] },
+  tokens: { type: 'string', value: 'FILE.json', desc: 'token records {"USER": [{name, token|digest, expiresAt?, whitelistIps?, acls?}]} (or a keys.json)', schemes: ['whm'] },
+  'client-ip': { type: 'string', value: 'IP', desc: 'the client address', schemes: ['whm', 'hostkey'], per: { whm: 'the client address (needed when the token has a whitelist_ip)', hostkey: 'the client address (needed when the session is bound by fix_ip)' } },
+  sessions: { type: 'string', value: 'FILE.json', desc: 'session store [{token|digest, subject, expiresAt, ip?}] (or a keys.json)', schemes: HK },
+  pin: { type: 'string', value: 'DIGITS', desc: 'the PIN to check against --pin-record', schemes: HK },
+  'pin-record': { type: 'string', value: 'FILE.json', desc: 'a stored PIN record {alg:"scrypt", N, r, p, dkLen, salt, hash}', schemes: HK },
 };
 
 type Stages = [string, string][];
+
+/** `map[key]` for a key from the request (a user name, an e-mail): own entries only, never `constructor` or `__proto__`. */
+function own<T>(map: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
 
 export interface TokenResult {
   scheme: string;
@@ -237,7 +258,7 @@ function hostBillVerify(f: FlagValues, command: string, cfg: KeysConfig | undefi
     return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hints.length ? { diagnosis: hints } : {}) };
   }
   stages.push(['credentials', credentials], ['user:pass', `${creds.username}:${'*'.repeat(creds.password.length)}`], ['user', creds.username]);
-  const expected = str(f, 'password') ?? cfg?.hostbill?.basic?.[creds.username];
+  const expected = str(f, 'password') ?? own(cfg?.hostbill?.basic, creds.username);
   if (expected === undefined) throw new UsageError(`give the expected password: --password P (or --config keys.json with hostbill.basic["${creds.username}"])`, command);
   const want = formatBasicAuth(creds.username, expected);
   stages.push(['expected', want], ['received', auth.trim()]);
@@ -269,14 +290,14 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
   try {
     const a = parseWhmAuthorization(auth);
     stages.push(['scheme', a.scheme], ['user', a.user], ['kind', a.kind], ['presented digest', digestWhmToken(a.credential)]);
-    const recs = whmRecords((a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens)?.[a.user]);
+    const recs = whmRecords(own(a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens, a.user));
     stages.push(['stored digests', recs.length ? recs.map((r) => `${r.name}=${r.digest}`).join('\n') : '(none for this user)']);
   } catch {
     /* the verdict explains */
   }
   const now = int(f, 'now', command);
   const r = await verifyWhmAuthorization(auth, {
-    lookup: (user: string, scheme: WhmScheme) => whmRecords((scheme === 'cpanel' ? whm!.cpanelTokens : whm!.tokens)?.[user]),
+    lookup: (user: string, scheme: WhmScheme) => whmRecords(own(scheme === 'cpanel' ? whm!.cpanelTokens : whm!.tokens, user)),
     ...(clientIp !== undefined ? { clientIp } : {}),
     ...(path !== undefined ? { path } : {}),
     ...(now !== undefined ? { now } : {}),
@@ -287,7 +308,25 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
     stages.push(['token name', r.tokenName ?? '(access hash)'], ['acls', (r.acls ?? ['(all of the user\'s)']).join(',')], ['expires', r.expiresAt === null ? 'never' : String(r.expiresAt)]);
     return { scheme: 'whm', ok: true, stages };
   }
+  if (r.code === 'IP_NOT_ALLOWED' && clientIp === undefined) {
+    // Not a mistake in the request: the verifier was not told where it came from.
+    const name = typeof r.details?.tokenName === 'string' ? r.details.tokenName : undefined;
+    const list = whitelistOf(whm, auth, name);
+    stages.push(['client ip', '(not given: --client-ip IP)']);
+    return { scheme: 'whm', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and token${name !== undefined ? ` "${name}"` : ''} is restricted to whitelist_ip ${list ?? '(a whitelist)'}`, stages };
+  }
   return { scheme: 'whm', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseWhm({ authorization: auth, code: r.code, path, whm }) };
+}
+
+/** The whitelist_ip of the record named `name` of the header's user, for the message. */
+function whitelistOf(whm: NonNullable<KeysConfig['whm']>, auth: string, name: string | undefined): string | undefined {
+  try {
+    const a = parseWhmAuthorization(auth);
+    const rec = whmRecords(own(a.scheme === 'cpanel' ? whm.cpanelTokens : whm.tokens, a.user)).find((x) => x.name === name);
+    return rec?.whitelistIps?.join(', ');
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- hostkey -----------------------------------------------------------------------------
@@ -366,6 +405,12 @@ async function hostKeyVerify(f: FlagValues, command: string, cfg: KeysConfig | u
     stages.push(['subject', r.subject], ['expires', String(r.expiresAt)], ['ip bound', String(r.ipBound)]);
     return { scheme: 'hostkey', ok: true, stages };
   }
+  if (r.code === 'IP_NOT_ALLOWED' && clientIp === undefined) {
+    // Not a mistake in the request: the verifier was not told where it came from.
+    const bound = token ? hostKeyRecords(sessions).find((x) => x.digest === digestHostKeyToken(token))?.ip : undefined;
+    stages.push(['client ip', '(not given: --client-ip IP)']);
+    return { scheme: 'hostkey', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and the session is bound to ${bound ?? 'an address'} (fix_ip)`, stages };
+  }
   return { scheme: 'hostkey', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseHostKey({ code: r.code, body, query, method }) };
 }
 
@@ -399,7 +444,9 @@ export function signToken(scheme: string, f: FlagValues, command: string): Token
     return { scheme, ok: true, stages: [['scheme', f.cpanel === true ? 'cpanel' : 'whm'], ['user', user], ['token', token], ['stored digest', digestWhmToken(token)], ['Authorization', header]], output: { authorization: header, digest: digestWhmToken(token) } };
   }
   const r = hostKeyBuild(f, command);
-  return { scheme, ok: true, stages: [['action', str(f, 'action') ?? 'info'], ['url', r.url], ['content-type', r.headers['content-type']], ['body', r.body]], output: { method: r.method, url: r.url, headers: r.headers, body: r.body } };
+  const url = new URL(r.url);
+  const http = formatHttpRequest({ method: r.method, target: `${url.pathname}${url.search}`, headers: [['Host', url.host], ['Content-Type', r.headers['content-type']]], body: r.body });
+  return { scheme, ok: true, stages: [['action', str(f, 'action') ?? 'info'], ['url', r.url], ['content-type', r.headers['content-type']], ['body', r.body]], output: { method: r.method, url: r.url, headers: r.headers, body: r.body, http } };
 }
 
 export async function verifyToken(scheme: string, f: FlagValues, command: string): Promise<TokenResult> {
@@ -420,16 +467,18 @@ export async function verifyToken(scheme: string, f: FlagValues, command: string
   return hostKeyVerify(f, command, cfg);
 }
 
-export function tokenJson(r: TokenResult, kind: 'sign' | 'verify'): unknown {
-  return {
+/** The shared `--json` document (src/cli/json.ts) of a token-scheme result: `sign` when it signed, else the verdict. */
+export function tokenJson(r: TokenResult, command: CliCommand, kind: 'sign' | 'verify'): CliJson {
+  return cliJson({
+    command,
     scheme: r.scheme,
-    ...(kind === 'verify' ? { result: r.ok ? 'valid' : 'invalid' } : {}),
-    ...(r.code ? { error: r.code, message: r.message } : {}),
-    stages: Object.fromEntries(r.stages),
-    ...(r.output ? { output: r.output } : {}),
-    ...(r.diagnosis ? { diagnosis: r.diagnosis } : {}),
-    ...(r.jwt ? { key: r.jwt.key, ...(r.jwt.kid !== undefined ? { kid: r.jwt.kid } : {}) } : {}),
-  };
+    result: kind === 'sign' ? 'signed' : r.ok ? 'valid' : 'invalid',
+    error: r.code,
+    message: r.code !== undefined ? r.message : undefined,
+    stages: stagesObject(r.stages),
+    output: r.jwt ? { key: r.jwt.key, ...(r.jwt.kid !== undefined ? { kid: r.jwt.kid } : {}) } : r.output,
+    diagnosis: kind === 'verify' && !r.ok ? r.diagnosis : undefined,
+  });
 }
 
 export function formatDiagnosisList(d: NonNullable<TokenResult['diagnosis']>, io: Io): string {

@@ -1,9 +1,10 @@
-import { bool, type CommandSpec, type ParsedArgs } from '../args.js';
+import { bool, type CommandSpec, mergeFlags, type ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
+import { type CliJson, cliJson, reportFindings } from '../json.js';
 import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 import { isTokenScheme, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
-import { formatToken, TOKEN_FLAGS, tokenJson, verifyToken } from './tokens.js';
-import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest } from './common.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest, VERIFY_HELP } from './common.js';
 import { formatDiagnosis } from './diagnose.js';
 
 export const verifySpec: CommandSpec = {
@@ -19,8 +20,9 @@ export const verifySpec: CommandSpec = {
     'verify whm --authorization "whm root:TOKEN" --tokens tokens.json [--client-ip IP] [--path /json-api/listaccts]',
     'verify hostkey --body "action=info&token=..." --sessions sessions.json [--client-ip IP] | --pin 1234 --pin-record pin.json',
   ],
-  flags: { ...REQUEST_FLAGS, ...TOKEN_FLAGS },
+  flags: mergeFlags(REQUEST_FLAGS, TOKEN_VERIFY_FLAGS),
   notes: 'The scheme may be left out when the request shows it (a /v1/...json path: HostDime; a hash= query: 6connect).',
+  schemes: VERIFY_HELP,
 };
 
 export async function verifyResolved(r: ResolvedRequest): Promise<VerifyOutcome> {
@@ -28,16 +30,20 @@ export async function verifyResolved(r: ResolvedRequest): Promise<VerifyOutcome>
   return verifySixConnectCli(r.sixconnect!, r.keys, { now: r.now, time: r.time, toleranceSec: r.toleranceSec });
 }
 
-export function outcomeJson(o: VerifyOutcome): unknown {
-  return {
+/** The shared `--json` document (src/cli/json.ts) of a HostDime or 6connect verification. */
+export function outcomeJson(o: VerifyOutcome): CliJson {
+  const stages: Record<string, string> = {};
+  for (const k of ['canonical', 'expected', 'received'] as const) if (o.stages[k] !== undefined) stages[k] = o.stages[k];
+  return cliJson({
+    command: 'verify',
     scheme: o.scheme,
     result: o.ok ? 'valid' : 'invalid',
-    ...(o.code ? { error: o.code, message: o.message } : {}),
-    ...(o.keyId !== undefined ? { keyId: o.keyId } : {}),
-    ...(o.method !== undefined ? { method: o.method } : {}),
-    stages: o.stages,
-    ...(o.diagnosis ? { diagnosis: o.diagnosis.matches.map(({ id, title, fix, label }) => ({ id, title, fix, label })) } : {}),
-  };
+    error: o.code,
+    message: o.message,
+    stages,
+    output: { ...(o.keyId !== undefined ? { keyId: o.keyId } : {}), ...(o.method !== undefined ? { method: o.method } : {}) },
+    diagnosis: o.diagnosis ? reportFindings(o.diagnosis) : undefined,
+  });
 }
 
 export function formatOutcome(o: VerifyOutcome, io: Io): string {
@@ -63,7 +69,7 @@ export async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
     const r = await verifyToken(scheme, args.flags, 'verify');
-    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify')) : formatToken(r, io, 'verify'));
+    io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify', 'verify')) : formatToken(r, io, 'verify'));
     return r.ok ? 0 : 1;
   }
   const r = resolveRequest('verify', args.positionals[0], args.flags);
