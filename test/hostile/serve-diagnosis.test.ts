@@ -32,11 +32,11 @@ async function send(r: ReturnType<typeof request>) {
 }
 
 describe('serve: diagnosis is skipped above the size cap, and says so', () => {
-  it('a 1 MB bad-signature request is answered without a diagnosis: "diagnosis skipped: body over 65536 bytes"', async () => {
+  it('a 1 MB bad-signature request is answered without a diagnosis: "diagnosis skipped: body over 16384 bytes"', async () => {
     const { status, verdict, line } = await send(request(1_000_000));
     expect(status).toBe(401);
     expect(verdict).toMatchObject({ verdict: 'SIGNATURE_INVALID', diagnosis: [], diagnosisSkipped: `body over ${DIAGNOSIS_MAX_BODY} bytes` });
-    expect(line).toMatch(/ -> SIGNATURE_INVALID key=demo-public; diagnosis skipped: body over 65536 bytes$/);
+    expect(line).toMatch(/ -> SIGNATURE_INVALID key=demo-public; diagnosis skipped: body over 16384 bytes$/);
   });
 
   it('under the cap the same mistake is still diagnosed (js-dialect)', async () => {
