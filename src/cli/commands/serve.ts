@@ -346,7 +346,9 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
     const skip = r.scheme !== null && bytes.length > DIAGNOSIS_MAX_BODY;
     const diagnosis =
       r.scheme === null
-        ? [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }]
+        ? r.details?.['hint'] === 'hostbill-admin-api'
+          ? [{ id: 'hostbill-admin-api', title: "HostBill's Admin API (admin/api.php with api_id/api_key)", fix: "hostsig implements HostBill's User API: send Authorization: Bearer <RS256 JWT> or Basic (see docs/hostbill.md)." }]
+          : [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }]
         : skip
           ? []
           : diagnoseFailure(r.scheme, r.code, cfg, { method, path, query, body, ...(authorization !== undefined ? { authorization } : {}) });

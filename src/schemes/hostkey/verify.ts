@@ -4,7 +4,7 @@ import { equalBytes } from '../../core/compare.js';
 import { HostsigError, isHostsigError, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { sha256 } from '../../core/hmac.js';
 import { formatIpAddress, parseIpAddress } from '../../core/ip.js';
-import type { PhpArray } from '../../core/php/array.js';
+import { PhpArray } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { randomBytes } from '../../core/random.js';
 import { HOSTKEY_TOKEN_RE } from './sign.js';
@@ -322,13 +322,23 @@ export async function verifyHostKeyToken(token: unknown, options: VerifyHostKeyT
  * ```
  */
 export async function verifyHostKeyRequest(body: string | Uint8Array, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
-  let token: unknown;
+  const form = readHostKeyForm(body);
+  return form instanceof PhpArray ? verifyHostKeyFormToken(form, options) : form;
+}
+
+/** @internal A request body as invapi's `$_POST`, or the 400 a malformed one gets. */
+export function readHostKeyForm(body: string | Uint8Array): PhpArray | HostKeyTokenFailure {
   try {
-    token = parseHostKeyForm(body, 256).get('token');
+    return parseHostKeyForm(body, 256);
   } catch (e) {
     const err = isHostsigError(e) ? e : null;
     return verifyFailure(err && err.code !== 'INVALID_ARGUMENT' ? err.code : 'BODY_MALFORMED', 'form body is malformed', { status: 400, cause: e });
   }
+}
+
+/** @internal {@link verifyHostKeyToken} of a read form's `token` (an array is no token). */
+export function verifyHostKeyFormToken(form: PhpArray, options: VerifyHostKeyTokenOptions): Promise<HostKeyTokenResult> {
+  const token = form.get('token');
   return verifyHostKeyToken(typeof token === 'string' || token === undefined ? token : 0, options);
 }
 

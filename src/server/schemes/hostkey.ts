@@ -1,6 +1,7 @@
-import { HostsigError, toFailure } from '../../core/errors.js';
+import { HostsigError, toFailure, type VerifyFailure, verifyFailure } from '../../core/errors.js';
+import { PhpArray } from '../../core/php/array.js';
 import { isIpAddress } from '../../core/ip.js';
-import { type HostKeyTokenStore, type HostKeyTokenVerified, type VerifyHostKeyTokenOptions, verifyHostKeyRequest } from '../../schemes/hostkey/verify.js';
+import { type HostKeyTokenStore, type HostKeyTokenVerified, readHostKeyForm, type VerifyHostKeyTokenOptions, verifyHostKeyFormToken } from '../../schemes/hostkey/verify.js';
 import { hostKeyEnvelope } from '../envelopes.js';
 import type { SchemePlugin } from '../types.js';
 
@@ -28,9 +29,23 @@ function moduleOf(path: string): string | null {
   return MODULE_RE.test(last) ? last : null;
 }
 
+// HostBill's old Admin API (`admin/api.php`, `api_id` + `api_key`), which every public HostBill
+// client uses, also POSTs to a `.php` module: without a field of invapi's own, it is not HostKey.
+const ADMIN_API_HINT = "this looks like HostBill's Admin API (api_id/api_key); hostsig implements HostBill's User API (Authorization: Bearer or Basic), not the Admin API";
+
+/** SCHEME_UNKNOWN when the form carries neither `token` nor `action` (every invapi call has one). */
+function notHostKey(form: PhpArray): VerifyFailure | null {
+  if (form.get('token') !== undefined || form.get('action') !== undefined) return null;
+  const admin = form.get('api_id') !== undefined || form.get('api_key') !== undefined;
+  return admin
+    ? verifyFailure('SCHEME_UNKNOWN', ADMIN_API_HINT, { details: { hint: 'hostbill-admin-api' } })
+    : verifyFailure('SCHEME_UNKNOWN', 'a POST to a .php module without a HostKey token or action field');
+}
+
 /**
  * HostKey plug-in: a `POST` to `<module>.php` (other than the public modules) whose form body
- * carries `token=`. Identity: `{ user: subject }` of the session. Failures answer in invapi's
+ * carries `token=` (a body with neither `token` nor `action` is no HostKey call: `SCHEME_UNKNOWN`, with a hint
+ * when it is HostBill's Admin API). Identity: `{ user: subject }` of the session. Failures answer in invapi's
  * `{"result": -1, "error": "...", "code": "..."}`.
  */
 export const hostkey: SchemePlugin<HostKeySchemeOptions, HostKeyTokenVerified> = {
@@ -52,7 +67,11 @@ export const hostkey: SchemePlugin<HostKeySchemeOptions, HostKeyTokenVerified> =
         try {
           const opts: VerifyHostKeyTokenOptions = { store: capped, now: ctx.clock };
           if (req.clientIp !== undefined && isIpAddress(req.clientIp)) opts.clientIp = req.clientIp;
-          const r = await verifyHostKeyRequest(req.body, opts);
+          const form = readHostKeyForm(req.body);
+          if (!(form instanceof PhpArray)) return form;
+          const not = notHostKey(form);
+          if (not !== null) return not;
+          const r = await verifyHostKeyFormToken(form, opts);
           if (r.ok) return { ok: true, identity: { user: r.subject }, detail: r };
           return r;
         } catch (e) {
