@@ -72,7 +72,6 @@ export interface HostDimeVerifyFailure extends VerifyFailure {
 export type HostDimeVerifyResult = HostDimeVerified | HostDimeVerifyFailure;
 
 const TS_RE = /^[0-9]{1,15}$/;
-const HASH_RE = /^[0-9a-f]{64}$/;
 const MAX_UNIQUE = 256;
 
 interface Parsed {
@@ -93,8 +92,7 @@ function fail(code: HostsigErrorCode, message: string, details?: Record<string, 
 }
 
 /** A top-level api_* field; absent or an array is missing, and so is empty where noted. */
-function field(get: (name: string) => PhpValue | undefined, name: string, allowEmpty = false): string {
-  const v = get(name);
+function field(v: PhpValue | undefined, name: string, allowEmpty = false): string {
   if (typeof v !== 'string' || (v === '' && !allowEmpty)) fail('MISSING_FIELD', `missing ${name}`, { field: name });
   return v;
 }
@@ -157,23 +155,14 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   // refuses lone surrogates, so a string body needs no separate well-formedness pass.)
   const text = typeof body === 'string' ? body : utf8OrNull(body);
   const fast = text === null ? null : fastHostDimeForm(text, maxVars);
-  let all: PhpArray | null = null;
-  let get: (name: string) => PhpValue | undefined;
-  if (fast !== null) {
-    const api: Record<string, string | undefined> = { api_key: fast.key, api_timestamp: fast.timestamp, api_unique: fast.unique, api_hash: fast.hash };
-    get = (name) => api[name];
-  } else {
-    const parsed = parseForm(body, maxVars);
-    all = parsed;
-    get = (name) => parsed.get(name);
-  }
+  const all = fast === null ? parseForm(body, maxVars) : null;
 
-  const publicKey = field(get, 'api_key');
+  const publicKey = field(all === null ? fast!.key : all.get('api_key'), 'api_key');
   // An empty timestamp or hash is there but malformed; the format checks below name it.
-  const timestampRaw = field(get, 'api_timestamp', true);
-  const unique = field(get, 'api_unique');
-  const hashHex = field(get, 'api_hash', true);
-  if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
+  const timestampRaw = field(all === null ? fast!.timestamp : all.get('api_timestamp'), 'api_timestamp', true);
+  const unique = field(all === null ? fast!.unique : all.get('api_unique'), 'api_unique');
+  const hash = lowerHexToBytes(field(all === null ? fast!.hash : all.get('api_hash'), 'api_hash', true));
+  if (hash === null) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
   // request.method is the HTTP method; the HostDime method comes from the options or the path.
@@ -187,24 +176,35 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   if (timestamp - now > tol) fail('TIMESTAMP_FUTURE', 'api_timestamp is in the future', { timestamp, now: Math.floor(now), toleranceSec: tol });
 
   // PHP's $_POST minus the api_* fields (tested after name mangling, case-sensitive).
-  const params = all === null ? undefined : (all as PhpArray).filter(notApi);
+  const params = all === null ? undefined : all.filter(notApi);
   const fastJson = fast === null ? null : keepJson ? fast.json.slice() : fast.json;
   // The lazy parse reads the decoded text, never the caller's bytes, which may be a pooled
   // buffer reused after this returns. (For UTF-8 bytes parse_str parses that same text.)
   const source = fast === null ? body : (text as string);
-  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, lowerHexToBytes(hashHex), method, fastJson);
+  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, hash, method, fastJson);
 }
 
-/** 64 lowercase hex digits (HASH_RE checked) to 32 bytes, without the general decoder's checks and copies. */
-function lowerHexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) {
+/**
+ * Exactly 64 lowercase hex digits to 32 bytes, or null: the format check and the decode in one
+ * pass (a regex test first, then a decode, read the 64 characters twice).
+ */
+function lowerHexToBytes(hex: string): Uint8Array | null {
+  if (hex.length !== 64) return null;
+  const out = new Uint8Array(32);
+  let bad = 0;
+  for (let i = 0; i < 32; i++) {
     const a = hex.charCodeAt(2 * i);
     const b = hex.charCodeAt(2 * i + 1);
+    bad |= lowerHexBad(a) | lowerHexBad(b);
     // '0'-'9' is 0x30-0x39 and 'a'-'f' 0x61-0x66: (c & 15) + 9 * (c >> 6) is the digit.
     out[i] = (((a & 15) + 9 * (a >> 6)) << 4) | ((b & 15) + 9 * (b >> 6));
   }
-  return out;
+  return bad === 0 ? out : null;
+}
+
+/** 0 for a code of [0-9a-f], 1 otherwise. */
+function lowerHexBad(c: number): number {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) ? 0 : 1;
 }
 
 // Request paths repeat: remember the method of the last few hundred (a pure function of the path).
@@ -250,9 +250,9 @@ function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8A
  * Tries the accepted (dialect, typing) pairs in order and stops at the first match. Which pair
  * matched is not secret, so stopping early leaks nothing; a failure always tries them all.
  */
-function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): { dialect: HostDimeDialect; typed: boolean } | null {
+function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): Match | null {
   let typedParams: PhpArray | null | undefined; // computed once, only if the string form fails
-  for (const typed of typedNumbers ? [false, true] : [false]) {
+  for (const typed of typedNumbers ? STRING_THEN_TYPED : STRING_ONLY) {
     // null: the string-valued params, read from p only if a dialect needs them (p.params may
     // not be built yet, and the fast php digest does not need it).
     let params: PhpArray | null = null;
@@ -271,11 +271,26 @@ function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect
       } catch {
         continue;
       }
-      if (equalBytes(digest, p.hash)) return { dialect, typed };
+      if (equalBytes(digest, p.hash)) return MATCHES[dialect][typed ? 1 : 0];
     }
   }
   return null;
 }
+
+/** Which (dialect, typing) pair a hash matched. */
+interface Match {
+  readonly dialect: HostDimeDialect;
+  readonly typed: boolean;
+}
+
+// The few possible answers, made once (match runs per request).
+const STRING_THEN_TYPED = [false, true] as const;
+const STRING_ONLY = [false] as const;
+const PHP_ONLY: readonly HostDimeDialect[] = ['php'];
+const MATCHES: Record<HostDimeDialect, readonly [Match, Match]> = {
+  php: [Object.freeze({ dialect: 'php', typed: false }), Object.freeze({ dialect: 'php', typed: true })],
+  js: [Object.freeze({ dialect: 'js', typed: false }), Object.freeze({ dialect: 'js', typed: true })],
+};
 
 /** The params with numeric-looking strings as numbers, or null when nothing would change. */
 function toTyped(params: PhpArray): PhpArray | null {
@@ -354,7 +369,7 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
-  const m = match(p, privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
+  const m = match(p, privateKey, options.dialects ?? PHP_ONLY, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, privateKey, options);
   if (options.nonces) {
     const replay = await recordNonce(options.nonces, nonceKey(p.publicKey, p.unique), nonceTtl(p.timestamp, options.toleranceSec ?? 300, now), 'api_unique was already used');
@@ -388,7 +403,7 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
   } catch (e) {
     return toFailure(e);
   }
-  const m = match(p, options.privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
+  const m = match(p, options.privateKey, options.dialects ?? PHP_ONLY, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, options.privateKey, options);
   return verified(p, m);
 }
@@ -408,7 +423,7 @@ class Verified implements HostDimeVerified {
   readonly unique: string;
   readonly #p: Parsed;
 
-  constructor(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }) {
+  constructor(p: Parsed, m: Match) {
     this.publicKey = p.publicKey;
     this.method = p.method;
     this.dialect = m.dialect;
@@ -423,7 +438,7 @@ class Verified implements HostDimeVerified {
   }
 }
 
-function verified(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }): HostDimeVerified {
+function verified(p: Parsed, m: Match): HostDimeVerified {
   // The result lives on with the caller: let go of the scan's bytes (for a large body, a buffer
   // of its own several times the body's size).
   p.fastJson = null;
