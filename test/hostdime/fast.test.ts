@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bytesToHex } from '../../src/core/bytes.js';
 import { PhpArray } from '../../src/core/php/array.js';
 import { parseStr, phpRawurlencode, phpUrlencode } from '../../src/core/php/query.js';
 import { hostDimeDoubleJson } from '../../src/schemes/hostdime/canonical.js';
@@ -32,6 +33,8 @@ function agree(body: string, maxVars = 1000): boolean {
   if ('error' in g) throw new Error(`fast path accepted a body the general path refuses (${g.error}): ${JSON.stringify(body)}`);
   expect(latin1(fast.json)).toBe(g.json);
   expect([fast.key, fast.timestamp, fast.unique, fast.hash]).toEqual(['api_key', 'api_timestamp', 'api_unique', 'api_hash'].map((k) => g.api.get(k)));
+  // A decoded api_hash is never wrong: only 64 lowercase hex digits, and their bytes.
+  if (fast.hashBytes !== null) expect(bytesToHex(fast.hashBytes)).toBe(/^[0-9a-f]{64}$/.test(String(fast.hash)) ? fast.hash : 'not a hash');
   return true;
 }
 
@@ -103,6 +106,23 @@ describe('fastHostDimeForm == parse_str + json_encode(json_encode(.., JSON_FORCE
     for (const body of fallback) expect(fastHostDimeForm(body, 1000), body).toBeNull();
     expect(fastHostDimeForm('a=1&b=2&c=3', 2)).toBeNull(); // over max_input_vars: the general path refuses it
     expect(fastHostDimeForm(Array.from({ length: 200 }, (_, i) => `f${i}=1`).join('&'), 1000)).toBeNull();
+  });
+
+  it('decodes a plain api_hash of exactly 64 lowercase hex digits, and nothing else', () => {
+    const hex = '5752861a62c8a26e342ec2092a8db755f666e76f57548453f1acd4b26d67497e';
+    const at = (hash: string) => fastHostDimeForm(`a=1&api_hash=${hash}&b=2`, 1000);
+    expect(bytesToHex(at(hex)!.hashBytes!)).toBe(hex);
+    expect(bytesToHex(fastHostDimeForm(`api_hash=${hex}`, 1000)!.hashBytes!)).toBe(hex);
+    for (const bad of [hex.toUpperCase(), hex.slice(1), `${hex}0`, `${hex.slice(1)}g`, `${hex.slice(1)}é`, `${hex.slice(1)}/`, `${hex.slice(1)}:`, `${hex.slice(1)}\``, '']) {
+      const f = at(bad);
+      expect(f, bad).not.toBeNull();
+      expect(f!.hash, bad).toBe(bad);
+      expect(f!.hashBytes, bad).toBeNull();
+    }
+    // Escaped: the verifier decodes the value instead (and finds the same bytes).
+    const escaped = at(hex.replace('a', '%61'))!;
+    expect([escaped.hash, escaped.hashBytes]).toEqual([hex, null]);
+    expect(fastHostDimeForm('a=1', 1000)!.hashBytes).toBeNull();
   });
 
   it('handles what it claims to: every escape, astral characters, raw non-ASCII, empty values, && and a trailing &', () => {

@@ -7,7 +7,7 @@ import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray, PhpValue } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
-import { fastHostDimeForm } from './fast.js';
+import { fastHostDimeForm, lowerHexAt } from './fast.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 import { typedHostDimeValue } from './typed.js';
 
@@ -71,7 +71,6 @@ export interface HostDimeVerifyFailure extends VerifyFailure {
 /** What {@link verifyHostDime} resolves to. */
 export type HostDimeVerifyResult = HostDimeVerified | HostDimeVerifyFailure;
 
-const TS_RE = /^[0-9]{1,15}$/;
 const MAX_UNIQUE = 256;
 
 interface Parsed {
@@ -161,16 +160,20 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   // An empty timestamp or hash is there but malformed; the format checks below name it.
   const timestampRaw = field(all === null ? fast!.timestamp : all.get('api_timestamp'), 'api_timestamp', true);
   const unique = field(all === null ? fast!.unique : all.get('api_unique'), 'api_unique');
-  const hash = lowerHexToBytes(field(all === null ? fast!.hash : all.get('api_hash'), 'api_hash', true));
+  const hashHex = field(all === null ? fast!.hash : all.get('api_hash'), 'api_hash', true);
+  // The fast scan decoded a plain api_hash already.
+  const hash = (all === null ? fast!.hashBytes : null) ?? lowerHexAt(hashHex, 0, hashHex.length);
   if (hash === null) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
   // request.method is the HTTP method; the HostDime method comes from the options or the path.
-  const method = options.method ?? (typeof request.path === 'string' ? pathToMethod(request.path) : undefined);
-  if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
+  // (pathToMethod gives valid methods only, checked once per path.)
+  const given = options.method;
+  const method = given != null ? (isHostDimeMethod(given) ? given : undefined) : typeof request.path === 'string' ? pathToMethod(request.path) : undefined;
+  if (method === undefined) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
-  if (!TS_RE.test(timestampRaw)) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
-  const timestamp = Number(timestampRaw);
+  const timestamp = unixSeconds(timestampRaw);
+  if (timestamp < 0) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
   const tol = options.toleranceSec ?? 300;
   if (now - timestamp > tol) fail('TIMESTAMP_STALE', 'api_timestamp is too old', { timestamp, now: Math.floor(now), toleranceSec: tol });
   if (timestamp - now > tol) fail('TIMESTAMP_FUTURE', 'api_timestamp is in the future', { timestamp, now: Math.floor(now), toleranceSec: tol });
@@ -184,36 +187,27 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, hash, method, fastJson);
 }
 
-/**
- * Exactly 64 lowercase hex digits to 32 bytes, or null: the format check and the decode in one
- * pass (a regex test first, then a decode, read the 64 characters twice).
- */
-function lowerHexToBytes(hex: string): Uint8Array | null {
-  if (hex.length !== 64) return null;
-  const out = new Uint8Array(32);
-  let bad = 0;
-  for (let i = 0; i < 32; i++) {
-    const a = hex.charCodeAt(2 * i);
-    const b = hex.charCodeAt(2 * i + 1);
-    bad |= lowerHexBad(a) | lowerHexBad(b);
-    // '0'-'9' is 0x30-0x39 and 'a'-'f' 0x61-0x66: (c & 15) + 9 * (c >> 6) is the digit.
-    out[i] = (((a & 15) + 9 * (a >> 6)) << 4) | ((b & 15) + 9 * (b >> 6));
+/** 1 to 15 ASCII digits as their number (exact: below 2^53), else -1. */
+function unixSeconds(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
   }
-  return bad === 0 ? out : null;
+  return v;
 }
 
-/** 0 for a code of [0-9a-f], 1 otherwise. */
-function lowerHexBad(c: number): number {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) ? 0 : 1;
-}
-
-// Request paths repeat: remember the method of the last few hundred (a pure function of the path).
+// Request paths repeat: remember the (valid) method of the last few hundred (a pure function of the path).
 const methodByPath = /* @__PURE__ */ new Map<string, string | undefined>();
 function pathToMethod(path: string): string | undefined {
   let m = methodByPath.get(path);
   if (m === undefined && !methodByPath.has(path)) {
     if (methodByPath.size >= 256) methodByPath.clear();
     m = hostDimePathToMethod(path)?.method;
+    if (!isHostDimeMethod(m)) m = undefined;
     // Only short paths are remembered, so the cache stays small whatever clients send.
     if (path.length <= 256) methodByPath.set(path, m);
   }
@@ -243,7 +237,35 @@ function utf8OrNull(b: Uint8Array): string | null {
 
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
-  return sha256Parts(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`), fastJson);
+  // The head `timestamp:unique:private_key:method:`, written straight into a reused buffer
+  // when it is ASCII and fits (nearly always); it holds the key, so it is wiped after hashing.
+  let o = putField(0, p.timestampRaw);
+  o = putField(o, p.unique);
+  o = putField(o, privateKey);
+  o = putField(o, p.method);
+  if (o < 0) {
+    HEAD.fill(0);
+    return sha256Parts(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`), fastJson);
+  }
+  try {
+    return sha256Parts(HEAD.subarray(0, o), fastJson);
+  } finally {
+    HEAD.fill(0, 0, o);
+  }
+}
+
+const HEAD = /* @__PURE__ */ new Uint8Array(1024);
+
+/** Writes `s` and a ':' into HEAD at `o` and returns the next offset; -1 (from then on) when `s` is not ASCII or does not fit. */
+function putField(o: number, s: string): number {
+  if (o < 0 || o + s.length >= HEAD.length) return -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    HEAD[o++] = c;
+  }
+  HEAD[o++] = 0x3a;
+  return o;
 }
 
 /**
