@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isWellFormed, utf8ToBytes } from '../../src/core/bytes.js';
-import { verifySixConnect } from '../../src/schemes/sixconnect/index.js';
+import type { HostsigErrorCode } from '../../src/core/errors.js';
+import { type SixConnectVerified, type SixConnectVerifyResult, verifySixConnect } from '../../src/schemes/sixconnect/index.js';
 import { createVerifierFor, sixconnect } from '../../src/server/index.js';
 import { splitUrl } from '../../src/server/request.js';
 
@@ -21,11 +22,11 @@ describe('the 6connect plug-in verifies the query text as its UTF-8 bytes', () =
     const url = `/api/v1/api.php?${query}`;
     const q = splitUrl(url).query;
     const got = await verifier.verify({ method: 'GET', url, headers: {} });
-    let want;
+    let want: SixConnectVerifyResult;
     try {
       want = await verifySixConnect({ query: utf8ToBytes(q) }, { secretKey: SECRET });
     } catch (e) {
-      want = { ok: false, code: (e as { code: string }).code };
+      want = { ok: false, code: (e as { code: HostsigErrorCode }).code, message: '' };
     }
     if (!want.ok) {
       expect(got, query).toMatchObject({ ok: false, code: want.code });
@@ -34,7 +35,7 @@ describe('the 6connect plug-in verifies the query text as its UTF-8 bytes', () =
     expect(got.ok, query).toBe(true);
     if (!got.ok) return;
     accepted++;
-    const d = got.detail as typeof want;
+    const d = got.detail as SixConnectVerified;
     expect([d.apiKey, d.target, d.action, d.signedQuery, d.params?.toJS()]).toEqual([want.apiKey, want.target, want.action, want.signedQuery, want.params?.toJS()]);
   }
 
