@@ -258,7 +258,8 @@ const HEAD = /* @__PURE__ */ new Uint8Array(1024);
 
 /** Writes `s` and a ':' into HEAD at `o` and returns the next offset; -1 (from then on) when `s` is not ASCII or does not fit. */
 function putField(o: number, s: string): number {
-  if (o < 0 || o + s.length >= HEAD.length) return -1;
+  // (A privateKey option that is not a string takes the template's String() path, as before.)
+  if (o < 0 || typeof s !== 'string' || o + s.length >= HEAD.length) return -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) return -1;
@@ -329,19 +330,37 @@ function nonceKey(publicKey: string, unique: string): string {
   return `hostdime:${publicKey.length}:${publicKey}:${unique}`;
 }
 
-async function resolveKey(p: Parsed, options: VerifyHostDimeOptions): Promise<string> {
+/**
+ * The private key: at once for a `privateKey` or a lookup that answers synchronously, else a
+ * Promise of it (so a request whose key is at hand waits for no microtask).
+ */
+function resolveKey(p: Parsed, options: VerifyHostDimeOptions): string | Promise<string> {
   if (options.privateKey !== undefined) {
     if (options.publicKey !== undefined && options.publicKey !== p.publicKey) fail('UNKNOWN_KEY', 'unknown api_key');
     return options.privateKey;
   }
-  let key: string | null | undefined;
+  let key: string | null | undefined | Promise<string | null | undefined>;
+  let pending: boolean;
   try {
-    key = await options.lookup!(p.publicKey);
+    key = options.lookup!(p.publicKey);
+    pending = isPromiseLike(key);
   } catch (e) {
-    throw new HostsigError('LOOKUP_FAILED', 'key lookup failed', {}, { cause: e });
+    throw lookupFailed(e);
   }
+  return pending ? Promise.resolve(key).then(checkKey, (e: unknown) => Promise.reject(lookupFailed(e))) : checkKey(key);
+}
+
+function lookupFailed(cause: unknown): HostsigError {
+  return new HostsigError('LOOKUP_FAILED', 'key lookup failed', {}, { cause });
+}
+
+function checkKey(key: unknown): string {
   if (typeof key !== 'string' || key === '') fail('UNKNOWN_KEY', 'unknown api_key');
   return key;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /**
@@ -381,13 +400,20 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   let now: number;
   try {
     now = resolveNow(options.now);
-    p = parseRequest(request, options, now, true);
+    p = parseRequest(request, options, now, false);
   } catch (e) {
     return toFailure(e);
   }
   let privateKey: string;
   try {
-    privateKey = await resolveKey(p, options);
+    const key = resolveKey(p, options);
+    if (typeof key === 'string') privateKey = key;
+    else {
+      // Another verification may run while the lookup is pending: keep the scan's JSON out of
+      // its shared scratch buffer first.
+      if (p.fastJson !== null) p.fastJson = p.fastJson.slice();
+      privateKey = await key;
+    }
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
