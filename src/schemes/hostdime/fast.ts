@@ -26,8 +26,8 @@ export interface FastForm {
   timestamp: string | undefined;
   unique: string | undefined;
   hash: string | undefined;
-  /** `api_hash` decoded, when it came as 64 lowercase hex digits; null otherwise (also when absent). */
-  hashBytes: Uint8Array | null;
+  /** Where `hash` stands in the body when it came unescaped (read there: the slice is not a flat string); else -1. */
+  hashAt: number;
   /**
    * `json_encode(json_encode($params, JSON_FORCE_OBJECT))` of the non-`api_*` fields, ASCII
    * bytes. A view of a shared scratch buffer, valid until the next call: copy it to keep it.
@@ -88,7 +88,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
   let o = 0;
   out[o++] = 0x22; // outer "
   out[o++] = 0x7b; // {
-  const form: FastForm = { key: undefined, timestamp: undefined, unique: undefined, hash: undefined, hashBytes: null, json: out };
+  const form: FastForm = { key: undefined, timestamp: undefined, unique: undefined, hash: undefined, hashAt: -1, json: out };
   let count = 0;
   let first = true;
   let start = 0;
@@ -116,30 +116,28 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
     }
     // An empty name (PHP drops the field), or one with other characters: the general path.
     if (eq === start || (eq < len && c !== 0x3d && c !== 0x26)) return null;
-    const hasValue = eq < len && c === 0x3d;
+    // Where the value starts (after its '='; at the '&' or the end when there is none).
+    const from = c === 0x3d ? eq + 1 : eq;
     // Any equal hash (a repeated name, or a rare collision) goes to the general path.
     h |= 0;
     for (let j = 0; j < count - 1; j++) if (hashes[j] === h) return null;
     hashes[count - 1] = h;
-    const isApi = eq - start >= 4 && body.charCodeAt(start) === 0x61 && body.charCodeAt(start + 1) === 0x70 && body.charCodeAt(start + 2) === 0x69 && body.charCodeAt(start + 3) === 0x5f;
+    const isApi = eq - start >= 4 && body.startsWith('api_', start);
     if (isApi) {
       // Not a param: nothing to write. A value of plain ASCII without '%' or '+' is taken as
       // it is; anything else is checked by the full loop below (then thrown away).
       o = fieldStart;
-      let end = hasValue ? eq + 1 : eq;
-      let plain = true;
-      if (hasValue) {
-        for (; end < len; end++) {
-          const v = body.charCodeAt(end);
-          if (v === 0x26) break;
-          if (v >= 0x80 || v === 0x25 || v === 0x2b) {
-            plain = false;
-            break;
-          }
+      let end = from;
+      for (; end < len; end++) {
+        const v = body.charCodeAt(end);
+        if (v === 0x26) break;
+        if (v >= 0x80 || v === 0x25 || v === 0x2b) {
+          end = -1;
+          break;
         }
       }
-      if (plain) {
-        setApi(form, body, start, eq, hasValue ? eq + 1 : eq, end);
+      if (end >= 0) {
+        setApi(form, body, start, eq, body.slice(from, end), from);
         start = end + 1;
         continue;
       }
@@ -152,7 +150,7 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
     out[o++] = 0x22;
     // The value, urldecoded and encoded twice in the same loop, up to its '&'.
     let escaped = false;
-    let i = hasValue ? eq + 1 : eq;
+    let i = from;
     while (i < len) {
       c = body.charCodeAt(i);
       if (c < 0x80) {
@@ -242,8 +240,8 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
     if (isApi) {
       // Not a param: keep its decoded value (the scan above checked its escapes) and drop
       // what was written for it.
-      const raw = body.slice(eq + 1, i);
-      setApiValue(form, body, start, eq, escaped ? decodeURIComponent(raw.replace(/\+/g, ' ')) : raw);
+      const raw = body.slice(from, i);
+      setApi(form, body, start, eq, escaped ? decodeURIComponent(raw.replace(/\+/g, ' ')) : raw, escaped ? -1 : from);
       o = fieldStart;
     } else {
       out[o++] = 0x5c;
@@ -258,75 +256,26 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
   return form;
 }
 
-/**
- * Records a plain (unescaped) api value, `body[from, to)`, when it is one of the four fields
- * the verifier reads; `api_hash` is also decoded here when it is 64 lowercase hex digits.
- */
-function setApi(form: FastForm, body: string, start: number, eq: number, from: number, to: number): void {
-  const which = apiField(body, start, eq);
-  if (which === NONE) return;
-  const value = body.slice(from, to);
-  if (which === HASH) form.hashBytes = lowerHexAt(body, from, to);
-  setField(form, which, value);
-}
-
-/** Records a decoded api value when it is one of the four fields the verifier reads. */
-function setApiValue(form: FastForm, body: string, start: number, eq: number, value: string): void {
-  const which = apiField(body, start, eq);
-  if (which === NONE) return;
-  if (which === HASH) form.hashBytes = null;
-  setField(form, which, value);
-}
-
-const NONE = 0;
-const KEY = 1;
-const HASH = 2;
-const UNIQUE = 3;
-const TIMESTAMP = 4;
-
-/** Which of the four api fields the name `body[start, eq)` (known to start with `api_`) is. */
-function apiField(body: string, start: number, eq: number): number {
+/** Records one of the four api fields the verifier reads; other `api_*` names are ignored. */
+function setApi(form: FastForm, body: string, start: number, eq: number, value: string, at: number): void {
   switch (eq - start) {
     case 7:
-      return body.startsWith('key', start + 4) ? KEY : NONE;
+      if (body.startsWith('api_key', start)) form.key = value;
+      break;
     case 8:
-      return body.startsWith('hash', start + 4) ? HASH : NONE;
+      if (body.startsWith('api_hash', start)) {
+        form.hash = value;
+        form.hashAt = at;
+      }
+      break;
     case 10:
-      return body.startsWith('unique', start + 4) ? UNIQUE : NONE;
+      if (body.startsWith('api_unique', start)) form.unique = value;
+      break;
     case 13:
-      return body.startsWith('timestamp', start + 4) ? TIMESTAMP : NONE;
-    default:
-      return NONE;
+      if (body.startsWith('api_timestamp', start)) form.timestamp = value;
+      break;
   }
 }
-
-function setField(form: FastForm, which: number, value: string): void {
-  if (which === KEY) form.key = value;
-  else if (which === HASH) form.hash = value;
-  else if (which === UNIQUE) form.unique = value;
-  else form.timestamp = value;
-}
-
-/** `s[from, to)` as 32 bytes when it is exactly 64 lowercase hex digits, else null. */
-export function lowerHexAt(s: string, from: number, to: number): Uint8Array | null {
-  if (to - from !== 64) return null;
-  const out = new Uint8Array(32);
-  let bad = 0;
-  for (let i = 0; i < 32; i++) {
-    const a = s.charCodeAt(from + 2 * i);
-    const b = s.charCodeAt(from + 2 * i + 1);
-    const hi = LOWER_HEX[a & 0x7f]!;
-    const lo = LOWER_HEX[b & 0x7f]!;
-    // A code above 0x7f, or one the table marks 0x100, is not a digit.
-    bad |= (a | b) & ~0x7f;
-    bad |= hi | lo;
-    out[i] = (hi << 4) | lo;
-  }
-  return (bad & ~0xf) === 0 ? out : null;
-}
-
-// [0-9a-f] -> its value; anything else -> 0x100.
-const LOWER_HEX: Uint16Array = /* @__PURE__ */ Uint16Array.from({ length: 128 }, (_, c) => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x61 + 10 : 0x100));
 
 /** The byte of a `%XX` at `i` (before `end`), or -1. */
 function pct(s: string, i: number, end: number): number {

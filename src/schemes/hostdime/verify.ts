@@ -7,7 +7,8 @@ import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray, PhpValue } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
-import { fastHostDimeForm, lowerHexAt } from './fast.js';
+import { hexDigit } from '../../core/uri.js';
+import { fastHostDimeForm } from './fast.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 import { typedHostDimeValue } from './typed.js';
 
@@ -114,6 +115,14 @@ function checkOptions(options: VerifyHostDimeOptions): void {
  * with a prototype getter: an object literal with a getter costs about 0.5 us to create.)
  */
 class ParsedRequest implements Parsed {
+  // `declare`: assigned in the constructor, so no field definitions are emitted as well.
+  declare readonly publicKey: string;
+  declare readonly timestampRaw: string;
+  declare readonly timestamp: number;
+  declare readonly unique: string;
+  declare readonly hash: Uint8Array;
+  declare readonly method: string;
+  declare fastJson: Uint8Array | null;
   #params: PhpArray | undefined;
   readonly #body: string | Uint8Array;
   readonly #maxVars: number;
@@ -121,14 +130,21 @@ class ParsedRequest implements Parsed {
     body: string | Uint8Array,
     maxVars: number,
     params: PhpArray | undefined,
-    readonly publicKey: string,
-    readonly timestampRaw: string,
-    readonly timestamp: number,
-    readonly unique: string,
-    readonly hash: Uint8Array,
-    readonly method: string,
-    public fastJson: Uint8Array | null,
+    publicKey: string,
+    timestampRaw: string,
+    timestamp: number,
+    unique: string,
+    hash: Uint8Array,
+    method: string,
+    fastJson: Uint8Array | null,
   ) {
+    this.publicKey = publicKey;
+    this.timestampRaw = timestampRaw;
+    this.timestamp = timestamp;
+    this.unique = unique;
+    this.hash = hash;
+    this.method = method;
+    this.fastJson = fastJson;
     this.#body = body;
     this.#maxVars = maxVars;
     this.#params = params;
@@ -140,11 +156,10 @@ class ParsedRequest implements Parsed {
 }
 
 /**
- * Parse, field checks and freshness: everything that needs no key.
- * `keepJson`: copy the fast scan's JSON out of its scratch buffer (needed when another
- * verification may run before this one hashes, i.e. across an await).
+ * Parse, field checks and freshness: everything that needs no key. `fastJson` is a view of the
+ * fast scan's scratch buffer: copy it before another verification may run (across an await).
  */
-function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number, keepJson: boolean): Parsed {
+function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number): Parsed {
   if (typeof request !== 'object' || request === null) fail('BODY_MALFORMED', 'request expected object');
   const body = request.body;
   if (typeof body !== 'string' && !isBytes(body)) fail('BODY_MALFORMED', 'body expected string or Uint8Array');
@@ -161,16 +176,14 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   const timestampRaw = field(all === null ? fast!.timestamp : all.get('api_timestamp'), 'api_timestamp', true);
   const unique = field(all === null ? fast!.unique : all.get('api_unique'), 'api_unique');
   const hashHex = field(all === null ? fast!.hash : all.get('api_hash'), 'api_hash', true);
-  // The fast scan decoded a plain api_hash already.
-  const hash = (all === null ? fast!.hashBytes : null) ?? lowerHexAt(hashHex, 0, hashHex.length);
+  const at = all === null ? fast!.hashAt : -1;
+  const hash = lowerHexToBytes(hashHex.length, at < 0 ? hashHex : (text as string), at < 0 ? 0 : at);
   if (hash === null) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
   // request.method is the HTTP method; the HostDime method comes from the options or the path.
-  // (pathToMethod gives valid methods only, checked once per path.)
-  const given = options.method;
-  const method = given != null ? (isHostDimeMethod(given) ? given : undefined) : typeof request.path === 'string' ? pathToMethod(request.path) : undefined;
-  if (method === undefined) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
+  const method = options.method ?? (typeof request.path === 'string' ? pathToMethod(request.path) : undefined);
+  if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
   const timestamp = unixSeconds(timestampRaw);
   if (timestamp < 0) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
@@ -180,34 +193,49 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
 
   // PHP's $_POST minus the api_* fields (tested after name mangling, case-sensitive).
   const params = all === null ? undefined : all.filter(notApi);
-  const fastJson = fast === null ? null : keepJson ? fast.json.slice() : fast.json;
+  const fastJson = fast === null ? null : fast.json;
   // The lazy parse reads the decoded text, never the caller's bytes, which may be a pooled
   // buffer reused after this returns. (For UTF-8 bytes parse_str parses that same text.)
   const source = fast === null ? body : (text as string);
   return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, hash, method, fastJson);
 }
 
+/**
+ * The `n` characters of `s` from `from` as 32 bytes when they are exactly 64 lowercase hex
+ * digits, else null: the format check and the decode in one pass.
+ */
+function lowerHexToBytes(n: number, s: string, from: number): Uint8Array | null {
+  if (n !== 64) return null;
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    const a = s.charCodeAt(from + 2 * i);
+    const b = s.charCodeAt(from + 2 * i + 1);
+    const hi = hexDigit(a);
+    const lo = hexDigit(b);
+    // Lowercase only: of the hex digits, 'A'-'F' alone lack the 0x20 bit.
+    if ((hi | lo) < 0 || (a & b & 0x20) === 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
 /** 1 to 15 ASCII digits as their number (exact: below 2^53), else -1. */
 function unixSeconds(s: string): number {
-  const n = s.length;
-  if (n === 0 || n > 15) return -1;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
+  let v = s.length > 0 && s.length < 16 ? 0 : -1;
+  for (let i = 0; i < s.length && v >= 0; i++) {
     const d = s.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
+    v = d >= 0 && d <= 9 ? v * 10 + d : -1;
   }
   return v;
 }
 
-// Request paths repeat: remember the (valid) method of the last few hundred (a pure function of the path).
+// Request paths repeat: remember the method of the last few hundred (a pure function of the path).
 const methodByPath = /* @__PURE__ */ new Map<string, string | undefined>();
 function pathToMethod(path: string): string | undefined {
   let m = methodByPath.get(path);
   if (m === undefined && !methodByPath.has(path)) {
     if (methodByPath.size >= 256) methodByPath.clear();
     m = hostDimePathToMethod(path)?.method;
-    if (!isHostDimeMethod(m)) m = undefined;
     // Only short paths are remembered, so the cache stays small whatever clients send.
     if (path.length <= 256) methodByPath.set(path, m);
   }
@@ -237,36 +265,28 @@ function utf8OrNull(b: Uint8Array): string | null {
 
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
-  // The head `timestamp:unique:private_key:method:`, written straight into a reused buffer
-  // when it is ASCII and fits (nearly always); it holds the key, so it is wiped after hashing.
-  let o = putField(0, p.timestampRaw);
-  o = putField(o, p.unique);
-  o = putField(o, privateKey);
-  o = putField(o, p.method);
-  if (o < 0) {
-    HEAD.fill(0);
-    return sha256Parts(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`), fastJson);
-  }
+  // The head `timestamp:unique:private_key:method:` goes straight into a reused buffer when it
+  // is ASCII and fits (nearly always). It holds the key: wiped after hashing.
+  const n = put(p.method, put(privateKey, put(p.unique, put(p.timestampRaw, 0))));
   try {
-    return sha256Parts(HEAD.subarray(0, o), fastJson);
+    return sha256Parts(n < 0 ? utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`) : HEAD.subarray(0, n), fastJson);
   } finally {
-    HEAD.fill(0, 0, o);
+    HEAD.fill(0);
   }
 }
 
-const HEAD = /* @__PURE__ */ new Uint8Array(1024);
+const HEAD = /* @__PURE__ */ new Uint8Array(256);
 
-/** Writes `s` and a ':' into HEAD at `o` and returns the next offset; -1 (from then on) when `s` is not ASCII or does not fit. */
-function putField(o: number, s: string): number {
-  // (A privateKey option that is not a string takes the template's String() path, as before.)
+/** Writes `s` and a ':' into HEAD at `o`: the next offset, or -1 once a part is not an ASCII string or does not fit. */
+function put(s: string, o: number): number {
   if (o < 0 || typeof s !== 'string' || o + s.length >= HEAD.length) return -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0x7f) return -1;
     HEAD[o++] = c;
   }
-  HEAD[o++] = 0x3a;
-  return o;
+  HEAD[o] = 0x3a;
+  return o + 1;
 }
 
 /**
@@ -275,7 +295,7 @@ function putField(o: number, s: string): number {
  */
 function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): Match | null {
   let typedParams: PhpArray | null | undefined; // computed once, only if the string form fails
-  for (const typed of typedNumbers ? STRING_THEN_TYPED : STRING_ONLY) {
+  for (const typed of typedNumbers ? BOTH : STRINGS) {
     // null: the string-valued params, read from p only if a dialect needs them (p.params may
     // not be built yet, and the fast php digest does not need it).
     let params: PhpArray | null = null;
@@ -294,7 +314,7 @@ function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect
       } catch {
         continue;
       }
-      if (equalBytes(digest, p.hash)) return MATCHES[dialect][typed ? 1 : 0];
+      if (equalBytes(digest, p.hash)) return { dialect, typed };
     }
   }
   return null;
@@ -306,14 +326,10 @@ interface Match {
   readonly typed: boolean;
 }
 
-// The few possible answers, made once (match runs per request).
-const STRING_THEN_TYPED = [false, true] as const;
-const STRING_ONLY = [false] as const;
-const PHP_ONLY: readonly HostDimeDialect[] = ['php'];
-const MATCHES: Record<HostDimeDialect, readonly [Match, Match]> = {
-  php: [Object.freeze({ dialect: 'php', typed: false }), Object.freeze({ dialect: 'php', typed: true })],
-  js: [Object.freeze({ dialect: 'js', typed: false }), Object.freeze({ dialect: 'js', typed: true })],
-};
+// Made once: match runs on every request.
+const BOTH = [false, true];
+const STRINGS = [false];
+const PHP: readonly HostDimeDialect[] = ['php'];
 
 /** The params with numeric-looking strings as numbers, or null when nothing would change. */
 function toTyped(params: PhpArray): PhpArray | null {
@@ -330,37 +346,19 @@ function nonceKey(publicKey: string, unique: string): string {
   return `hostdime:${publicKey.length}:${publicKey}:${unique}`;
 }
 
-/**
- * The private key: at once for a `privateKey` or a lookup that answers synchronously, else a
- * Promise of it (so a request whose key is at hand waits for no microtask).
- */
-function resolveKey(p: Parsed, options: VerifyHostDimeOptions): string | Promise<string> {
+async function resolveKey(p: Parsed, options: VerifyHostDimeOptions): Promise<string> {
   if (options.privateKey !== undefined) {
     if (options.publicKey !== undefined && options.publicKey !== p.publicKey) fail('UNKNOWN_KEY', 'unknown api_key');
     return options.privateKey;
   }
-  let key: string | null | undefined | Promise<string | null | undefined>;
-  let pending: boolean;
+  let key: string | null | undefined;
   try {
-    key = options.lookup!(p.publicKey);
-    pending = isPromiseLike(key);
+    key = await options.lookup!(p.publicKey);
   } catch (e) {
-    throw lookupFailed(e);
+    throw new HostsigError('LOOKUP_FAILED', 'key lookup failed', {}, { cause: e });
   }
-  return pending ? Promise.resolve(key).then(checkKey, (e: unknown) => Promise.reject(lookupFailed(e))) : checkKey(key);
-}
-
-function lookupFailed(cause: unknown): HostsigError {
-  return new HostsigError('LOOKUP_FAILED', 'key lookup failed', {}, { cause });
-}
-
-function checkKey(key: unknown): string {
   if (typeof key !== 'string' || key === '') fail('UNKNOWN_KEY', 'unknown api_key');
   return key;
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /**
@@ -400,24 +398,20 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   let now: number;
   try {
     now = resolveNow(options.now);
-    p = parseRequest(request, options, now, false);
+    p = parseRequest(request, options, now);
   } catch (e) {
     return toFailure(e);
   }
   let privateKey: string;
   try {
-    const key = resolveKey(p, options);
-    if (typeof key === 'string') privateKey = key;
-    else {
-      // Another verification may run while the lookup is pending: keep the scan's JSON out of
-      // its shared scratch buffer first.
-      if (p.fastJson !== null) p.fastJson = p.fastJson.slice();
-      privateKey = await key;
-    }
+    // Another verification may run while the key is looked up: keep the scan's JSON out of
+    // its shared scratch buffer first.
+    if (p.fastJson !== null) p.fastJson = p.fastJson.slice();
+    privateKey = await resolveKey(p, options);
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
-  const m = match(p, privateKey, options.dialects ?? PHP_ONLY, options.typedNumbers ?? true);
+  const m = match(p, privateKey, options.dialects ?? PHP, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, privateKey, options);
   if (options.nonces) {
     const replay = await recordNonce(options.nonces, nonceKey(p.publicKey, p.unique), nonceTtl(p.timestamp, options.toleranceSec ?? 300, now), 'api_unique was already used');
@@ -446,12 +440,12 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
   if ((options as VerifyHostDimeOptions).nonces || (options as VerifyHostDimeOptions).lookup) throw new HostsigError('INVALID_ARGUMENT', 'verifyHostDimeSync takes no lookup or nonce store');
   let p: Parsed;
   try {
-    p = parseRequest(request, options, resolveNow(options.now), false);
+    p = parseRequest(request, options, resolveNow(options.now));
     if (options.publicKey !== undefined && options.publicKey !== p.publicKey) fail('UNKNOWN_KEY', 'unknown api_key');
   } catch (e) {
     return toFailure(e);
   }
-  const m = match(p, options.privateKey, options.dialects ?? PHP_ONLY, options.typedNumbers ?? true);
+  const m = match(p, options.privateKey, options.dialects ?? PHP, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, options.privateKey, options);
   return verified(p, m);
 }
@@ -463,12 +457,13 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
  */
 class Verified implements HostDimeVerified {
   readonly ok = true as const;
-  readonly publicKey: string;
-  readonly method: string;
-  readonly dialect: HostDimeDialect;
-  readonly typed: boolean;
-  readonly timestamp: number;
-  readonly unique: string;
+  // Assigned in the constructor, in this order (the order a spread or JSON.stringify shows).
+  declare readonly publicKey: string;
+  declare readonly method: string;
+  declare readonly dialect: HostDimeDialect;
+  declare readonly typed: boolean;
+  declare readonly timestamp: number;
+  declare readonly unique: string;
   readonly #p: Parsed;
 
   constructor(p: Parsed, m: Match) {

@@ -123,45 +123,31 @@ function hasEscape(q: string, start: number, end: number): boolean {
  * part through PHP's own duplicate rule (`FIELD_DUPLICATE` for a second `apiKey`, or any
  * field whose values differ, where PHP reads the last and most other readers the first).
  */
-function scanFields(raw: RawQuery, signedEnd: number, timeParam: string): Fields {
+function scanFields(raw: RawQuery, signedEnd: number, wanted: readonly string[]): Fields {
   const { q } = raw;
   const out: Fields = new Map();
   SEEN.fill(0);
   let count = 0;
   let rewritten = false;
   let start = 0;
+  // A name is cut out (a string) only when it has the length of `hash` or of a wanted name.
+  let lengths = 1 << 4;
+  for (const w of wanted) lengths |= 1 << Math.min(w.length, 31);
   while (start <= signedEnd) {
     let end = q.indexOf('&', start);
     if (end === -1 || end > signedEnd) end = signedEnd;
     if (end > start) {
       const kind = nameKind(q, start, end);
       const eq = nameEnd;
-      // A name as it stands is compared in place (no string per field); an escaped one decoded.
-      const name = kind === ESCAPED ? binaryString(decoded(raw, start, eq)) : null;
-      if (name === null ? eq - start === 4 && q.startsWith('hash', start) : name === 'hash') throw new HostsigError('HASH_DUPLICATE', 'more than one hash param');
+      const name = kind === ESCAPED ? binaryString(decoded(raw, start, eq)) : lengths & (1 << Math.min(eq - start, 31)) ? q.slice(start, eq) : null;
+      if (name === 'hash') throw new HostsigError('HASH_DUPLICATE', 'more than one hash param');
       if (!rewritten && (kind !== PLAIN || ++count > MAX_SEEN || !firstSighting(nameHash))) rewritten = true;
-      const w = name === null ? wantedAt(q, start, eq - start, timeParam) : wantedName(name, timeParam);
-      if (w !== null) out.set(w, [Math.min(eq + 1, end), end]);
+      if (name !== null && wanted.includes(name)) out.set(name, [Math.min(eq + 1, end), end]);
     }
     start = end + 1;
   }
   if (rewritten) refusePhpDuplicates(bytesOf(raw, 0, signedEnd), ['apiKey']);
   return out;
-}
-
-/** The fields the verifier reads: `apiKey`, `target`, `action` and the time param, by name. */
-function wantedName(name: string, timeParam: string): string | null {
-  return name === 'apiKey' || name === 'target' || name === 'action' || name === timeParam ? name : null;
-}
-
-/** The same for the raw name `q[start, start + n)`: most names are passed over on their length alone. */
-function wantedAt(q: string, start: number, n: number, timeParam: string): string | null {
-  if (n === 6) {
-    if (q.startsWith('apiKey', start)) return 'apiKey';
-    if (q.startsWith('target', start)) return 'target';
-    if (q.startsWith('action', start)) return 'action';
-  }
-  return n === timeParam.length && q.startsWith(timeParam, start) ? timeParam : null;
 }
 
 // Repeated plain names, found by their 32-bit FNV-1a hashes in a small open-addressing table
@@ -242,7 +228,7 @@ function parse(request: SixConnectRequest, options: VerifySixConnectOptions, now
   const hashRaw = q.slice(at + 6);
   if (hashRaw.includes('&')) throw new HostsigError('HASH_NOT_LAST', 'params after hash are not signed');
   const timeParam = options.time && options.time !== true ? (options.time.param ?? 'time') : 'time';
-  const fields = scanFields(raw, at, timeParam);
+  const fields = scanFields(raw, at, ['apiKey', 'target', 'action', timeParam]);
 
   // Raw, percent-encoded, or with '+' turned into a space by a proxy.
   const hashText = decodePercentOnly(hashRaw);
@@ -290,11 +276,12 @@ function optionalText(raw: RawQuery, fields: Fields, name: string): string | und
 /** A verified request; `params` is parsed on first read, since most servers need only the identity. */
 class Verified implements SixConnectVerified {
   readonly ok = true as const;
-  readonly apiKey: string;
-  readonly target?: string;
-  readonly action?: string;
-  readonly signedQuery: string;
-  readonly time?: number;
+  // Assigned in the constructor, in this order (`time` too, undefined without one).
+  declare readonly apiKey: string;
+  declare readonly target?: string;
+  declare readonly action?: string;
+  declare readonly signedQuery: string;
+  declare readonly time?: number;
   #signed: Uint8Array;
   #params: PhpArray | undefined | null = null;
 
@@ -303,7 +290,7 @@ class Verified implements SixConnectVerified {
     this.target = optionalText(p.raw, p.fields, 'target');
     this.action = optionalText(p.raw, p.fields, 'action');
     this.signedQuery = p.raw.src ? textOrBinary(p.signed) : p.raw.q.slice(0, p.signedEnd);
-    if (p.time !== undefined) this.time = p.time;
+    this.time = p.time;
     // A copy when the bytes are the caller's: a reused buffer must not change what params say.
     this.#signed = p.raw.src ? p.signed.slice() : p.signed;
   }
