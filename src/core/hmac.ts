@@ -1,5 +1,4 @@
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { type _SHA256, sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { activeHashBackend } from './backend.js';
 import { abytes } from './bytes.js';
 import { equalBytes } from './compare.js';
@@ -26,7 +25,7 @@ export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   abytes(key, 'key');
   abytes(message, 'message');
   const b = activeHashBackend();
-  return b === null ? hmac(nobleSha256, key, message) : b.hmacSha256(key, message);
+  return b === null ? pureHmacSha256(key, message) : b.hmacSha256(key, message);
 }
 
 /**
@@ -84,9 +83,109 @@ export const sha256: ((message: Uint8Array) => Uint8Array) & {
 /** @internal SHA-256 of `head || tail` without concatenating on the pure path. */
 export function sha256Parts(head: Uint8Array, tail: Uint8Array): Uint8Array {
   const b = activeHashBackend();
-  if (b === null) return nobleSha256.create().update(head).update(tail).digest();
+  if (b === null) return pureSha256Parts(head, tail);
   const all = new Uint8Array(head.length + tail.length);
   all.set(head);
   all.set(tail, head.length);
   return b.sha256(all);
+}
+
+
+// The pure paths below build no hasher per call: each starts from a copy of a state made once
+// (the blank SHA-256 state, or a key's HMAC states), cloned into a state object that is reused,
+// since building a hasher (its block buffer and DataView) costs as much as a compression. All
+// of this is synchronous, so a reused state is never shared by two calls; `digest()` wipes a
+// state (its words and block buffer) as it finishes, so no message or key stays behind in one.
+
+let blankState: _SHA256 | undefined;
+/** The initial SHA-256 state cloned into `to` (a new state without `to`). */
+function freshSha256(to?: _SHA256): _SHA256 {
+  return (blankState ??= nobleSha256.create())._cloneInto(to);
+}
+
+let partsState: _SHA256 | undefined;
+/** SHA-256 of `head || tail` on @noble/hashes. */
+function pureSha256Parts(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const h = (partsState = freshSha256(partsState));
+  return h.update(head).update(tail).digest();
+}
+
+/** HMAC's two keyed SHA-256 states: after the key XOR ipad block, and after the key XOR opad block. */
+interface HmacStates {
+  inner: _SHA256;
+  outer: _SHA256;
+}
+
+// The key block, and its first 63 bytes and last byte: hashed in two updates, a full block is
+// copied into the state's own buffer instead of getting a DataView of its own.
+const KEY_BLOCK = /* @__PURE__ */ new Uint8Array(64);
+const KEY_BLOCK_HEAD = /* @__PURE__ */ KEY_BLOCK.subarray(0, 63);
+const KEY_BLOCK_LAST = /* @__PURE__ */ KEY_BLOCK.subarray(63);
+
+/** RFC 2104's keyed states for `key`, written into `into` (new states without it). */
+function keyHmacStates(key: Uint8Array, into?: HmacStates): HmacStates {
+  KEY_BLOCK.fill(0);
+  // A key longer than the block is hashed first (RFC 2104 section 2).
+  KEY_BLOCK.set(key.length > 64 ? pureSha256Parts(key, EMPTY) : key);
+  for (let i = 0; i < 64; i++) KEY_BLOCK[i]! ^= 0x36;
+  const inner = freshSha256(into?.inner).update(KEY_BLOCK_HEAD).update(KEY_BLOCK_LAST);
+  for (let i = 0; i < 64; i++) KEY_BLOCK[i]! ^= 0x36 ^ 0x5c;
+  const outer = freshSha256(into?.outer).update(KEY_BLOCK_HEAD).update(KEY_BLOCK_LAST);
+  KEY_BLOCK.fill(0);
+  return { inner, outer };
+}
+
+const EMPTY = /* @__PURE__ */ new Uint8Array(0);
+
+/** The MAC of `message` from keyed states; both are wiped by their digest. */
+function finishHmac(inner: _SHA256, outer: _SHA256, message: Uint8Array): Uint8Array {
+  return outer.update(inner.update(message).digest()).digest();
+}
+
+let oneShot: HmacStates | undefined;
+/** HMAC-SHA256 on @noble/hashes' SHA-256, the key set up for this call only. */
+function pureHmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const s = (oneShot = keyHmacStates(key, oneShot));
+  return finishHmac(s.inner, s.outer, message);
+}
+
+/**
+ * Prepares HMAC-SHA256 for one key: the key's inner and outer blocks are hashed once, and each
+ * message then starts from a copy of those two states, saving the two SHA-256 compressions
+ * (and the set-up) that {@link hmacSha256} spends on the key per message. Gives the bytes of
+ * `hmacSha256(key, message)` exactly. When a hash backend is registered (`registerHashBackend`,
+ * `useNodeCrypto`) at the time of a call, that call goes to the backend's `hmacSha256` instead.
+ *
+ * The returned function holds the key (a copy, and the keyed states) for as long as the caller
+ * keeps the function: that lifetime is the caller's to decide, as for the key itself.
+ * @param key the HMAC key (copied: later changes to the array do not change the MAC)
+ * @returns a function from a message to its 32-byte MAC
+ * @throws HostsigError `INVALID_ARGUMENT` when `key` (or, at call time, the message) is not a Uint8Array
+ * @example
+ * ```ts
+ * import { bytesToBase64, prepareHmacSha256, utf8ToBytes } from 'hostsig/core';
+ *
+ * // 6connect's documented example, with the secret's key set-up done once.
+ * const mac = prepareHmacSha256(utf8ToBytes('48b278ec873bda4738923dbc467f8669'));
+ * bytesToBase64(mac(utf8ToBytes('target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB'))) // => 'yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ='
+ * bytesToBase64(mac(utf8ToBytes('target=test&action=helloWorld&param1=100&apiKey=32-5DAYTJQY2TZHOFOB'))) // => '6onK7BpNr5xgTxPCFWXBzl2FYOKDvtbJDTkhP0u74mk='
+ * ```
+ */
+export function prepareHmacSha256(key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  abytes(key, 'key');
+  const k = key.slice();
+  // Made on the first pure call: a process on a native backend never needs them.
+  let keyed: HmacStates | undefined;
+  let inner: _SHA256 | undefined;
+  let outer: _SHA256 | undefined;
+  return (message: Uint8Array): Uint8Array => {
+    abytes(message, 'message');
+    const b = activeHashBackend();
+    if (b !== null) return b.hmacSha256(k, message);
+    keyed ??= keyHmacStates(k);
+    // Refilled from the keyed states on every call, then wiped by finishHmac's digests.
+    inner = keyed.inner._cloneInto(inner);
+    outer = keyed.outer._cloneInto(outer);
+    return finishHmac(inner, outer, message);
+  };
 }

@@ -13,7 +13,7 @@ export { equalBytes } from './compare.js';
 export * from './clock.js';
 export * from './nonce.js';
 export { randomBytes, randomUuid } from './random.js';
-export { hmacSha256, verifyHmacSha256, sha256 } from './hmac.js';
+export { hmacSha256, prepareHmacSha256, verifyHmacSha256, sha256 } from './hmac.js';
 export { type HashBackend, registerHashBackend, hashBackend } from './backend.js';
 export * from './php/index.js';
 export * from './ip.js';

@@ -52,6 +52,20 @@ function verifiedResult(scheme: string, identity: unknown, detail: unknown, requ
   return Object.defineProperty({ ok: true, scheme, identity, detail }, 'request', { value: request, enumerable: false });
 }
 
+// The head with one more field, spelled out: a spread with an added field (`{ ...head, body }`)
+// costs about a microsecond in V8, more than the rest of the verifier's own work on a request.
+
+/** The head with `clientIp` set (to undefined when the option gave no address). */
+function withClientIp(head: RequestHead, clientIp: string | undefined): RequestHead {
+  return { method: head.method, url: head.url, path: head.path, query: head.query, headers: head.headers, clientIp };
+}
+
+/** The head and the body read, as plug-ins receive them; `clientIp` present as it was on the head. */
+function withBody(head: RequestHead, body: Uint8Array): NormalizedRequest {
+  const { method, url, path, query, headers } = head;
+  return 'clientIp' in head ? { method, url, path, query, headers, clientIp: head.clientIp, body } : { method, url, path, query, headers, body };
+}
+
 /** A verified request. */
 export type VerifierSuccess<R extends SchemeRegistry> = {
   [K in keyof R & string]: {
@@ -260,14 +274,14 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
       head = normalizeHead(request);
       if (clientIpOf) {
         const ip = clientIpOf(head);
-        head = typeof ip === 'string' ? { ...head, clientIp: ip } : { ...head, clientIp: undefined };
+        head = withClientIp(head, typeof ip === 'string' ? ip : undefined);
       }
       scheme = detect(head);
       if (scheme === null) return failure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme', null, undefined, head);
       const entry = byName.get(scheme)!;
       if ((request as { bodyUsed?: unknown }).bodyUsed === true) return failure('BODY_MALFORMED', 'the request body was already read', scheme, undefined, head);
       const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
-      const normalized: NormalizedRequest = Object.freeze({ ...head, body });
+      const normalized: NormalizedRequest = Object.freeze(withBody(head, body));
       const out = await entry.handler.verify(normalized);
       if (out.ok === true) return verifiedResult(scheme, out.identity, out.detail, normalized) as VerifierSuccess<R>;
       return failure(out.code, out.message, scheme, out.details, head, out.status);

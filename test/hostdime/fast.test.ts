@@ -32,6 +32,8 @@ function agree(body: string, maxVars = 1000): boolean {
   if ('error' in g) throw new Error(`fast path accepted a body the general path refuses (${g.error}): ${JSON.stringify(body)}`);
   expect(latin1(fast.json)).toBe(g.json);
   expect([fast.key, fast.timestamp, fast.unique, fast.hash]).toEqual(['api_key', 'api_timestamp', 'api_unique', 'api_hash'].map((k) => g.api.get(k)));
+  // Where the scan says api_hash stands, the body holds it as it is.
+  if (fast.hashAt >= 0) expect(body.slice(fast.hashAt, fast.hashAt + String(fast.hash).length)).toBe(fast.hash);
   return true;
 }
 
@@ -103,6 +105,21 @@ describe('fastHostDimeForm == parse_str + json_encode(json_encode(.., JSON_FORCE
     for (const body of fallback) expect(fastHostDimeForm(body, 1000), body).toBeNull();
     expect(fastHostDimeForm('a=1&b=2&c=3', 2)).toBeNull(); // over max_input_vars: the general path refuses it
     expect(fastHostDimeForm(Array.from({ length: 200 }, (_, i) => `f${i}=1`).join('&'), 1000)).toBeNull();
+  });
+
+  it('says where an unescaped api_hash stands in the body (the verifier reads it there, not from a slice)', () => {
+    const hex = '5752861a62c8a26e342ec2092a8db755f666e76f57548453f1acd4b26d67497e';
+    for (const hash of [hex, hex.toUpperCase(), hex.slice(1), `${hex.slice(1)}é`, '']) {
+      const body = `a=1&api_hash=${hash}&b=2`;
+      const f = fastHostDimeForm(body, 1000)!;
+      expect([f.hash, f.hashAt], hash).toEqual([hash, 13]);
+    }
+    expect(fastHostDimeForm(`api_hash=${hex}`, 1000)!.hashAt).toBe(9);
+    expect(fastHostDimeForm('api_hash', 1000)).toMatchObject({ hash: '', hashAt: 8 });
+    // Escaped: the decoded value is not in the body as it is.
+    const escaped = fastHostDimeForm(`a=1&api_hash=${hex.replace('a', '%61')}`, 1000)!;
+    expect([escaped.hash, escaped.hashAt]).toEqual([hex, -1]);
+    expect(fastHostDimeForm('a=1', 1000)!.hashAt).toBe(-1);
   });
 
   it('handles what it claims to: every escape, astral characters, raw non-ASCII, empty values, && and a trailing &', () => {

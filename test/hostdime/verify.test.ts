@@ -134,6 +134,26 @@ describe('verifyHostDime', () => {
     expect(await at(r.body, { now: NOW - 301 })).toMatchObject({ code: 'TIMESTAMP_FUTURE' });
     expect(await at(r.body, { now: NOW + 30, toleranceSec: 10 })).toMatchObject({ code: 'TIMESTAMP_STALE' });
     expect(await at(r.body.replace(`api_timestamp=${NOW}`, 'api_timestamp=1e9'))).toMatchObject({ code: 'TIMESTAMP_INVALID' });
+    // The edges of each format check, on the fast scan and on the general path (a[]=, which the scan leaves).
+    for (const general of ['', '&z[]=1']) {
+      const with_ = (from: string | RegExp, to: string, o: Record<string, unknown> = {}) => at(r.body.replace(from, to) + general, o);
+      for (const h of [r.hash.slice(1), `${r.hash}0`, `${r.hash.slice(1)}g`, `${r.hash.slice(1)}é`, `${r.hash.slice(1)}/`, `${r.hash.slice(1)}:`, '']) {
+        expect(await with_(r.hash, h), h).toMatchObject({ code: 'HASH_MALFORMED' });
+      }
+      // An escaped hash is decoded first, as PHP's $_POST holds it (api_* fields are outside the hash).
+      expect(await with_(r.hash, r.hash.replace(/[a-f]/, (c) => `%${c.charCodeAt(0).toString(16)}`))).toMatchObject({ ok: !general });
+      for (const t of ['', ' 1', '+1', '-1', '1.5', '0x10', '1234567890123456', '１']) {
+        expect(await with_(`api_timestamp=${NOW}`, `api_timestamp=${encodeURIComponent(t)}`), t).toMatchObject({ code: 'TIMESTAMP_INVALID' });
+      }
+      expect(await with_(`api_timestamp=${NOW}`, `api_timestamp=000${NOW}`)).toMatchObject({ code: 'SIGNATURE_INVALID' }); // leading zeros: the same second, another hash input
+      expect(await with_(`api_timestamp=${NOW}`, 'api_timestamp=999999999999999', { now: 999999999999999 })).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    }
+    // A method over 200 characters is no method, from the path (asked twice: the path cache keeps the answer) or from the options.
+    const long = `/v1/${'m'.repeat(120)}/${'n'.repeat(90)}.json`;
+    for (let i = 0; i < 2; i++) expect(await verifyHostDime({ path: long, body: r.body }, opts)).toMatchObject({ code: 'METHOD_UNKNOWN' });
+    for (const method of ['m'.repeat(201), 'a b', '', 5, '.a', 'a..b']) {
+      expect(await verifyHostDime({ path: r.path, body: r.body }, { ...opts, method } as never), String(method)).toMatchObject({ code: 'METHOD_UNKNOWN' });
+    }
     expect(await at(`a=%FF&${r.body.slice(4)}`)).toMatchObject({ code: 'INVALID_UTF8' });
     expect(await verifyHostDime({ path: '/v2/x.json', body: r.body }, opts)).toMatchObject({ code: 'METHOD_UNKNOWN' });
     expect(await verifyHostDime({ body: r.body }, opts)).toMatchObject({ code: 'METHOD_UNKNOWN' });

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { _SHA256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isHostsigError } from '../../src/core/errors.js';
@@ -152,5 +153,74 @@ describe('verified params', () => {
     expect(r.ok).toBe(true);
     buf.set(new TextEncoder().encode('target=t&action=a&x=9'));
     if (r.ok) expect(r.params?.get('x')).toBe('1');
+  });
+});
+
+describe('prepared secrets', () => {
+  // Work counted, not timed: SHA-256 compressions (64-byte blocks) done by @noble/hashes. An
+  // HMAC from scratch spends 2 on the key; a prepared one starts after them. The documented
+  // 68-byte query takes 2 inner blocks and 1 outer: 5 from scratch, 3 prepared.
+  async function counted<T>(fn: () => Promise<T>): Promise<[T, number]> {
+    const proto = _SHA256.prototype as unknown as { process: (...a: unknown[]) => void };
+    const own = Object.prototype.hasOwnProperty.call(proto, 'process');
+    const original = proto.process;
+    let n = 0;
+    proto.process = function (this: unknown, ...a: unknown[]) {
+      n++;
+      return original.apply(this, a);
+    };
+    try {
+      return [await fn(), n];
+    } finally {
+      if (own) proto.process = original;
+      else delete (proto as { process?: unknown }).process;
+    }
+  }
+  const [q0, h0] = documented[0]!;
+  const query = `${q0}&hash=${h0}`;
+
+  it('sets a looked-up secret up once per lookup function: a repeat costs 3 compressions, not 5', async () => {
+    const lookup = (k: string) => (k === KEY ? SECRET : null);
+    expect(await counted(() => verifySixConnect({ query }, { lookup }))).toEqual([expect.objectContaining({ ok: true }), 5]);
+    for (let i = 0; i < 3; i++) expect(await counted(() => verifySixConnect({ query }, { lookup }))).toEqual([expect.objectContaining({ ok: true }), 3]);
+    // Another lookup function has its own.
+    expect((await counted(() => verifySixConnect({ query }, { lookup: (k) => lookup(k) })))[1]).toBe(5);
+    // A secretKey is kept with its options object; a new object starts again.
+    const options = { secretKey: SECRET };
+    expect((await counted(() => verifySixConnect({ query }, options)))[1]).toBe(5);
+    expect((await counted(() => verifySixConnect({ query }, options)))[1]).toBe(3);
+    expect((await counted(() => verifySixConnect({ query }, { secretKey: SECRET })))[1]).toBe(5);
+    // Bytes are not kept (the caller may reuse the array), nor is anything for the sync form.
+    const bytes = new TextEncoder().encode(SECRET);
+    const byBytes = { lookup: () => bytes };
+    for (let i = 0; i < 2; i++) expect(await counted(() => verifySixConnect({ query }, byBytes))).toEqual([expect.objectContaining({ ok: true }), 5]);
+    for (let i = 0; i < 2; i++) expect(await counted(async () => verifySixConnectSync({ query }, options))).toEqual([expect.objectContaining({ ok: true }), 5]);
+  });
+
+  it('answers for the secret the lookup gives now: a rotated secret is used at once', async () => {
+    let secret = SECRET;
+    const lookup = () => secret;
+    expect(await verifySixConnect({ query }, { lookup })).toMatchObject({ ok: true });
+    secret = 'rotated';
+    expect(await verifySixConnect({ query }, { lookup })).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(await verifySixConnect({ query: `${q0}&hash=${nodeHash(q0, 'rotated')}` }, { lookup })).toMatchObject({ ok: true });
+    secret = SECRET;
+    expect(await verifySixConnect({ query }, { lookup })).toMatchObject({ ok: true });
+  });
+
+  it('keeps at most 256 secrets per lookup, the oldest going first', async () => {
+    const secrets = Array.from({ length: 300 }, (_, i) => `secret-${i}`);
+    const signed = secrets.map((s, i) => {
+      const q = `target=t&action=a&apiKey=k${i}`;
+      return `${q}&hash=${nodeHash(q, s)}`;
+    });
+    const lookup = (k: string) => secrets[Number(k.slice(1))];
+    for (const q of signed) expect(await verifySixConnect({ query: q }, { lookup })).toMatchObject({ ok: true });
+    // The last 256 are kept: a repeat of one of them is prepared; the first ones were let go.
+    const cost = async (i: number) => (await counted(() => verifySixConnect({ query: signed[i]! }, { lookup })))[1];
+    expect(await cost(299)).toBe(2); // 33-byte query: 1 inner block + 1 outer
+    expect(await cost(44)).toBe(2);
+    expect(await cost(0)).toBe(4); // let go, prepared again (and 44, the oldest kept, goes now)
+    expect(await cost(44)).toBe(4);
   });
 });

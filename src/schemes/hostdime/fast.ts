@@ -26,6 +26,8 @@ export interface FastForm {
   timestamp: string | undefined;
   unique: string | undefined;
   hash: string | undefined;
+  /** Where `hash` stands in the body when it came unescaped (read there: the slice is not a flat string); else -1. */
+  hashAt: number;
   /**
    * `json_encode(json_encode($params, JSON_FORCE_OBJECT))` of the non-`api_*` fields, ASCII
    * bytes. A view of a shared scratch buffer, valid until the next call: copy it to keep it.
@@ -56,6 +58,12 @@ const ASCII_OUT: Uint8Array[] = /* @__PURE__ */ (() => {
 // Single-byte outputs, for the hot loop: 0 where the output is longer, and for '+' and '%',
 // which the wire format gives a meaning, so one table lookup sorts out the common character.
 const ASCII_PLAIN: Uint8Array = /* @__PURE__ */ Uint8Array.from(ASCII_OUT, (o, c) => (o.length === 1 && c !== 0x2b && c !== 0x25 ? o[0]! : 0));
+// The same for the value loop, which also stops at '&' (the end of the value).
+const VALUE_PLAIN: Uint8Array = /* @__PURE__ */ (() => {
+  const t = ASCII_PLAIN.slice();
+  t[0x26] = 0;
+  return t;
+})();
 const HEX_LOWER = /* @__PURE__ */ Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 // A scratch buffer reused across calls, so a typical call allocates no buffer; and the name
@@ -80,157 +88,167 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
   let o = 0;
   out[o++] = 0x22; // outer "
   out[o++] = 0x7b; // {
-  const form: FastForm = { key: undefined, timestamp: undefined, unique: undefined, hash: undefined, json: out };
+  const form: FastForm = { key: undefined, timestamp: undefined, unique: undefined, hash: undefined, hashAt: -1, json: out };
   let count = 0;
   let first = true;
   let start = 0;
+  // One pass, no indexOf: the name loop stops at its '=' (or '&'), the value loop at its '&'.
   while (start < len) {
-    let amp = body.indexOf('&', start);
-    if (amp === -1) amp = len;
-    if (amp > start) {
-      if (++count > maxVars || count > MAX_FAST_FIELDS) return null;
-      let eq = body.indexOf('=', start);
-      if (eq === -1 || eq > amp) eq = amp;
-      if (eq === start) return null; // empty name: PHP drops it; leave that to the general path
-      // The name: plain characters only, copied (for a param) and hashed (32-bit FNV-1a, for
-      // the duplicate check) in one loop, after the ',' and '\"' it follows.
-      const fieldStart = o;
-      if (!first) out[o++] = 0x2c; // ,
-      out[o++] = 0x5c; // \"
-      out[o++] = 0x22;
-      let h = 0x811c9dc5;
-      for (let i = start; i < eq; i++) {
-        const c = body.charCodeAt(i);
-        if (!wordChar(c)) return null;
-        out[o++] = c;
-        h = Math.imul(h ^ c, 0x01000193);
-      }
-      // Any equal hash (a repeated name, or a rare collision) goes to the general path.
-      h |= 0;
-      for (let j = 0; j < count - 1; j++) if (hashes[j] === h) return null;
-      hashes[count - 1] = h;
-      const isApi = eq - start >= 4 && body.startsWith('api_', start);
-      if (isApi) {
-        // Not a param: nothing to write. A value of plain ASCII without '%' or '+' is taken as
-        // it is; anything else is checked by the full loop below (then thrown away).
-        o = fieldStart;
-        let plain = true;
-        for (let i = eq + 1; i < amp && plain; i++) {
-          const c = body.charCodeAt(i);
-          plain = c < 0x80 && c !== 0x25 && c !== 0x2b;
-        }
-        if (plain) {
-          setApi(form, body, start, eq, body.slice(eq + 1, amp));
-          start = amp + 1;
-          continue;
-        }
-      }
-      // \":\"
-      out[o++] = 0x5c;
-      out[o++] = 0x22;
-      out[o++] = 0x3a;
-      out[o++] = 0x5c;
-      out[o++] = 0x22;
-      // The value, urldecoded and encoded twice in the same loop.
-      let escaped = false;
-      for (let i = eq + 1; i < amp; ) {
-        let c = body.charCodeAt(i);
-        if (c < 0x80) {
-          // The common case first: a character that is written as it is.
-          const p = ASCII_PLAIN[c]!;
-          if (p !== 0) {
-            out[o++] = p;
-            i++;
-            continue;
-          }
-        }
-        if (c === 0x2b) {
-          // '+' is a space
-          out[o++] = 0x20;
-          escaped = true;
-          i++;
-          continue;
-        }
-        if (c === 0x25) {
-          // %XX: one byte; a byte >= 0x80 starts a UTF-8 sequence whose every byte must be %XX too.
-          escaped = true;
-          const b0 = pct(body, i, amp);
-          if (b0 < 0) return null; // a stray '%' (PHP keeps it): general path
-          i += 3;
-          if (b0 < 0x80) {
-            c = b0;
-          } else {
-            let cp: number;
-            let more: number;
-            let lo = 0x80;
-            let hi = 0xbf;
-            if (b0 >= 0xc2 && b0 <= 0xdf) {
-              cp = b0 & 0x1f;
-              more = 1;
-            } else if (b0 >= 0xe0 && b0 <= 0xef) {
-              cp = b0 & 0x0f;
-              more = 2;
-              if (b0 === 0xe0) lo = 0xa0; // no overlong forms
-              if (b0 === 0xed) hi = 0x9f; // no UTF-16 surrogates
-            } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-              cp = b0 & 0x07;
-              more = 3;
-              if (b0 === 0xf0) lo = 0x90;
-              if (b0 === 0xf4) hi = 0x8f; // nothing above U+10FFFF
-            } else {
-              return null;
-            }
-            for (let k = 0; k < more; k++) {
-              const b = body.charCodeAt(i) === 0x25 ? pct(body, i, amp) : -1;
-              if (b < lo || b > hi) return null;
-              lo = 0x80;
-              hi = 0xbf;
-              cp = (cp << 6) | (b & 0x3f);
-              i += 3;
-            }
-            if (cp >= 0x10000) {
-              o = unit(out, o, 0xd800 + ((cp - 0x10000) >> 10));
-              o = unit(out, o, 0xdc00 + ((cp - 0x10000) & 0x3ff));
-            } else {
-              o = unit(out, o, cp);
-            }
-            continue;
-          }
-        } else {
-          i++;
-          if (c >= 0x80) {
-            // A raw (not percent-encoded) non-ASCII character: its UTF-16 units, pairs checked.
-            if (c >= 0xd800 && c <= 0xdfff) {
-              const d = body.charCodeAt(i);
-              if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff) || i >= amp) return null;
-              o = unit(out, o, c);
-              c = d;
-              i++;
-            }
-            o = unit(out, o, c);
-            continue;
-          }
-        }
-        const plain = ASCII_PLAIN[c]!;
-        if (plain !== 0) out[o++] = plain;
-        else {
-          const seq = ASCII_OUT[c]!;
-          for (let k = 0; k < seq.length; k++) out[o++] = seq[k]!;
+    if (body.charCodeAt(start) === 0x26) {
+      start++; // an empty field ("&&"): PHP skips it
+      continue;
+    }
+    if (++count > maxVars || count > MAX_FAST_FIELDS) return null;
+    // The name: plain characters only, copied (for a param) and hashed (32-bit FNV-1a, for
+    // the duplicate check) in one loop, after the ',' and '\"' it follows.
+    const fieldStart = o;
+    if (!first) out[o++] = 0x2c; // ,
+    out[o++] = 0x5c; // \"
+    out[o++] = 0x22;
+    let h = 0x811c9dc5;
+    let eq = start;
+    let c = 0;
+    for (; eq < len; eq++) {
+      c = body.charCodeAt(eq);
+      if (!wordChar(c)) break;
+      out[o++] = c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    // An empty name (PHP drops the field), or one with other characters: the general path.
+    if (eq === start || (eq < len && c !== 0x3d && c !== 0x26)) return null;
+    // Where the value starts (after its '='; at the '&' or the end when there is none).
+    const from = c === 0x3d ? eq + 1 : eq;
+    // Any equal hash (a repeated name, or a rare collision) goes to the general path.
+    h |= 0;
+    for (let j = 0; j < count - 1; j++) if (hashes[j] === h) return null;
+    hashes[count - 1] = h;
+    const isApi = eq - start >= 4 && body.startsWith('api_', start);
+    if (isApi) {
+      // Not a param: nothing to write. A value of plain ASCII without '%' or '+' is taken as
+      // it is; anything else is checked by the full loop below (then thrown away).
+      o = fieldStart;
+      let end = from;
+      for (; end < len; end++) {
+        const v = body.charCodeAt(end);
+        if (v === 0x26) break;
+        if (v >= 0x80 || v === 0x25 || v === 0x2b) {
+          end = -1;
+          break;
         }
       }
-      if (isApi) {
-        // Not a param: keep its decoded value (the scan above checked its escapes) and drop
-        // what was written for it.
-        const raw = body.slice(eq + 1, amp);
-        setApi(form, body, start, eq, escaped ? decodeURIComponent(raw.replace(/\+/g, ' ')) : raw);
-        o = fieldStart;
-      } else {
-        out[o++] = 0x5c;
-        out[o++] = 0x22;
-        first = false;
+      if (end >= 0) {
+        setApi(form, body, start, eq, body.slice(from, end), from);
+        start = end + 1;
+        continue;
       }
     }
-    start = amp + 1;
+    // \":\"
+    out[o++] = 0x5c;
+    out[o++] = 0x22;
+    out[o++] = 0x3a;
+    out[o++] = 0x5c;
+    out[o++] = 0x22;
+    // The value, urldecoded and encoded twice in the same loop, up to its '&'.
+    let escaped = false;
+    let i = from;
+    while (i < len) {
+      c = body.charCodeAt(i);
+      if (c < 0x80) {
+        // The common case first: a character that is written as it is ('&' is not one).
+        const p = VALUE_PLAIN[c]!;
+        if (p !== 0) {
+          out[o++] = p;
+          i++;
+          continue;
+        }
+        if (c === 0x26) break;
+      }
+      if (c === 0x2b) {
+        // '+' is a space
+        out[o++] = 0x20;
+        escaped = true;
+        i++;
+        continue;
+      }
+      if (c === 0x25) {
+        // %XX: one byte; a byte >= 0x80 starts a UTF-8 sequence whose every byte must be %XX too.
+        escaped = true;
+        const b0 = pct(body, i, len);
+        if (b0 < 0) return null; // a stray '%' (PHP keeps it): general path
+        i += 3;
+        if (b0 < 0x80) {
+          c = b0;
+        } else {
+          let cp: number;
+          let more: number;
+          let lo = 0x80;
+          let hi = 0xbf;
+          if (b0 >= 0xc2 && b0 <= 0xdf) {
+            cp = b0 & 0x1f;
+            more = 1;
+          } else if (b0 >= 0xe0 && b0 <= 0xef) {
+            cp = b0 & 0x0f;
+            more = 2;
+            if (b0 === 0xe0) lo = 0xa0; // no overlong forms
+            if (b0 === 0xed) hi = 0x9f; // no UTF-16 surrogates
+          } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+            cp = b0 & 0x07;
+            more = 3;
+            if (b0 === 0xf0) lo = 0x90;
+            if (b0 === 0xf4) hi = 0x8f; // nothing above U+10FFFF
+          } else {
+            return null;
+          }
+          for (let k = 0; k < more; k++) {
+            const b = body.charCodeAt(i) === 0x25 ? pct(body, i, len) : -1;
+            if (b < lo || b > hi) return null;
+            lo = 0x80;
+            hi = 0xbf;
+            cp = (cp << 6) | (b & 0x3f);
+            i += 3;
+          }
+          if (cp >= 0x10000) {
+            o = unit(out, o, 0xd800 + ((cp - 0x10000) >> 10));
+            o = unit(out, o, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+          } else {
+            o = unit(out, o, cp);
+          }
+          continue;
+        }
+      } else {
+        i++;
+        if (c >= 0x80) {
+          // A raw (not percent-encoded) non-ASCII character: its UTF-16 units, pairs checked.
+          if (c >= 0xd800 && c <= 0xdfff) {
+            const d = body.charCodeAt(i);
+            if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff) || i >= len) return null;
+            o = unit(out, o, c);
+            c = d;
+            i++;
+          }
+          o = unit(out, o, c);
+          continue;
+        }
+      }
+      const plain = ASCII_PLAIN[c]!;
+      if (plain !== 0) out[o++] = plain;
+      else {
+        const seq = ASCII_OUT[c]!;
+        for (let k = 0; k < seq.length; k++) out[o++] = seq[k]!;
+      }
+    }
+    if (isApi) {
+      // Not a param: keep its decoded value (the scan above checked its escapes) and drop
+      // what was written for it.
+      const raw = body.slice(from, i);
+      setApi(form, body, start, eq, escaped ? decodeURIComponent(raw.replace(/\+/g, ' ')) : raw, escaped ? -1 : from);
+      o = fieldStart;
+    } else {
+      out[o++] = 0x5c;
+      out[o++] = 0x22;
+      first = false;
+    }
+    start = i + 1;
   }
   out[o++] = 0x7d; // }
   out[o++] = 0x22; // outer "
@@ -239,13 +257,16 @@ export function fastHostDimeForm(body: string, maxVars: number): FastForm | null
 }
 
 /** Records one of the four api fields the verifier reads; other `api_*` names are ignored. */
-function setApi(form: FastForm, body: string, start: number, eq: number, value: string): void {
+function setApi(form: FastForm, body: string, start: number, eq: number, value: string, at: number): void {
   switch (eq - start) {
     case 7:
       if (body.startsWith('api_key', start)) form.key = value;
       break;
     case 8:
-      if (body.startsWith('api_hash', start)) form.hash = value;
+      if (body.startsWith('api_hash', start)) {
+        form.hash = value;
+        form.hashAt = at;
+      }
       break;
     case 10:
       if (body.startsWith('api_unique', start)) form.unique = value;

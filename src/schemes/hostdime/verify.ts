@@ -7,6 +7,7 @@ import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray, PhpValue } from '../../core/php/array.js';
 import { parseStr } from '../../core/php/query.js';
 import { canonicalHostDime, HOSTDIME_DIALECTS, type HostDimeDialect, hostDimeHashBytes } from './canonical.js';
+import { hexDigit } from '../../core/uri.js';
 import { fastHostDimeForm } from './fast.js';
 import { hostDimePathToMethod, isHostDimeMethod } from './method.js';
 import { typedHostDimeValue } from './typed.js';
@@ -86,8 +87,6 @@ export interface HostDimeVerifyFailure extends VerifyFailure {
 /** What {@link verifyHostDime} resolves to. */
 export type HostDimeVerifyResult = HostDimeVerified | HostDimeVerifyFailure;
 
-const TS_RE = /^[0-9]{1,15}$/;
-const HASH_RE = /^[0-9a-f]{64}$/;
 const MAX_UNIQUE = 256;
 
 interface Parsed {
@@ -108,8 +107,7 @@ function fail(code: HostsigErrorCode, message: string, details?: Record<string, 
 }
 
 /** A top-level api_* field; absent or an array is missing, and so is empty where noted. */
-function field(get: (name: string) => PhpValue | undefined, name: string, allowEmpty = false): string {
-  const v = get(name);
+function field(v: PhpValue | undefined, name: string, allowEmpty = false): string {
   if (typeof v !== 'string' || (v === '' && !allowEmpty)) fail('MISSING_FIELD', `missing ${name}`, { field: name });
   return v;
 }
@@ -132,6 +130,14 @@ function checkOptions(options: VerifyHostDimeOptions): void {
  * with a prototype getter: an object literal with a getter costs about 0.5 us to create.)
  */
 class ParsedRequest implements Parsed {
+  // `declare`: assigned in the constructor, so no field definitions are emitted as well.
+  declare readonly publicKey: string;
+  declare readonly timestampRaw: string;
+  declare readonly timestamp: number;
+  declare readonly unique: string;
+  declare readonly hash: Uint8Array;
+  declare readonly method: string;
+  declare fastJson: Uint8Array | null;
   #params: PhpArray | undefined;
   readonly #body: string | Uint8Array;
   readonly #maxVars: number;
@@ -139,14 +145,21 @@ class ParsedRequest implements Parsed {
     body: string | Uint8Array,
     maxVars: number,
     params: PhpArray | undefined,
-    readonly publicKey: string,
-    readonly timestampRaw: string,
-    readonly timestamp: number,
-    readonly unique: string,
-    readonly hash: Uint8Array,
-    readonly method: string,
-    public fastJson: Uint8Array | null,
+    publicKey: string,
+    timestampRaw: string,
+    timestamp: number,
+    unique: string,
+    hash: Uint8Array,
+    method: string,
+    fastJson: Uint8Array | null,
   ) {
+    this.publicKey = publicKey;
+    this.timestampRaw = timestampRaw;
+    this.timestamp = timestamp;
+    this.unique = unique;
+    this.hash = hash;
+    this.method = method;
+    this.fastJson = fastJson;
     this.#body = body;
     this.#maxVars = maxVars;
     this.#params = params;
@@ -158,11 +171,10 @@ class ParsedRequest implements Parsed {
 }
 
 /**
- * Parse, field checks and freshness: everything that needs no key.
- * `keepJson`: copy the fast scan's JSON out of its scratch buffer (needed when another
- * verification may run before this one hashes, i.e. across an await).
+ * Parse, field checks and freshness: everything that needs no key. `fastJson` is a view of the
+ * fast scan's scratch buffer: copy it before another verification may run (across an await).
  */
-function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number, keepJson: boolean): Parsed {
+function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, now: number): Parsed {
   if (typeof request !== 'object' || request === null) fail('BODY_MALFORMED', 'request expected object');
   const body = request.body;
   if (typeof body !== 'string' && !isBytes(body)) fail('BODY_MALFORMED', 'body expected string or Uint8Array');
@@ -172,54 +184,64 @@ function parseRequest(request: HostDimeRequest, options: VerifyHostDimeOptions, 
   // refuses lone surrogates, so a string body needs no separate well-formedness pass.)
   const text = typeof body === 'string' ? body : utf8OrNull(body);
   const fast = text === null ? null : fastHostDimeForm(text, maxVars);
-  let all: PhpArray | null = null;
-  let get: (name: string) => PhpValue | undefined;
-  if (fast !== null) {
-    const api: Record<string, string | undefined> = { api_key: fast.key, api_timestamp: fast.timestamp, api_unique: fast.unique, api_hash: fast.hash };
-    get = (name) => api[name];
-  } else {
-    const parsed = parseForm(body, maxVars);
-    all = parsed;
-    get = (name) => parsed.get(name);
-  }
+  const all = fast === null ? parseForm(body, maxVars) : null;
 
-  const publicKey = field(get, 'api_key');
+  const publicKey = field(all === null ? fast!.key : all.get('api_key'), 'api_key');
   // An empty timestamp or hash is there but malformed; the format checks below name it.
-  const timestampRaw = field(get, 'api_timestamp', true);
-  const unique = field(get, 'api_unique');
-  const hashHex = field(get, 'api_hash', true);
-  if (!HASH_RE.test(hashHex)) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
+  const timestampRaw = field(all === null ? fast!.timestamp : all.get('api_timestamp'), 'api_timestamp', true);
+  const unique = field(all === null ? fast!.unique : all.get('api_unique'), 'api_unique');
+  const hashHex = field(all === null ? fast!.hash : all.get('api_hash'), 'api_hash', true);
+  const at = all === null ? fast!.hashAt : -1;
+  const hash = lowerHexToBytes(hashHex.length, at < 0 ? hashHex : (text as string), at < 0 ? 0 : at);
+  if (hash === null) fail('HASH_MALFORMED', 'api_hash must be 64 lowercase hex digits');
   if (unique.length > MAX_UNIQUE) fail('BODY_MALFORMED', `api_unique longer than ${MAX_UNIQUE}`);
 
   // request.method is the HTTP method; the HostDime method comes from the options or the path.
   const method = options.method ?? (typeof request.path === 'string' ? pathToMethod(request.path) : undefined);
   if (!isHostDimeMethod(method)) fail('METHOD_UNKNOWN', 'no HostDime method in the request path');
 
-  if (!TS_RE.test(timestampRaw)) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
-  const timestamp = Number(timestampRaw);
+  const timestamp = unixSeconds(timestampRaw);
+  if (timestamp < 0) fail('TIMESTAMP_INVALID', 'api_timestamp must be Unix seconds');
   const tol = options.toleranceSec ?? 300;
   if (now - timestamp > tol) fail('TIMESTAMP_STALE', 'api_timestamp is too old', { timestamp, now: Math.floor(now), toleranceSec: tol });
   if (timestamp - now > tol) fail('TIMESTAMP_FUTURE', 'api_timestamp is in the future', { timestamp, now: Math.floor(now), toleranceSec: tol });
 
   // PHP's $_POST minus the api_* fields (tested after name mangling, case-sensitive).
-  const params = all === null ? undefined : (all as PhpArray).filter(notApi);
-  const fastJson = fast === null ? null : keepJson ? fast.json.slice() : fast.json;
+  const params = all === null ? undefined : all.filter(notApi);
+  const fastJson = fast === null ? null : fast.json;
   // The lazy parse reads the decoded text, never the caller's bytes, which may be a pooled
   // buffer reused after this returns. (For UTF-8 bytes parse_str parses that same text.)
   const source = fast === null ? body : (text as string);
-  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, lowerHexToBytes(hashHex), method, fastJson);
+  return new ParsedRequest(source, maxVars, params, publicKey, timestampRaw, timestamp, unique, hash, method, fastJson);
 }
 
-/** 64 lowercase hex digits (HASH_RE checked) to 32 bytes, without the general decoder's checks and copies. */
-function lowerHexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) {
-    const a = hex.charCodeAt(2 * i);
-    const b = hex.charCodeAt(2 * i + 1);
-    // '0'-'9' is 0x30-0x39 and 'a'-'f' 0x61-0x66: (c & 15) + 9 * (c >> 6) is the digit.
-    out[i] = (((a & 15) + 9 * (a >> 6)) << 4) | ((b & 15) + 9 * (b >> 6));
+/**
+ * The `n` characters of `s` from `from` as 32 bytes when they are exactly 64 lowercase hex
+ * digits, else null: the format check and the decode in one pass.
+ */
+function lowerHexToBytes(n: number, s: string, from: number): Uint8Array | null {
+  if (n !== 64) return null;
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) {
+    const a = s.charCodeAt(from + 2 * i);
+    const b = s.charCodeAt(from + 2 * i + 1);
+    const hi = hexDigit(a);
+    const lo = hexDigit(b);
+    // Lowercase only: of the hex digits, 'A'-'F' alone lack the 0x20 bit.
+    if ((hi | lo) < 0 || (a & b & 0x20) === 0) return null;
+    out[i] = (hi << 4) | lo;
   }
   return out;
+}
+
+/** 1 to 15 ASCII digits as their number (exact: below 2^53), else -1. */
+function unixSeconds(s: string): number {
+  let v = s.length > 0 && s.length < 16 ? 0 : -1;
+  for (let i = 0; i < s.length && v >= 0; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    v = d >= 0 && d <= 9 ? v * 10 + d : -1;
+  }
+  return v;
 }
 
 // Request paths repeat: remember the method of the last few hundred (a pure function of the path).
@@ -258,16 +280,37 @@ function utf8OrNull(b: Uint8Array): string | null {
 
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
-  return sha256Parts(utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`), fastJson);
+  // The head `timestamp:unique:private_key:method:` goes straight into a reused buffer when it
+  // is ASCII and fits (nearly always). It holds the key: wiped after hashing.
+  const n = put(p.method, put(privateKey, put(p.unique, put(p.timestampRaw, 0))));
+  try {
+    return sha256Parts(n < 0 ? utf8ToBytes(`${p.timestampRaw}:${p.unique}:${privateKey}:${p.method}:`) : HEAD.subarray(0, n), fastJson);
+  } finally {
+    HEAD.fill(0);
+  }
+}
+
+const HEAD = /* @__PURE__ */ new Uint8Array(256);
+
+/** Writes `s` and a ':' into HEAD at `o`: the next offset, or -1 once a part is not an ASCII string or does not fit. */
+function put(s: string, o: number): number {
+  if (o < 0 || typeof s !== 'string' || o + s.length >= HEAD.length) return -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    HEAD[o++] = c;
+  }
+  HEAD[o] = 0x3a;
+  return o + 1;
 }
 
 /**
  * Tries the accepted (dialect, typing) pairs in order and stops at the first match. Which pair
  * matched is not secret, so stopping early leaks nothing; a failure always tries them all.
  */
-function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): { dialect: HostDimeDialect; typed: boolean } | null {
+function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect[], typedNumbers: boolean): Match | null {
   let typedParams: PhpArray | null | undefined; // computed once, only if the string form fails
-  for (const typed of typedNumbers ? [false, true] : [false]) {
+  for (const typed of typedNumbers ? BOTH : STRINGS) {
     // null: the string-valued params, read from p only if a dialect needs them (p.params may
     // not be built yet, and the fast php digest does not need it).
     let params: PhpArray | null = null;
@@ -291,6 +334,17 @@ function match(p: Parsed, privateKey: string, dialects: readonly HostDimeDialect
   }
   return null;
 }
+
+/** Which (dialect, typing) pair a hash matched. */
+interface Match {
+  readonly dialect: HostDimeDialect;
+  readonly typed: boolean;
+}
+
+// Made once: match runs on every request.
+const BOTH = [false, true];
+const STRINGS = [false];
+const PHP: readonly HostDimeDialect[] = ['php'];
 
 /** The params with numeric-looking strings as numbers, or null when nothing would change. */
 function toTyped(params: PhpArray): PhpArray | null {
@@ -359,17 +413,20 @@ export async function verifyHostDime(request: HostDimeRequest, options: VerifyHo
   let now: number;
   try {
     now = resolveNow(options.now);
-    p = parseRequest(request, options, now, true);
+    p = parseRequest(request, options, now);
   } catch (e) {
     return toFailure(e);
   }
   let privateKey: string;
   try {
+    // Another verification may run while the key is looked up: keep the scan's JSON out of
+    // its shared scratch buffer first.
+    if (p.fastJson !== null) p.fastJson = p.fastJson.slice();
     privateKey = await resolveKey(p, options);
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
-  const m = match(p, privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
+  const m = match(p, privateKey, options.dialects ?? PHP, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, privateKey, options);
   if (options.nonces) {
     const replay = await recordNonce(options.nonces, nonceKey(p.publicKey, p.unique), nonceTtl(p.timestamp, options.toleranceSec ?? 300, now), 'api_unique was already used');
@@ -398,12 +455,12 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
   if ((options as VerifyHostDimeOptions).nonces || (options as VerifyHostDimeOptions).lookup) throw new HostsigError('INVALID_ARGUMENT', 'verifyHostDimeSync takes no lookup or nonce store');
   let p: Parsed;
   try {
-    p = parseRequest(request, options, resolveNow(options.now), false);
+    p = parseRequest(request, options, resolveNow(options.now));
     if (options.publicKey !== undefined && options.publicKey !== p.publicKey) fail('UNKNOWN_KEY', 'unknown api_key');
   } catch (e) {
     return toFailure(e);
   }
-  const m = match(p, options.privateKey, options.dialects ?? ['php'], options.typedNumbers ?? true);
+  const m = match(p, options.privateKey, options.dialects ?? PHP, options.typedNumbers ?? true);
   if (!m) return signatureFailure(p, options.privateKey, options);
   return verified(p, m);
 }
@@ -415,15 +472,16 @@ export function verifyHostDimeSync(request: HostDimeRequest, options: Omit<Verif
  */
 class Verified implements HostDimeVerified {
   readonly ok = true as const;
-  readonly publicKey: string;
-  readonly method: string;
-  readonly dialect: HostDimeDialect;
-  readonly typed: boolean;
-  readonly timestamp: number;
-  readonly unique: string;
+  // Assigned in the constructor, in this order (the order a spread or JSON.stringify shows).
+  declare readonly publicKey: string;
+  declare readonly method: string;
+  declare readonly dialect: HostDimeDialect;
+  declare readonly typed: boolean;
+  declare readonly timestamp: number;
+  declare readonly unique: string;
   readonly #p: Parsed;
 
-  constructor(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }) {
+  constructor(p: Parsed, m: Match) {
     this.publicKey = p.publicKey;
     this.method = p.method;
     this.dialect = m.dialect;
@@ -438,7 +496,7 @@ class Verified implements HostDimeVerified {
   }
 }
 
-function verified(p: Parsed, m: { dialect: HostDimeDialect; typed: boolean }): HostDimeVerified {
+function verified(p: Parsed, m: Match): HostDimeVerified {
   // The result lives on with the caller: let go of the scan's bytes (for a large body, a buffer
   // of its own several times the body's size).
   p.fastJson = null;

@@ -3,10 +3,11 @@ import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from 
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
 import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { prepareHmacSha256 } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray } from '../../core/php/array.js';
 import { parseStr, phpUrldecodeBytes, refusePhpDuplicates } from '../../core/php/query.js';
-import { sixConnectMac } from './canonical.js';
+import { sixConnectMac, sixConnectSecretBytes } from './canonical.js';
 
 /** An inbound 6connect request: the raw query (after `?`), or a URL to take it from. */
 export interface SixConnectRequest {
@@ -98,16 +99,19 @@ function rawQuery(request: SixConnectRequest): RawQuery {
   throw new HostsigError('BODY_MALFORMED', 'request needs "query" or "url"');
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-const asciiEncoder = /* @__PURE__ */ new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** The bytes of `raw.q.slice(start, end)` as received. */
 function bytesOf(raw: RawQuery, start: number, end: number): Uint8Array {
   if (raw.src) return raw.src.subarray(start, end);
   const text = raw.q.slice(start, end);
-  // Queries are nearly always ASCII: one native regex scan then stands in for utf8ToBytes'
-  // lone-surrogate walk (an ASCII string has no surrogates to check).
-  return shortAsciiBytes(text) ?? (NON_ASCII.test(text) ? utf8ToBytes(text) : asciiEncoder.encode(text));
+  const short = shortAsciiBytes(text);
+  if (short) return short;
+  // Queries are nearly always ASCII, and only then is the encoding as long as the text (any
+  // other unit takes 2 or more bytes): one native pass, and utf8ToBytes' lone-surrogate check
+  // only for the rest.
+  const b = encoder.encode(text);
+  return b.length === text.length ? b : utf8ToBytes(text);
 }
 
 /** A name or value with PHP's urldecode applied, as bytes. */
@@ -142,17 +146,19 @@ function scanFields(raw: RawQuery, signedEnd: number, wanted: readonly string[])
   let count = 0;
   let rewritten = false;
   let start = 0;
+  // A name is cut out (a string) only when it has the length of `hash` or of a wanted name.
+  let lengths = 1 << 4;
+  for (const w of wanted) lengths |= 1 << Math.min(w.length, 31);
   while (start <= signedEnd) {
     let end = q.indexOf('&', start);
     if (end === -1 || end > signedEnd) end = signedEnd;
     if (end > start) {
-      let eq = start;
-      while (eq < end && q.charCodeAt(eq) !== 0x3d) eq++;
-      const kind = nameKind(q, start, eq);
-      const name = kind === ESCAPED ? binaryString(decoded(raw, start, eq)) : q.slice(start, eq);
+      const kind = nameKind(q, start, end);
+      const eq = nameEnd;
+      const name = kind === ESCAPED ? binaryString(decoded(raw, start, eq)) : lengths & (1 << Math.min(eq - start, 31)) ? q.slice(start, eq) : null;
       if (name === 'hash') throw new HostsigError('HASH_DUPLICATE', 'more than one hash param');
       if (!rewritten && (kind !== PLAIN || ++count > MAX_SEEN || !firstSighting(nameHash))) rewritten = true;
-      if (wanted.includes(name)) out.set(name, [Math.min(eq + 1, end), end]);
+      if (name !== null && wanted.includes(name)) out.set(name, [Math.min(eq + 1, end), end]);
     }
     start = end + 1;
   }
@@ -166,6 +172,8 @@ function scanFields(raw: RawQuery, signedEnd: number, wanted: readonly string[])
 const MAX_SEEN = 128;
 const SEEN = /* @__PURE__ */ new Int32Array(2 * MAX_SEEN);
 let nameHash = 0;
+/** Where the last name read by nameKind ends: its '=', or the field's end. */
+let nameEnd = 0;
 
 /** False when `h` (non-zero) is already in SEEN; records it otherwise. */
 function firstSighting(h: number): boolean {
@@ -183,18 +191,26 @@ const MANGLED = 1;
 const ESCAPED = 2;
 
 /**
- * How PHP's `$_GET` keys a raw name, in one scan: as it is (PLAIN), after mangling (`[`
- * nesting, `.`/space to `_`, a NUL cut: MANGLED), or only once decoded (`%`, `+`: ESCAPED).
+ * How PHP's `$_GET` keys the raw name of the field `q[start, end)`, in one scan that also
+ * finds where the name ends (`nameEnd`): as it is (PLAIN), after mangling (`[` nesting,
+ * `.`/space to `_`, a NUL cut: MANGLED), or only once decoded (`%`, `+`: ESCAPED).
  */
 function nameKind(q: string, start: number, end: number): number {
   let kind = PLAIN;
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
+  let i = start;
+  for (; i < end; i++) {
     const c = q.charCodeAt(i);
-    if (c === 0x25 || c === 0x2b) return ESCAPED;
+    if (c === 0x3d) break;
+    if (c === 0x25 || c === 0x2b) {
+      kind = ESCAPED;
+      while (i < end && q.charCodeAt(i) !== 0x3d) i++;
+      break;
+    }
     if (c === 0x5b || c === 0x2e || c === 0x20 || c === 0) kind = MANGLED;
     h = Math.imul(h ^ c, 0x01000193);
   }
+  nameEnd = i;
   nameHash = h | 1; // never 0, the table's empty mark
   return kind;
 }
@@ -276,11 +292,12 @@ function optionalText(raw: RawQuery, fields: Fields, name: string): string | und
 /** A verified request; `params` is parsed on first read, since most servers need only the identity. */
 class Verified implements SixConnectVerified {
   readonly ok = true as const;
-  readonly apiKey: string;
-  readonly target?: string;
-  readonly action?: string;
-  readonly signedQuery: string;
-  readonly time?: number;
+  // Assigned in the constructor, in this order (`time` too, undefined without one).
+  declare readonly apiKey: string;
+  declare readonly target?: string;
+  declare readonly action?: string;
+  declare readonly signedQuery: string;
+  declare readonly time?: number;
   #signed: Uint8Array;
   #params: PhpArray | undefined | null = null;
 
@@ -289,7 +306,7 @@ class Verified implements SixConnectVerified {
     this.target = optionalText(p.raw, p.fields, 'target');
     this.action = optionalText(p.raw, p.fields, 'action');
     this.signedQuery = p.raw.src ? textOrBinary(p.signed) : p.raw.q.slice(0, p.signedEnd);
-    if (p.time !== undefined) this.time = p.time;
+    this.time = p.time;
     // A copy when the bytes are the caller's: a reused buffer must not change what params say.
     this.#signed = p.raw.src ? p.signed.slice() : p.signed;
   }
@@ -310,6 +327,36 @@ function verified(p: Parsed): SixConnectVerified {
   return new Verified(p);
 }
 
+/**
+ * Prepared HMACs (the key blocks hashed once: two SHA-256 compressions fewer per request) for
+ * the text secrets a verification was given, kept per `lookup` function, or per options object
+ * for a `secretKey`: objects the caller owns and keeps for as long as it serves those secrets,
+ * and whose loss lets these go. At most PREPARED_MAX per owner, oldest out first, so clients
+ * naming many keys cannot grow it. (Byte secrets are not kept: the caller may reuse the array.)
+ */
+const preparedByOwner = /* @__PURE__ */ new WeakMap<object, Map<string, (message: Uint8Array) => Uint8Array>>();
+const PREPARED_MAX = 256;
+
+/** The HMAC of the signed bytes under `secret`, prepared once per secret and owner. */
+function macOf(options: VerifySixConnectOptions, secret: string | Uint8Array, signed: Uint8Array): Uint8Array {
+  if (typeof secret !== 'string') return sixConnectMac(signed, secret);
+  const owner: object = options.lookup ?? options;
+  let cache = preparedByOwner.get(owner);
+  if (cache === undefined) preparedByOwner.set(owner, (cache = new Map()));
+  let mac = cache.get(secret);
+  if (mac === undefined) {
+    mac = prepareHmacSha256(sixConnectSecretBytes(secret));
+    if (cache.size >= PREPARED_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(secret, mac);
+  }
+  return mac(signed);
+}
+
+/** The time, for the `time` window; without one and without `now`, the clock is not read. */
+function nowFor(options: VerifySixConnectOptions): number {
+  return options.time || options.now !== undefined ? resolveNow(options.now) : 0;
+}
+
 function checkOptions(options: VerifySixConnectOptions): void {
   if (typeof options !== 'object' || options === null) throw new HostsigError('INVALID_ARGUMENT', '"options" expected object');
   if (options.secretKey === undefined && typeof options.lookup !== 'function') throw new HostsigError('INVALID_ARGUMENT', 'give "secretKey" or a "lookup" function');
@@ -325,6 +372,10 @@ function checkOptions(options: VerifySixConnectOptions): void {
  * Never throws on hostile input: resolves `{ ok: false, code }` with `HASH_MISSING`,
  * `HASH_NOT_LAST`, `HASH_DUPLICATE`, `FIELD_DUPLICATE`, `HASH_MALFORMED`, `MISSING_FIELD`, `INVALID_UTF8`,
  * `UNKNOWN_KEY`, `LOOKUP_FAILED`, `TIMESTAMP_*`, `SIGNATURE_INVALID`, `REPLAYED`, `NONCE_STORE_*`.
+ *
+ * A text secret's HMAC key set-up is done once and kept (at most 256 secrets) for as long as
+ * the `lookup` function, or for a `secretKey` the options object, is alive: pass the same one
+ * on every request (as `createVerifier` does), and drop it to let the secrets go.
  * @param request the raw query (after `?`), or a URL to take it from
  * @param options the secret (or a lookup), and the opt-in `time` window and nonce store
  * @returns a Promise of the verified request or a failure with a stable `code`
@@ -349,7 +400,7 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   let p: Parsed;
   let now: number;
   try {
-    now = resolveNow(options.now);
+    now = nowFor(options);
     p = parse(request, options, now);
   } catch (e) {
     return toFailure(e);
@@ -370,7 +421,7 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   }
   let ok: boolean;
   try {
-    ok = equalBytes(sixConnectMac(p.signed, secret), p.mac);
+    ok = equalBytes(macOf(options, secret, p.signed), p.mac);
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
@@ -403,7 +454,7 @@ export function verifySixConnectSync(request: SixConnectRequest, options: Omit<V
   checkOptions(options);
   if ((options as VerifySixConnectOptions).lookup || (options as VerifySixConnectOptions).nonces) throw new HostsigError('INVALID_ARGUMENT', 'verifySixConnectSync takes no lookup or nonce store');
   try {
-    const p = parse(request, options, resolveNow(options.now));
+    const p = parse(request, options, nowFor(options));
     if (options.apiKey !== undefined && options.apiKey !== p.apiKey) return { ok: false, code: 'UNKNOWN_KEY', message: 'unknown apiKey' };
     if (!equalBytes(sixConnectMac(p.signed, options.secretKey), p.mac)) return { ok: false, code: 'SIGNATURE_INVALID', message: 'hash does not match' };
     return verified(p);

@@ -11,6 +11,21 @@ export interface HostDimeSchemeOptions extends Omit<VerifyHostDimeOptions, 'now'
   nonces?: NonceStore | false;
 }
 
+// Request paths repeat: whether each of the last few hundred short paths names a method (a
+// pure function of the path), so detection does not parse the same path on every request.
+const detected = /* @__PURE__ */ new Map<string, boolean>();
+function namesMethod(path: string): boolean {
+  let d = detected.get(path);
+  if (d === undefined) {
+    d = hostDimePathToMethod(path) !== null;
+    if (path.length <= 256) {
+      if (detected.size >= 256) detected.clear();
+      detected.set(path, d);
+    }
+  }
+  return d;
+}
+
 /**
  * HostDime plug-in: a request whose path ends in `/v1/<module>/<action>.<json|xml|yml>` (any
  * mount prefix before `/v1/` is allowed). Identity: `{ key: api_key }`.
@@ -27,7 +42,7 @@ export const hostdime: SchemePlugin<HostDimeSchemeOptions, HostDimeVerified> = {
     // Let bad options fail now, at start-up, not on the first request.
     verifyHostDimeSync({ body: '' }, { ...rest, privateKey: 'x' });
     return {
-      detect: (head) => hostDimePathToMethod(head.path) !== null,
+      detect: (head) => namesMethod(head.path),
       async verify(req) {
         try {
           const r = await verifyHostDime({ path: req.path, method: req.method, body: req.body }, verifyOptions);

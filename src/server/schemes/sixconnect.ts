@@ -1,4 +1,4 @@
-import { utf8ToBytes } from '../../core/bytes.js';
+import { isWellFormed, utf8ToBytes } from '../../core/bytes.js';
 import { HostsigError, toFailure } from '../../core/errors.js';
 import type { NonceStore } from '../../core/nonce.js';
 import { type SixConnectVerified, type VerifySixConnectOptions, verifySixConnect } from '../../schemes/sixconnect/verify.js';
@@ -33,7 +33,12 @@ export const sixconnect: SchemePlugin<SixConnectSchemeOptions, SixConnectVerifie
       detect: (head) => DETECT_RE.test(head.query),
       async verify(req) {
         try {
-          const r = await verifySixConnect({ query: utf8ToBytes(req.query) }, verifyOptions);
+          // The query text itself: the verifier hashes its UTF-8 bytes, as it would the bytes
+          // encoded here, without decoding them back to scan. A lone surrogate is refused first,
+          // as encoding it would be.
+          const query = req.query;
+          if (!isWellFormed(query)) utf8ToBytes(query);
+          const r = await verifySixConnect({ query }, verifyOptions);
           if (r.ok) return { ok: true, identity: { key: r.apiKey }, detail: r };
           return r.details ? { ok: false, code: r.code, message: r.message, details: r.details } : { ok: false, code: r.code, message: r.message };
         } catch (e) {
