@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../core/clock.js';
-import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure } from '../core/errors.js';
+import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure, type VerifyFailure, verifyFailure } from '../core/errors.js';
 import { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
 import { type EnvelopeBuilder, type FailureStatus, genericEnvelope, statusForCode } from './envelopes.js';
 import { normalizeHead, readBody, type VerifiableRequest } from './request.js';
@@ -169,6 +169,8 @@ function guardStore(store: NonceStore, ms: number): NonceStore {
   };
 }
 
+// Over 80 lines: option checks, then small inner functions (answer, detect, verify) that close
+// over the configured plug-ins; hoisted, each would take the whole configuration as arguments.
 /**
  * Builds a verifier over an explicit set of scheme plug-ins. `createVerifier` from
  * `hostsig/server` is this over all built-in schemes; call this one with only the plug-ins you
@@ -239,8 +241,10 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
   const clientIpOf = options.clientIp;
   if (clientIpOf !== undefined && typeof clientIpOf !== 'function') throw new HostsigError('INVALID_ARGUMENT', '"clientIp" expected function');
 
-  function failure(code: HostsigErrorCode, message: string, scheme: Name | null = null, details?: HostsigErrorDetails, head?: RequestHead, statusOverride?: FailureStatus): VerifierFailure<Name> {
-    const status = statusOverride !== undefined && ALLOWED_STATUS.has(statusOverride) ? statusOverride : statusForCode(code);
+  /** A scheme's (or the verifier's own) failure, ready to send: status, headers, envelope; `cause` kept. */
+  function answer(scheme: Name | null, f: VerifyFailure & { readonly status?: FailureStatus | number }, head?: RequestHead): VerifierFailure<Name> {
+    const { code, message, details } = f;
+    const status = f.status !== undefined && ALLOWED_STATUS.has(f.status as FailureStatus) ? (f.status as FailureStatus) : statusForCode(code);
     const build = (scheme !== null && byName.get(scheme)?.envelope) || genericEnvelope;
     let envelope: unknown;
     try {
@@ -254,9 +258,14 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
       'x-hostsig-code': code,
     };
     if (status === 503) headers['retry-after'] = '1';
-    const f = { ok: false as const, scheme, code, message, status, headers, envelope, body: JSON.stringify(envelope) };
-    return details && Object.keys(details).length ? { ...f, details } : f;
+    const out: Record<string, unknown> = { ok: false, scheme, code, message, status, headers, envelope, body: JSON.stringify(envelope) };
+    if (details !== undefined && Object.keys(details).length > 0) out['details'] = details;
+    if (f.cause !== undefined) Object.defineProperty(out, 'cause', { value: f.cause });
+    return out as unknown as VerifierFailure<Name>;
   }
+
+  const failure = (code: HostsigErrorCode, message: string, scheme: Name | null = null, details?: HostsigErrorDetails, head?: RequestHead): VerifierFailure<Name> =>
+    answer(scheme, verifyFailure(code, message, { details }), head);
 
   function detect(head: RequestHead): Name | null {
     if (select) {
@@ -277,17 +286,18 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
         head = withClientIp(head, typeof ip === 'string' ? ip : undefined);
       }
       scheme = detect(head);
-      if (scheme === null) return failure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme', null, undefined, head);
+      if (scheme === null) return answer(null, verifyFailure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme'), head);
       const entry = byName.get(scheme)!;
-      if ((request as { bodyUsed?: unknown }).bodyUsed === true) return failure('BODY_MALFORMED', 'the request body was already read', scheme, undefined, head);
+      if ((request as { bodyUsed?: unknown }).bodyUsed === true) return answer(scheme, verifyFailure('BODY_MALFORMED', 'the request body was already read'), head);
       const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
       const normalized: NormalizedRequest = Object.freeze(withBody(head, body));
       const out = await entry.handler.verify(normalized);
       if (out.ok === true) return verifiedResult(scheme, out.identity, out.detail, normalized) as VerifierSuccess<R>;
-      return failure(out.code, out.message, scheme, out.details, head, out.status);
+      // A plug-in that finds, with the body, that the request is not its scheme (HostKey without
+      // a token or action field) answers SCHEME_UNKNOWN: no scheme's envelope.
+      return answer(out.code === 'SCHEME_UNKNOWN' ? null : scheme, out, head);
     } catch (e) {
-      const f = toFailure(e, 'BODY_MALFORMED');
-      return failure(f.code, f.message, scheme, f.details, head);
+      return answer(scheme, toFailure(e, 'BODY_MALFORMED'), head);
     }
   }
 

@@ -29,12 +29,15 @@ export const BUDGETS: Record<string, number> = {
  * the lazy `params` need; an open item for the core and scheme owners. The hostile-input
  * hardening (one identity per request: parse_str's duplicate rule and 6connect's name scan;
  * index scans in place of backtracking regexes) then added about 380 B to sixconnect (9 745)
- * and 450 B to hostdime (11 691), raised here on purpose. A subpath leaves this list as soon as
+ * and 450 B to hostdime (11 691), raised here on purpose. Then, on purpose again: the hash
+ * backend dispatch (hostsig/node can put OpenSSL under every scheme) and the one failure helper
+ * that keeps a cause, about 80 B each, and for hostdime the `ruby` dialect (hdcore-rb's JSON
+ * generator and Ruby's float format, about 300 B). A subpath leaves this list as soon as
  * it fits: the test then fails on the stale entry, so the list only shrinks otherwise.
  */
 export const OVER_BUDGET: Record<string, number> = {
-  'hostsig/sixconnect': 9_940,
-  'hostsig/hostdime': 11_925,
+  'hostsig/sixconnect': 10_030,
+  'hostsig/hostdime': 12_320,
 };
 
 /**

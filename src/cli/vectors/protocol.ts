@@ -99,6 +99,8 @@ function exitHint(code: number | null, said: string): string | undefined {
   return undefined;
 }
 
+// Over 80 lines: one child process and its streams, answers and timers, shared by the handlers
+// inside; each failure path (dead adapter, garbage, timeout) ends the same run exactly once.
 /** A subject that speaks the JSON-lines protocol with `command`, run through the shell. */
 export function execSubject(command: string, options: ExecOptions = {}): Subject {
   const timeoutMs = options.timeoutMs ?? 60_000;
