@@ -90,7 +90,6 @@ export function sha256Parts(head: Uint8Array, tail: Uint8Array): Uint8Array {
   return b.sha256(all);
 }
 
-
 // The pure paths below build no hasher per call: each starts from a copy of a state made once
 // (the blank SHA-256 state, or a key's HMAC states), cloned into a state object that is reused,
 // since building a hasher (its block buffer and DataView) costs as much as a compression. All

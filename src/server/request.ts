@@ -281,24 +281,36 @@ function declaredOver(declared: string, maxBytes: number): boolean {
  * ```
  */
 export async function readBody(body: unknown, maxBytes: number, headers: Readonly<Record<string, string>>): Promise<Uint8Array> {
+  return readBodyNow(body, maxBytes, headers);
+}
+
+/**
+ * @internal {@link readBody} without an async function around it: the bytes at once for a body
+ * that is there (bytes, a string), a Promise for one still to be read; throws synchronously.
+ */
+export function readBodyNow(body: unknown, maxBytes: number, headers: Readonly<Record<string, string>>): Uint8Array | Promise<Uint8Array> {
   const declared = headers['content-length'];
   if (declared !== undefined && declaredOver(declared, maxBytes)) throw tooLarge(maxBytes);
-  let bytes: Uint8Array;
   if (body === undefined || body === null) return new Uint8Array(0);
-  if (isBytes(body)) bytes = body;
-  else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
-  else if (typeof body === 'string') {
+  if (isBytes(body)) return capped(body, maxBytes);
+  if (body instanceof ArrayBuffer) return capped(new Uint8Array(body), maxBytes);
+  if (typeof body === 'string') {
     if (body.length > maxBytes) throw tooLarge(maxBytes); // UTF-8 is never shorter than UTF-16 units
-    bytes = utf8ToBytes(body);
-  } else if (typeof body === 'function') {
-    const got: unknown = await (body as BodyReader)(maxBytes);
-    if (!isBytes(got)) malformed('body reader must resolve a Uint8Array');
-    bytes = got;
-  } else if (typeof body === 'object' && typeof (body as { getReader?: unknown }).getReader === 'function') {
-    bytes = await readStreamCapped(body as ReadableStream<Uint8Array>, maxBytes);
-  } else {
-    malformed('body expected Uint8Array, string, ReadableStream or a reader function');
+    return capped(utf8ToBytes(body), maxBytes);
   }
+  if (typeof body === 'function') {
+    return Promise.resolve((body as BodyReader)(maxBytes)).then((got: unknown) => {
+      if (!isBytes(got)) malformed('body reader must resolve a Uint8Array');
+      return capped(got, maxBytes);
+    });
+  }
+  if (typeof body === 'object' && typeof (body as { getReader?: unknown }).getReader === 'function') {
+    return readStreamCapped(body as ReadableStream<Uint8Array>, maxBytes).then((b) => capped(b, maxBytes));
+  }
+  malformed('body expected Uint8Array, string, ReadableStream or a reader function');
+}
+
+function capped(bytes: Uint8Array, maxBytes: number): Uint8Array {
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   return bytes;
 }

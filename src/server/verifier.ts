@@ -1,8 +1,9 @@
+import { isBytes } from '../core/bytes.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { HostsigError, type HostsigErrorCode, type HostsigErrorDetails, isHostsigError, toFailure, type VerifyFailure, verifyFailure } from '../core/errors.js';
 import { MemoryNonceStore, type NonceStore } from '../core/nonce.js';
 import { type EnvelopeBuilder, type FailureStatus, genericEnvelope, statusForCode } from './envelopes.js';
-import { normalizeHead, readBody, type VerifiableRequest } from './request.js';
+import { normalizeHead, readBodyNow, type VerifiableRequest } from './request.js';
 import type { CommonSchemeOptions, Identity, NormalizedRequest, RequestHead, SchemeContext, SchemeHandler, SchemePlugin, VerifierFailure } from './types.js';
 
 const ALLOWED_STATUS: ReadonlySet<number> = new Set([400, 401, 403, 413, 503]);
@@ -289,7 +290,8 @@ export function createVerifierFor<R extends SchemeRegistry>(registry: R, options
       if (scheme === null) return answer(null, verifyFailure('SCHEME_UNKNOWN', 'the request carries no credentials of a configured scheme'), head);
       const entry = byName.get(scheme)!;
       if ((request as { bodyUsed?: unknown }).bodyUsed === true) return answer(scheme, verifyFailure('BODY_MALFORMED', 'the request body was already read'), head);
-      const body = await readBody((request as { body?: unknown }).body, maxBodyBytes, head.headers);
+      const read = readBodyNow((request as { body?: unknown }).body, maxBodyBytes, head.headers);
+      const body = isBytes(read) ? read : await read;
       const normalized: NormalizedRequest = Object.freeze(withBody(head, body));
       const out = await entry.handler.verify(normalized);
       if (out.ok === true) return verifiedResult(scheme, out.identity, out.detail, normalized) as VerifierSuccess<R>;

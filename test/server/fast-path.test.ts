@@ -136,3 +136,37 @@ describe('the request as plug-ins and results see it', () => {
     }
   });
 });
+
+describe('body shapes through the verifier (read without an async function in between)', () => {
+  const s = sign();
+  const lookup = (k: string) => (k === 'pub' ? 'priv' : null);
+  const v = createVerifier({ clock, maxBodyBytes: 1024, schemes: { hostdime: { lookup, nonces: false } } });
+  const at = (body: unknown, headers: Record<string, string> = {}) => v.verify({ method: 'POST', url: s.path, headers, body: body as never });
+
+  it('accepts the body as bytes, an ArrayBuffer, a string, a reader or a stream', async () => {
+    const bytes = enc.encode(s.body);
+    for (const body of [bytes, bytes.slice().buffer, s.body, () => Promise.resolve(bytes), () => bytes, new Response(s.body).body]) {
+      expect(await at(body)).toMatchObject({ ok: true, scheme: 'hostdime' });
+    }
+  });
+
+  it('refuses the same things with the same codes, sync or async, and readBody still rejects rather than throws', async () => {
+    const big = 'x'.repeat(2000);
+    expect(await at(big)).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE', status: 413 });
+    expect(await at(enc.encode(big))).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE' });
+    expect(await at(() => Promise.resolve(enc.encode(big)))).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE' });
+    expect(await at(new Response(big).body)).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE' });
+    expect(await at(s.body, { 'content-length': '5000' })).toMatchObject({ ok: false, code: 'BODY_TOO_LARGE' });
+    expect(await at(() => 'not bytes')).toMatchObject({ ok: false, code: 'BODY_MALFORMED', status: 400 });
+    expect(await at(() => Promise.resolve(5))).toMatchObject({ ok: false, code: 'BODY_MALFORMED' });
+    expect(await at(() => { throw new Error('reader broke'); })).toMatchObject({ ok: false, code: 'BODY_MALFORMED' });
+    expect(await at(() => Promise.reject(new Error('reader broke')))).toMatchObject({ ok: false, code: 'BODY_MALFORMED' });
+    expect(await at(5)).toMatchObject({ ok: false, code: 'BODY_MALFORMED' });
+    expect(await at({})).toMatchObject({ ok: false, code: 'BODY_MALFORMED' });
+    const pending = readBody(5, 10, {});
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).rejects.toMatchObject({ code: 'BODY_MALFORMED' });
+    await expect(readBody('x'.repeat(11), 10, {})).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
+    expect(await readBody(null, 10, {})).toHaveLength(0);
+  });
+});

@@ -1,9 +1,9 @@
 import { HostsigError, toFailure } from '../../core/errors.js';
 import type { NonceStore } from '../../core/nonce.js';
 import { hostDimePathToMethod } from '../../schemes/hostdime/method.js';
-import { type HostDimeVerified, type VerifyHostDimeOptions, verifyHostDime, verifyHostDimeSync } from '../../schemes/hostdime/verify.js';
+import { type HostDimeVerified, type HostDimeVerifyResult, type VerifyHostDimeOptions, verifyHostDime, verifyHostDimeSync } from '../../schemes/hostdime/verify.js';
 import { hostDimeEnvelope } from '../envelopes.js';
-import type { SchemePlugin } from '../types.js';
+import type { SchemeOutcome, SchemePlugin } from '../types.js';
 
 /** `createVerifier` options for HostDime: those of `verifyHostDime`; the clock and store come from the verifier. */
 export interface HostDimeSchemeOptions extends Omit<VerifyHostDimeOptions, 'now' | 'nonces' | 'method'> {
@@ -26,6 +26,12 @@ function namesMethod(path: string): boolean {
   return d;
 }
 
+/** verifyHostDime's answer as the verifier takes it. */
+function outcome(r: HostDimeVerifyResult): SchemeOutcome<HostDimeVerified> {
+  if (r.ok) return { ok: true, identity: { key: r.publicKey }, detail: r };
+  return r.details ? { ok: false, code: r.code, message: r.message, details: r.details } : { ok: false, code: r.code, message: r.message };
+}
+
 /**
  * HostDime plug-in: a request whose path ends in `/v1/<module>/<action>.<json|xml|yml>` (any
  * mount prefix before `/v1/` is allowed). Identity: `{ key: api_key }`.
@@ -43,15 +49,8 @@ export const hostdime: SchemePlugin<HostDimeSchemeOptions, HostDimeVerified> = {
     verifyHostDimeSync({ body: '' }, { ...rest, privateKey: 'x' });
     return {
       detect: (head) => namesMethod(head.path),
-      async verify(req) {
-        try {
-          const r = await verifyHostDime({ path: req.path, method: req.method, body: req.body }, verifyOptions);
-          if (r.ok) return { ok: true, identity: { key: r.publicKey }, detail: r };
-          return r.details ? { ok: false, code: r.code, message: r.message, details: r.details } : { ok: false, code: r.code, message: r.message };
-        } catch (e) {
-          return toFailure(e);
-        }
-      },
+      // A Promise chain, not an async function around one: a few hundred bytes less per request.
+      verify: (req) => verifyHostDime({ path: req.path, method: req.method, body: req.body }, verifyOptions).then(outcome, toFailure),
     };
   },
 };
