@@ -81,6 +81,15 @@ export function typeName(v: unknown): string {
 const encoder = /* @__PURE__ */ new TextEncoder();
 const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** @internal Strict UTF-8 text of the bytes, or null when they are not UTF-8 (no U+FFFD ever). */
+export function utf8OrNull(b: Uint8Array): string | null {
+  try {
+    return strictDecoder.decode(b);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * UTF-8 bytes of a string. Lone surrogates are an error, not U+FFFD.
  * @param s text

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HostsigError, toFailure, verifyFailure } from '../../src/core/errors.js';
 import { MemoryHostKeyTokenStore, createPinService, verifyHostKeyRequest, verifyHostKeyToken } from '../../src/schemes/hostkey/index.js';
+import { verifySixConnect } from '../../src/schemes/sixconnect/index.js';
 import { verifyWhmAuthorization } from '../../src/schemes/whm/index.js';
 
 const boom = () => new Error('ECONNREFUSED 10.0.0.7:6379 password=hunter2');
@@ -73,6 +74,14 @@ describe('scheme failures keep the cause of a 503', () => {
     const pins = createPinService({ pins: { get: () => Promise.reject(e), put: async () => {} } });
     const r = await pins.checkPin('user-1', '1234');
     expect(r).toStrictEqual({ ok: false, code: 'LOOKUP_FAILED', status: 503, message: 'PIN store failed', remaining: 0 });
+    expectHiddenCause(r, e);
+  });
+
+  it('6connect: a key lookup that throws (the cause used to be dropped)', async () => {
+    const e = boom();
+    const url = 'https://ipam.example.com/api/v1/api.php?target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB&hash=yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=';
+    const r = await verifySixConnect({ url }, { lookup: () => Promise.reject(e) });
+    expect(r).toMatchObject({ ok: false, code: 'LOOKUP_FAILED' });
     expectHiddenCause(r, e);
   });
 });

@@ -36,8 +36,8 @@ export const BUDGETS: Record<string, number> = {
  * it fits: the test then fails on the stale entry, so the list only shrinks otherwise.
  */
 export const OVER_BUDGET: Record<string, number> = {
-  'hostsig/sixconnect': 10_030,
-  'hostsig/hostdime': 12_320,
+  'hostsig/sixconnect': 10_000,
+  'hostsig/hostdime': 12_280,
 };
 
 /**

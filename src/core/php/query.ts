@@ -1,6 +1,6 @@
 import { binaryString } from '../binary.js';
 import { hexDigit } from '../uri.js';
-import { bytesToUtf8, isBytes, isWellFormed, utf8ToBytes } from '../bytes.js';
+import { bytesToUtf8, isBytes, isWellFormed, utf8OrNull, utf8ToBytes } from '../bytes.js';
 import { HostsigError } from '../errors.js';
 import { type ParamsInput, PhpArray, type PhpValue } from './array.js';
 import { phpFormatDouble } from './float.js';
@@ -221,7 +221,7 @@ export function parseStr(input: string | Uint8Array, options: ParseStrOptions = 
   // Most bodies are UTF-8 throughout: parse them as text (native decoders, no copies). A body
   // with raw non-UTF-8 bytes goes byte by byte, since PHP cuts a name at its first NUL: bytes
   // after that NUL are dropped, not checked.
-  const text = tryUtf8(input);
+  const text = utf8OrNull(input);
   return text === null ? parseBytes(input, limits, bytesToUtf8) : parseText(text, limits);
 }
 
@@ -300,15 +300,6 @@ function parseBytes(bytes: Uint8Array, limits: Limits, text: (b: Uint8Array) => 
   return out;
 }
 
-const fatalDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function tryUtf8(b: Uint8Array): string | null {
-  try {
-    return fatalDecoder.decode(b);
-  } catch {
-    return null;
-  }
-}
 
 /** PHP urldecode of well-formed text, strict about the UTF-8 the escapes spell. */
 function urldecodeText(s: string): string {

@@ -1,7 +1,7 @@
-import { isBytes, utf8ToBytes } from '../../core/bytes.js';
+import { isBytes, utf8OrNull, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
-import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { HostsigError, type HostsigErrorCode, toFailure, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { sha256Parts } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray, PhpValue } from '../../core/php/array.js';
@@ -268,15 +268,6 @@ function parseForm(body: string | Uint8Array, maxVars: number): PhpArray {
   return parseStr(body, { maxVars, duplicates: 'refuse', once: API_FIELDS });
 }
 
-const fatalUtf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-function utf8OrNull(b: Uint8Array): string | null {
-  try {
-    return fatalUtf8.decode(b);
-  } catch {
-    return null;
-  }
-}
 
 /** SHA-256 of the php-dialect canonical string, from the fast scan's JSON bytes (no string built). */
 function fastDigest(p: Parsed, fastJson: Uint8Array, privateKey: string): Uint8Array {
@@ -504,7 +495,7 @@ function verified(p: Parsed, m: Match): HostDimeVerified {
 }
 
 function signatureFailure(p: Parsed, privateKey: string, options: VerifyHostDimeOptions): HostDimeVerifyFailure {
-  const f: HostDimeVerifyFailure = { ok: false, code: 'SIGNATURE_INVALID', message: 'api_hash does not match' };
+  const f: HostDimeVerifyFailure = verifyFailure('SIGNATURE_INVALID', 'api_hash does not match');
   if (!options.debug) return f;
   try {
     return { ...f, canonical: canonicalHostDime({ timestamp: p.timestampRaw, unique: p.unique, privateKey, method: p.method, params: p.params }) };

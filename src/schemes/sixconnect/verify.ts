@@ -2,7 +2,7 @@ import { binaryString, shortAsciiBytes } from '../../core/binary.js';
 import { base64ToBytes, bytesToBase64, bytesToUtf8, isBytes, utf8ToBytes } from '../../core/bytes.js';
 import { type NowOption, resolveNow } from '../../core/clock.js';
 import { equalBytes } from '../../core/compare.js';
-import { HostsigError, toFailure, type VerifyFailure } from '../../core/errors.js';
+import { HostsigError, toFailure, type VerifyFailure, verifyFailure } from '../../core/errors.js';
 import { prepareHmacSha256 } from '../../core/hmac.js';
 import { type NonceStore, nonceTtl, recordNonce } from '../../core/nonce.js';
 import type { PhpArray } from '../../core/php/array.js';
@@ -407,16 +407,16 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   }
   let secret: string | Uint8Array | null | undefined;
   if (options.secretKey !== undefined) {
-    if (options.apiKey !== undefined && options.apiKey !== p.apiKey) return { ok: false, code: 'UNKNOWN_KEY', message: 'unknown apiKey' };
+    if (options.apiKey !== undefined && options.apiKey !== p.apiKey) return verifyFailure('UNKNOWN_KEY', 'unknown apiKey');
     secret = options.secretKey;
   } else {
     try {
       secret = await options.lookup!(p.apiKey);
-    } catch {
-      return { ok: false, code: 'LOOKUP_FAILED', message: 'key lookup failed' };
+    } catch (e) {
+      return verifyFailure('LOOKUP_FAILED', 'key lookup failed', { cause: e });
     }
     if (secret === null || secret === undefined || secret === '' || (isBytes(secret) && secret.length === 0)) {
-      return { ok: false, code: 'UNKNOWN_KEY', message: 'unknown apiKey' };
+      return verifyFailure('UNKNOWN_KEY', 'unknown apiKey');
     }
   }
   let ok: boolean;
@@ -425,7 +425,7 @@ export async function verifySixConnect(request: SixConnectRequest, options: Veri
   } catch (e) {
     return toFailure(e, 'LOOKUP_FAILED');
   }
-  if (!ok) return { ok: false, code: 'SIGNATURE_INVALID', message: 'hash does not match' };
+  if (!ok) return verifyFailure('SIGNATURE_INVALID', 'hash does not match');
   if (options.nonces && p.time !== undefined) {
     const tol = options.time === true || !options.time ? 300 : (options.time.toleranceSec ?? 300);
     const key = `sixconnect:${p.apiKey.length}:${p.apiKey}:${bytesToBase64(p.mac)}`;
@@ -455,8 +455,8 @@ export function verifySixConnectSync(request: SixConnectRequest, options: Omit<V
   if ((options as VerifySixConnectOptions).lookup || (options as VerifySixConnectOptions).nonces) throw new HostsigError('INVALID_ARGUMENT', 'verifySixConnectSync takes no lookup or nonce store');
   try {
     const p = parse(request, options, nowFor(options));
-    if (options.apiKey !== undefined && options.apiKey !== p.apiKey) return { ok: false, code: 'UNKNOWN_KEY', message: 'unknown apiKey' };
-    if (!equalBytes(sixConnectMac(p.signed, options.secretKey), p.mac)) return { ok: false, code: 'SIGNATURE_INVALID', message: 'hash does not match' };
+    if (options.apiKey !== undefined && options.apiKey !== p.apiKey) return verifyFailure('UNKNOWN_KEY', 'unknown apiKey');
+    if (!equalBytes(sixConnectMac(p.signed, options.secretKey), p.mac)) return verifyFailure('SIGNATURE_INVALID', 'hash does not match');
     return verified(p);
   } catch (e) {
     return toFailure(e);
