@@ -81,7 +81,18 @@ export function typeName(v: unknown): string {
 const encoder = /* @__PURE__ */ new TextEncoder();
 const strictDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** @internal Strict UTF-8 text of the bytes, or null when they are not UTF-8 (no U+FFFD ever). */
+/**
+ * Strict UTF-8 text of the bytes, or null when they are not UTF-8 (never U+FFFD): the
+ * non-throwing form of {@link bytesToUtf8}, for readers that fall back instead of failing.
+ * @param b the bytes
+ * @example
+ * ```ts
+ * import { utf8OrNull } from 'hostsig/core';
+ *
+ * utf8OrNull(new Uint8Array([0xc3, 0xa9])) // => 'é'
+ * utf8OrNull(new Uint8Array([0xc3])) // => null
+ * ```
+ */
 export function utf8OrNull(b: Uint8Array): string | null {
   try {
     return strictDecoder.decode(b);
