@@ -25,6 +25,7 @@ import { verifySixConnect } from '../dist/schemes/sixconnect/index.js';
 import { cpanelPathAllowed, parseCidr, parseIpAddress, parseWhmAuthorization, verifyWhmAuthorization } from '../dist/schemes/whm/index.js';
 import { logSafe } from '../dist/cli/output.js';
 import { createVerifier } from '../dist/server/index.js';
+import { diagnoseHostDime } from '../dist/diagnose/index.js';
 import { nodeHeaders } from '../dist/server/node.js';
 
 const args = process.argv.slice(2);
@@ -280,6 +281,17 @@ add('server verify (authorization)', req((authorization) => ({ url: 'http://h/ap
 ]);
 add('server verify (headers)', req((n) => ({ url: 'http://h/v1/a.json', headers: Object.fromEntries(Array.from({ length: n / 10 }, (_, i) => [`x-h${i}`, 'v'])) })), [['n/10 headers', (n) => n]]);
 add('server verify (body)', req((body) => ({ url: 'http://h/v1/domain/list.json', headers: form, body })), FORM_SHAPES);
+// HostKey is decided with the body (token or action field), HostBill's Admin API named.
+add('server verify (hostkey body)', req((body) => ({ url: 'http://h/eq.php', headers: form, body })), [...FORM_SHAPES, ['api_id + long value', framed('api_id=', 'a')]]);
+
+// serve's diagnosis of a failed HostDime request (it runs before any signature holds; serve caps
+// the body at 16 KiB, the rows go further to show the growth).
+const API_SUFFIX = `&api_key=foobar&api_timestamp=${NOW}&api_unique=ABCDEF&api_hash=${'0'.repeat(64)}`;
+add(
+  'diagnose diagnoseHostDime body',
+  (body) => diagnoseHostDime({ body, path: '/v1/utility/echo.json', privateKey: 'fazbaz' }),
+  [...FORM_SHAPES, ['bare names a&a&', framed('', 'a&')], ['integer keys 5=x&', framed('', '5=x&')], ['dotted names a.b=1&', framed('', 'a.b=1&')]].map(([name, shape]) => [name, (n) => shape(Math.max(1, n - API_SUFFIX.length)) + API_SUFFIX]),
+);
 
 // Node adapters: counting Authorization lines in rawHeaders (n/20 lines of each kind).
 const rawHeaders = (name) => (n) => ({ headers: {}, rawHeaders: Array.from({ length: Math.max(2, Math.floor(n / 20)) }, (_, i) => (i % 2 ? 'v'.repeat(8) : name)) });
