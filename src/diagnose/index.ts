@@ -14,3 +14,4 @@ export { diagnoseHostBillBasic, type HostBillBasicDiagnoseInput } from './hostbi
 export { diagnoseJwt, type DiagnoseJwtInput, type JwtDiagnoseReport, type JwtMistake, JWT_MISTAKES, type KeyInfo, loadKeyForDiagnosis, recoverDigest } from './jwt/index.js';
 export { headerValue, isHttpRequest, MAX_HEADER_LINES, parseHeaderLines, parseHttpRequest, type PastedRequest, splitTarget } from './http.js';
 export { LOG_FIELD_MAX, logSafe } from './safe-text.js';
+export { diagnoseNoScheme } from './scheme.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
 import { ensureBuilt, hostsig, json } from './run.js';
+import type { GroupRow } from '../../src/cli/vectors/runner.js';
 
 // Debian's interpreter: python3-jwt is installed for it (`python3` on PATH may be a pyenv shim without PyJWT).
 const PYTHON = '/usr/bin/python3';
@@ -46,15 +47,7 @@ const IMPLEMENTED = new Set([
   'HostKeyPinHash',
 ]);
 
-interface Row {
-  scheme: string;
-  type: string;
-  cases: number;
-  pass: number;
-  fail: number;
-  skip: number;
-  note?: string;
-}
+type Row = GroupRow;
 
 /** Cases per group type, counted from the vector files themselves. */
 function casesPerType(): Map<string, number> {

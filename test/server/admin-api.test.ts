@@ -3,6 +3,7 @@
 // never a HostKey "no token" failure.
 import { describe, expect, it } from 'vitest';
 import { MemoryHostKeyTokenStore, issueHostKeyToken } from '../../src/schemes/hostkey/index.js';
+import { diagnoseNoScheme } from '../../src/diagnose/index.js';
 import { createVerifier } from '../../src/server/index.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -31,5 +32,15 @@ describe('HostKey detection and the HostBill Admin API', () => {
   it('a real HostKey call still verifies', async () => {
     const { token } = await issueHostKeyToken({ store, subject: 'user-42', ttl: 3600 });
     expect(await v.verify(post('/eq.php', `action=info&token=${token}`))).toMatchObject({ ok: true, scheme: 'hostkey', identity: { user: 'user-42' } });
+  });
+
+  it("the diagnosis names the Admin API from the verifier's answer, and no-scheme otherwise", async () => {
+    const admin = await v.verify(post('/admin/api.php', 'api_id=abc&api_key=def&call=getClients'));
+    const other = await v.verify(post('/eq.php', 'foo=bar'));
+    expect(admin.ok || other.ok).toBe(false);
+    if (!admin.ok && !other.ok) {
+      expect(diagnoseNoScheme(admin.details, v.schemes).map((f) => f.id)).toEqual(['hostbill-admin-api']);
+      expect(diagnoseNoScheme(other.details, v.schemes).map((f) => f.id)).toEqual(['no-scheme']);
+    }
   });
 });

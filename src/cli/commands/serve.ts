@@ -19,7 +19,7 @@ import { PLAYGROUND_DIR, playgroundBuilt, servePlayground } from '../playground.
 import { logSafe } from '../output.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
 import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot, whmRecords } from '../config.js';
-import { diagnoseHostDime, diagnoseHostKey, diagnoseJwt, diagnoseSixConnect, diagnoseWhm, type Finding } from '../../diagnose/index.js';
+import { diagnoseHostDime, diagnoseHostKey, diagnoseJwt, diagnoseNoScheme, diagnoseSixConnect, diagnoseWhm, type Finding } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 
 export const serveSpec: CommandSpec = {
@@ -346,9 +346,7 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
     const skip = r.scheme !== null && bytes.length > DIAGNOSIS_MAX_BODY;
     const diagnosis =
       r.scheme === null
-        ? r.details?.['hint'] === 'hostbill-admin-api'
-          ? [{ id: 'hostbill-admin-api', title: "HostBill's Admin API (admin/api.php with api_id/api_key)", fix: "hostsig implements HostBill's User API: send Authorization: Bearer <RS256 JWT> or Basic (see docs/hostbill.md)." }]
-          : [{ id: 'no-scheme', title: 'the request carries no credentials of a configured scheme', fix: `Send one of: ${verifier.schemes.join(', ')} (see hostsig serve --help for what each looks like).` }]
+        ? diagnoseNoScheme(r.details, verifier.schemes)
         : skip
           ? []
           : diagnoseFailure(r.scheme, r.code, cfg, { method, path, query, body, ...(authorization !== undefined ? { authorization } : {}) });
