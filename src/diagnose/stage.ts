@@ -8,7 +8,20 @@
 export type Stage =
   | { kind: 'text'; title: string; text: string; note?: string }
   | { kind: 'table'; title: string; head: [string, string]; rows: [string, string][]; note?: string }
-  | { kind: 'compare'; title: string; expectedLabel: string; expected: string; receivedLabel: string; received: string; note?: string; wide?: boolean };
+  | {
+      kind: 'compare';
+      title: string;
+      expectedLabel: string;
+      expected: string;
+      receivedLabel: string;
+      received: string;
+      note?: string;
+      wide?: boolean;
+      /** The side is a placeholder such as "(no hash)", not a value: it is shown, never diffed. */
+      expectedMissing?: boolean;
+      /** As `expectedMissing`, for the received side. */
+      receivedMissing?: boolean;
+    };
 
 /** A scheme's steps, in order. */
 export interface Staged<S extends string = string> {

@@ -46,6 +46,23 @@ export function firstDifference(a: string, b: string): number {
   return a.length === b.length ? -1 : n;
 }
 
+/**
+ * The span where two strings differ: from the first differing unit to the end of the longest
+ * differing run before their common suffix, in each string. `null` when they are equal. A long
+ * block (an RSA block is 512 hex characters) is shown collapsed around this span.
+ */
+export function differingRegion(a: string, b: string): { start: number; endA: number; endB: number } | null {
+  const start = firstDifference(a, b);
+  if (start < 0) return null;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
+  }
+  return { start, endA, endB };
+}
+
 /** "12 minutes", "3 years": a rough age for notes. */
 export function roughDuration(seconds: number): string {
   const s = Math.abs(Math.round(seconds));

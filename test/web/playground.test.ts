@@ -8,111 +8,22 @@
  * Screenshots go to test-output/web/ (not committed). HOSTSIG_DOCS_SCREENSHOT=1 also writes
  * docs/images/playground.png for the README.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ensureBuilt } from '../cli/run.js';
+import { BIN } from '../cli/run.js';
 import { REPO_ROOT } from '../helpers/wycheproof.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const OUT = join(REPO_ROOT, 'test-output', 'web');
-const have = existsSync(CHROMIUM);
-if (!have) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: the web debugger's browser tests must run in CI (.ci/run installs chromium)`);
-  console.log(`test/web/playground.test.ts: skipped, ${CHROMIUM} not found (apt-get install -y chromium; .ci/run installs it)`);
-}
+import { ARGS, CHROMIUM, choose, cspViolations, ensurePlayground, type Harness, have, open, OUT, shot, staticServer, submit } from './harness.js';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const HD_DOC = 'status=registered&order=desc&api_key=pub&api_timestamp=1369758680&api_unique=ABCDEF&api_hash=499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd';
 const SC_SECRET = '48b278ec873bda4738923dbc467f8669';
 const SC_URL = 'https://ipam.example.com/api/v1/api.php?target=ipam&action=get&type=IP&mask=24&apiKey=32-5DAYTJQY2TZHOFOB&hash=yneSFMyxPPe+3W4IOkVp50K3VStatBcRRak+2ygDUWQ=';
-
-/** Builds docs/playground when missing or older than src/ (npm ci's build normally made it). */
-function ensurePlayground(): string {
-  ensureBuilt();
-  const dir = join(REPO_ROOT, 'docs', 'playground');
-  const newest = (d: string): number => Math.max(...execFileSync('find', [d, '-type', 'f', '-printf', '%T@\\n']).toString().trim().split('\n').map((x) => Number(x) * 1000));
-  const built = existsSync(join(dir, 'app.js')) ? statSync(join(dir, 'app.js')).mtimeMs : 0;
-  if (built < newest(join(REPO_ROOT, 'src'))) execFileSync(process.execPath, [join(REPO_ROOT, 'src/web/build.mjs')], { stdio: 'pipe' });
-  return dir;
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
-
-function staticServer(dir: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const name = path === '/' ? 'index.html' : path.slice(1);
-    const ext = /\.[a-z]+$/.exec(name)?.[0] ?? '';
-    if (!/^[a-z]+\.[a-z]+$/.test(name) || !TYPES[ext] || !existsSync(join(dir, name))) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[ext]! }).end(readFileSync(join(dir, name)));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
-
-interface Harness {
-  context: BrowserContext;
-  close(): Promise<void>;
-  page: Page;
-  /** Requests to anything but the page's own files, and CSP violations. */
-  offences: string[];
-}
-
-async function open(origin: string, path: string, viewport = { width: 1280, height: 900 }): Promise<Harness> {
-  const profile = mkdtempSync(join(tmpdir(), 'hostsig-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, headless: true, viewport });
-  const close = async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  };
-  const offences: string[] = [];
-  const own = new Set(['/', '/playground', '/playground/', '/index.html', '/style.css', '/app.js', '/playground/index.html', '/playground/style.css', '/playground/app.js']);
-  context.on('request', (req) => {
-    const url = req.url();
-    const rest = url.startsWith(`${origin}/`) ? url.slice(origin.length).split(/[?#]/)[0]! : null;
-    if (rest === null || !own.has(rest) || req.method() !== 'GET') offences.push(`request ${req.method()} ${url}`);
-  });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      (window as unknown as { __csp: string[] }).__csp ??= [];
-      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (e) => offences.push(`page error: ${e.message}`));
-  await page.goto(`${origin}${path}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { context, close, page, offences };
-}
-
-async function cspViolations(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
-}
-
-async function choose(page: Page, scheme: string, mode: 'verify' | 'sign' = 'verify'): Promise<void> {
-  await page.check(`#controls input[name=scheme][value=${scheme}]`);
-  await page.check(`#controls input[name=mode][value=${mode}]`);
-}
-
-async function submit(page: Page, formId: string): Promise<{ status: string; text: string }> {
-  await page.click(`#${formId} button[type=submit]`);
-  await page.waitForSelector(`#result[data-state=done][data-form=${formId}]`);
-  const status = (await page.getAttribute('#verdict', 'data-status')) ?? '';
-  return { status, text: await page.innerText('#result') };
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 
 describe.skipIf(!have)('web debugger in Chromium', () => {
   let site: { server: Server; origin: string };
