@@ -281,8 +281,12 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
         for (const id of ids) expect(passed, `${colorScheme}: #${id} was checked`).toContain(`#${id}`);
         const colours = await h.page.evaluate(() => {
           const c = (sel: string, p: 'color' | 'backgroundColor' = 'color') => getComputedStyle(document.querySelector(sel)!)[p];
-          return { bg: c('body', 'backgroundColor'), fg: c('body'), h: c('#fx-h'), p: c('#fx-p'), s: c('#fx-s'), stale: getComputedStyle(document.querySelector('#fx')!).outlineColor };
+          const fx = getComputedStyle(document.querySelector('#fx')!);
+          return { bg: c('body', 'backgroundColor'), fg: c('body'), h: c('#fx-h'), p: c('#fx-p'), s: c('#fx-s'), staleColor: fx.borderTopColor, staleStyle: fx.borderTopStyle };
         });
+        // A stale result is marked by a dashed edge that stands out from the page (3:1, WCAG 1.4.11).
+        expect(colours.staleStyle, colorScheme).toBe('dashed');
+        expect(contrast(colours.staleColor, colours.bg), `${colorScheme} stale ${colours.staleColor}`).toBeGreaterThanOrEqual(3);
         // Three distinct token colours, none of them the body text colour.
         expect(new Set([colours.fg, colours.h, colours.p, colours.s]).size, colorScheme).toBe(4);
         palettes[colorScheme] = colours.bg;
