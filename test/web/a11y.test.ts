@@ -151,7 +151,9 @@ async function tabThrough(page: Page): Promise<{ stops: Stop[]; controls: string
     await page.keyboard.press('Tab');
     const s = await page.evaluate(() => {
       const e = document.activeElement as HTMLElement | null;
-      if (!e || e === document.body || !e.dataset.kbd) return null;
+      if (!e || e === document.body) return null;
+      // Chromium also focuses scrollable regions that hold no control: a stop, checked like the rest.
+      e.dataset.kbd ??= `scroller-${document.querySelectorAll('[data-kbd^=scroller]').length}`;
       const cs = getComputedStyle(e);
       return { key: e.dataset.kbd, what: `${e.tagName.toLowerCase()}#${e.id}.${e.className}${e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : ''}`, outline: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth), outlineColor: cs.outlineColor, shadow: cs.boxShadow };
     });
