@@ -172,6 +172,16 @@ async function tabThrough(page: Page): Promise<{ stops: Stop[]; controls: string
   return { stops, controls, unfocused, background };
 }
 
+/** Result blocks that hide part of their text (clipped, or scrolling on their own). */
+async function clipped(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('#result pre, #result td, #result .headline'))
+      .filter((e) => e.getClientRects().length > 0 && (e.scrollWidth > e.clientWidth + 1 || (e.tagName === 'PRE' && e.scrollHeight > e.clientHeight + 1)))
+      .slice(0, 5)
+      .map((e) => `clipped ${e.tagName.toLowerCase()}#${e.id}.${e.className} ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`),
+  );
+}
+
 describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () => {
   let site: { server: Server; origin: string };
   beforeAll(async () => {
@@ -330,7 +340,7 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
       });
 
       for (const scheme of SCHEMES) {
-        it(`${scheme}: every mode and state, light and dark: no serious or critical violation${width === 360 ? ', no sideways scrolling' : ''}`, { timeout: 120_000 }, async () => {
+        it(`${scheme}: every mode and state, light and dark: no serious or critical violation, no clipped block${width === 360 ? ', no sideways scrolling' : ''}`, { timeout: 120_000 }, async () => {
           const problems: string[] = [];
           let passes = 0;
           for (const mode of MODES) {
@@ -346,6 +356,7 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
                   passes = Math.max(passes, r.passes);
                   for (const b of r.bad) problems.push(`${formId} ${state} ${colorScheme}: ${b}`);
                   if (width === 360) for (const o of await noSidewaysScroll(h.page)) problems.push(`${formId} ${state} ${colorScheme}: ${o}`);
+                  for (const o of await clipped(h.page)) problems.push(`${formId} ${state} ${colorScheme}: ${o}`);
                 }
               }
             }
