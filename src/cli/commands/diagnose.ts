@@ -1,6 +1,6 @@
 import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
 import { findingsHelp } from '../catalogue.js';
-import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
+import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, jwtHeadline } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { type CliCommand, type CliJson, cliJson, reportFindings } from '../json.js';
 import { block, jsonOut } from '../output.js';
@@ -8,7 +8,7 @@ import { lookupIn } from '../schemes.js';
 import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { InputError } from '../args.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, type TokenResult, tokenJson, verifyToken } from './tokens.js';
 
 const DIAGNOSE_EXIT = 'Exits 0 when the input is valid (the hash is correct) or a finding names the mistake, 1 when none does.';
 
@@ -70,10 +70,16 @@ export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): strin
   return lines.join('\n');
 }
 
+/** A JWT's failure in plain words (src/diagnose/headline.ts), as the web page says it: "expired 90 s before now (exp ...)", not the claim check's raw message. */
+export function plainTokenMessage(r: TokenResult): TokenResult {
+  if (r.ok || r.code === undefined || r.jwt === undefined) return r;
+  return { ...r, message: jwtHeadline(r.jwt, r.scheme) };
+}
+
 export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
-    const r = await verifyToken(scheme, args.flags, 'diagnose');
+    const r = plainTokenMessage(await verifyToken(scheme, args.flags, 'diagnose'));
     io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'diagnose', 'verify')) : formatToken(r, io, 'diagnose'));
     return r.ok || (r.diagnosis?.length ?? 0) > 0 ? 0 : 1;
   }
