@@ -320,6 +320,18 @@ describe('every readable request shows its stages', () => {
       expect(a.stages[0]).toMatchObject({ kind: 'table', rows: [['action', 'info'], ['token', '0123456789abcdef0123456789abcdef']] });
     }
   });
+  it('before the key, secret or record is entered: what the request says already shows', async () => {
+    const hd = analyzeHostDime({ request: HD_BODY, method: 'domain.list', privateKey: '' });
+    expect(hd.verdict.status).toBe('error');
+    expect(hd.stages.map((s) => s.kind === 'text' ? s.text : s.title)).toEqual(['1. params as PHP sees them ($_POST minus api_*)', '{"status":"registered","order":"desc"}']);
+    expect(analyzeHostDime({ request: HD_BODY, privateKey: 'fazbaz' }).stages).toHaveLength(2);
+    const sc = analyzeSixConnect({ request: 'target=ipam&action=get&apiKey=k&hash=x', secretKey: '' });
+    expect(sc.verdict.status).toBe('error');
+    expect(sc.stages.find((s) => s.kind === 'text')).toMatchObject({ text: 'target=ipam&action=get&apiKey=k' });
+    const whm = await analyzeWhm({ request: `whm root:${T}`, record: '' });
+    expect(whm.verdict.status).toBe('error');
+    expect(whm.stages).toEqual([{ kind: 'table', title: '1. the Authorization header', head: ['part', 'value'], rows: [['scheme', 'whm'], ['user', 'root'], ['credential', T]] }]);
+  });
   it('HostBill: a Basic header that does not decode, and an unreadable token without a key', () => {
     expect(analyzeHostBill({ request: 'Authorization: Basic !!!' }).stages[0]).toMatchObject({ kind: 'table', rows: [['scheme', 'Basic'], ['credentials', '!!!']] });
     expect(analyzeHostBill({ request: 'Bearer abc.def' }).stages.length).toBeGreaterThan(0);

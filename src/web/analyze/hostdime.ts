@@ -48,6 +48,17 @@ function hashStages(ctx: HostDimeCtx & { received: string }, method: string, typ
   ];
 }
 
+/** Stages 1 and 2 while the key or the method is still missing: what PHP reads does not depend on them. */
+function paramStages(body: string, method: string | undefined): Stage[] {
+  let ctx;
+  try {
+    ctx = hostDimeContext({ body, method: method ?? '', privateKey: '' });
+  } catch {
+    return [];
+  }
+  return hashStages({ ...ctx, received: ctx.received }, method ?? '(not given)', false).slice(0, 2);
+}
+
 /** The freshness note: a timestamp outside the default window, though the verdict is about the hash. */
 function freshnessNote(ts: string, now?: number): string[] {
   const t = Number(ts);
@@ -73,9 +84,9 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
   if ('verdict' in p) return p;
   const body = pastedBody(p);
   if (body === '') return error('hostdime', 'paste the request: raw HTTP, or the form body (status=...&api_key=...&api_hash=...)');
-  if (input.privateKey === '') return error('hostdime', 'enter the private key (the api_key\'s secret half)');
   const { method, path } = methodAndPath((input.method ?? '').trim(), p.path);
-  if (method === undefined) return error('hostdime', 'enter the method (domain.list) or the path (/v1/domain/list.json): the hash covers it');
+  if (input.privateKey === '') return error('hostdime', 'enter the private key (the api_key\'s secret half)', undefined, paramStages(body, method));
+  if (method === undefined) return error('hostdime', 'enter the method (domain.list) or the path (/v1/domain/list.json): the hash covers it', undefined, paramStages(body, method));
   let ctx;
   try {
     ctx = hostDimeContext({ body, method, privateKey: input.privateKey, ...(path !== undefined ? { path } : {}) });

@@ -58,9 +58,10 @@ export function analyzeSixConnect(input: SixConnectVerifyInput): Analysis {
   if ('verdict' in p) return p;
   const query = pastedQuery(p);
   if (query === '') return error('sixconnect', 'paste the request URL (or its query string: target=...&apiKey=...&hash=...)');
-  if (input.secretKey === '') return error('sixconnect', 'enter the secret key');
   const ctx = sixConnectContext({ query, secretKey: input.secretKey });
   const stages = inputStages(ctx);
+  // The signed params and the HMAC input do not depend on the secret: they show before it is entered.
+  if (input.secretKey === '') return error('sixconnect', 'enter the secret key', undefined, stages);
   let report: DiagnoseReport;
   try {
     report = diagnoseSixConnect({ query, secretKey: input.secretKey });

@@ -67,15 +67,15 @@ function unparsed(header: string, e: unknown, path: string | undefined, records:
   return { scheme: 'whm', verdict: withFinding(v, findings), stages, findings, notes: [] };
 }
 
-/** Stage 1, the header's parts, and stage 2, the presented token's digest beside the stored one(s), when there is a token. */
-function headerStages(parts: HeaderParts, records: WhmTokenRecord[]): Stage[] {
+/** Stage 1, the header's parts, and stage 2, the presented token's digest beside the stored one(s), when there are a token and records (null: none entered yet). */
+function headerStages(parts: HeaderParts, records: WhmTokenRecord[] | null): Stage[] {
   const rows: [string, string][] = [['scheme', parts.scheme]];
   if (parts.rest !== undefined) rows.push(['credentials', parts.rest]);
   if (parts.user !== undefined) rows.push(['user', parts.user]);
   if (parts.kind !== undefined) rows.push(['kind', parts.kind === 'token' ? 'API token' : 'legacy access hash']);
   if (parts.user !== undefined) rows.push(['credential', parts.credential === '' ? '(none)' : parts.credential]);
   const stages: Stage[] = [{ kind: 'table', title: '1. the Authorization header', head: ['part', 'value'], rows }];
-  if (parts.credential === '') return stages;
+  if (parts.credential === '' || records === null) return stages;
   const presented = digestWhmToken(parts.credential);
   const stored = records.map((r) => (r && typeof r === 'object' && typeof r.digest === 'string' ? r.digest : null));
   const shown = stored.find((d) => d === presented) ?? stored[0] ?? null;
@@ -117,7 +117,11 @@ export async function analyzeWhm(input: WhmVerifyInput): Promise<Analysis> {
   const header = pastedAuthorization(p);
   if (header === undefined || header === '') return error('whm', 'paste the request, its Authorization header, or the header value (whm root:TOKEN)');
   const records = parseRecords(input.record);
-  if (typeof records === 'string') return error('whm', records);
+  if (typeof records === 'string') {
+    // No usable record yet: the header's parts still show.
+    const parts = looseParts(header);
+    return error('whm', records, undefined, parts === null ? [] : headerStages(parts, null));
+  }
   const pastedToken = input.record.trim();
   let parsed;
   try {
