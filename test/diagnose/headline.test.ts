@@ -2,7 +2,7 @@
 // a line a person reads, with relative times and the absolute UTC time. The CLI's diagnose and
 // verify print the same line as the page. UTC times are checked against PHP's gmdate; tokens
 // are signed by node:crypto.
-import { createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,6 +124,22 @@ describe('the CLI prints the same headline', () => {
     expect(await run(runDiagnose, diagnoseSpec, argv)).toContain(`JWT_EXPIRED (${want})`);
     expect(JSON.parse(await run(runDiagnose, diagnoseSpec, [...argv, '--json']))).toMatchObject({ error: 'JWT_EXPIRED', message: want });
     expect(JSON.parse(await run(runVerify, verifySpec, [...argv, '--json']))).toMatchObject({ error: 'JWT_EXPIRED', message: want });
+  });
+
+  it('verify whm and hostkey: an expired token and session say when, against --now', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostsig-headline-'));
+    const TOKEN = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+    const tokens = join(dir, 'tokens.json');
+    writeFileSync(tokens, JSON.stringify({ root: [{ name: 'ci', digest: createHash('sha256').update(TOKEN).digest('hex'), expiresAt: T0 }] }));
+    const w = JSON.parse(await run(runVerify, verifySpec, ['whm', '--authorization', `whm root:${TOKEN}`, '--tokens', tokens, '--now', String(T0 + 720), '--json']));
+    expect(w).toMatchObject({ error: 'TOKEN_EXPIRED', message: 'the token expired 12 min ago (expires_at 2026-12-06 03:41:00 UTC)' });
+    const HK = '0123456789abcdef0123456789abcdef';
+    const sessions = join(dir, 'sessions.json');
+    writeFileSync(sessions, JSON.stringify([{ digest: createHash('sha256').update(HK).digest('hex'), subject: 'u', expiresAt: T0 }]));
+    const h = JSON.parse(await run(runDiagnose, diagnoseSpec, ['hostkey', '--body', `action=info&token=${HK}`, '--sessions', sessions, '--now', String(T0 + 90), '--json']));
+    expect(h).toMatchObject({ error: 'TOKEN_EXPIRED', message: 'the session expired 90 s ago (token_expire 2026-12-06 03:41:00 UTC)' });
+    const m = JSON.parse(await run(runDiagnose, diagnoseSpec, ['hostkey', '--body', 'action=info', '--sessions', sessions, '--json']));
+    expect(m).toMatchObject({ error: 'MISSING_FIELD', message: 'no token field' });
   });
 
   it('verify hostdime: a stale api_timestamp says how old and which window', async () => {

@@ -208,7 +208,7 @@ describe('jwt: CLI and page name the same mistakes, codes and fixes', () => {
 
 describe('hostbill Basic: CLI and page', () => {
   it.each([
-    ['another scheme word', 'scheme-word', ['hostbill', '--authorization', 'Token abc'], () => analyzeHostBill({ request: 'Authorization: Token abc' })] as Case,
+    ['another scheme word', 'scheme-word', ['hostbill', '--authorization', 'Token abc'], () => analyzeHostBill({ request: 'Authorization: Token abc' }), 'headline'] as Case,
   ])('%s', async (...c) => same(c));
 });
 
@@ -223,6 +223,7 @@ describe('whm: CLI and page name the same mistakes', () => {
     first,
     ['whm', '--authorization', auth, '--tokens', tokens, '--client-ip', ip, '--now', String(now)],
     () => analyzeWhm({ request: `Authorization: ${auth}`, record: JSON.stringify(record), clientIp: ip, now }),
+    'headline',
   ];
   it.each([
     whm('outside the whitelist', 'ip-not-whitelisted', `whm root:${TOKEN}`, '198.51.100.1', NOW),
@@ -238,7 +239,7 @@ describe('whm: CLI and page name the same mistakes', () => {
   it('a cpanel token on a WHM path', async () => {
     const cfg = file('whm-cpanel.json', JSON.stringify({ whm: { cpanelTokens: { bob: [{ name: 'ci', token: TOKEN }] } } }));
     const http = `GET /json-api/listaccts HTTP/1.1\nHost: h\nAuthorization: cpanel bob:${TOKEN}\n\n`;
-    await same(['cpanel on /json-api', 'cpanel-token-on-whm-path', ['whm', '--request', file('cpanel.http', http), '--tokens', cfg], () => analyzeWhm({ request: http, record: TOKEN })]);
+    await same(['cpanel on /json-api', 'cpanel-token-on-whm-path', ['whm', '--request', file('cpanel.http', http), '--tokens', cfg], () => analyzeWhm({ request: http, record: TOKEN }), 'headline']);
   });
 });
 
@@ -252,6 +253,7 @@ describe('hostkey: CLI and page name the same mistakes', () => {
     first,
     ['hostkey', '--body', body, '--sessions', sessions, '--now', String(now)],
     () => analyzeHostKey({ request: body, session: pageSession, now }),
+    'headline',
   ];
   it.each([
     hostkey('expired', 'session-expired', `action=info&token=${TOKEN}`, NOW + 60),
@@ -266,17 +268,17 @@ describe('hostkey: CLI and page name the same mistakes', () => {
     const bound = { ...session, ip: '203.0.113.9' };
     const file2 = file('sessions-ip.json', JSON.stringify([bound]));
     const body = `action=info&token=${TOKEN}`;
-    await same(['fix_ip', 'fix-ip', ['hostkey', '--body', body, '--sessions', file2, '--client-ip', '198.51.100.1', '--now', String(NOW)], () => analyzeHostKey({ request: body, session: JSON.stringify({ ...bound, createdAt: 0 }), clientIp: '198.51.100.1', now: NOW })]);
+    await same(['fix_ip', 'fix-ip', ['hostkey', '--body', body, '--sessions', file2, '--client-ip', '198.51.100.1', '--now', String(NOW)], () => analyzeHostKey({ request: body, session: JSON.stringify({ ...bound, createdAt: 0 }), clientIp: '198.51.100.1', now: NOW }), 'headline']);
   });
 
   it('the token in the URL query', async () => {
     const http = `POST /eq.php?token=${TOKEN} HTTP/1.1\nHost: x\nContent-Type: application/x-www-form-urlencoded\n\naction=info\n`;
-    await same(['token in the query', 'token-in-query', ['hostkey', '--request', file('q.http', http), '--sessions', sessions, '--now', String(NOW)], () => analyzeHostKey({ request: http, session: pageSession, now: NOW })]);
+    await same(['token in the query', 'token-in-query', ['hostkey', '--request', file('q.http', http), '--sessions', sessions, '--now', String(NOW)], () => analyzeHostKey({ request: http, session: pageSession, now: NOW }), 'headline']);
   });
 
   it('a PIN that is not digits', async () => {
     const salt = '000102030405060708090a0b0c0d0e0f';
     const rec = JSON.stringify({ alg: 'scrypt', N: 16, r: 1, p: 1, dkLen: 32, salt, hash: scryptSync('4829', Buffer.from(salt, 'hex'), 32, { N: 16, r: 1, p: 1 }).toString('hex') });
-    await same(['PIN with a space', 'pin-format', ['hostkey', '--pin', '48 29', '--pin-record', file('pin.json', rec)], () => analyzeHostKeyPin({ pin: '48 29', record: rec })]);
+    await same(['PIN with a space', 'pin-format', ['hostkey', '--pin', '48 29', '--pin-record', file('pin.json', rec)], () => analyzeHostKeyPin({ pin: '48 29', record: rec }), 'headline']);
   });
 });

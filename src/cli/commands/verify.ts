@@ -77,7 +77,7 @@ export function formatOutcome(o: VerifyOutcome, io: Io): string {
 export async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
-    const r = plainTokenMessage(await verifyToken(scheme, args.flags, 'verify'));
+    const r = plainTokenMessage(await verifyToken(scheme, args.flags, 'verify'), args.flags);
     io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify', 'verify')) : formatToken(r, io, 'verify'));
     return r.ok ? 0 : 1;
   }
