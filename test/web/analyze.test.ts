@@ -337,3 +337,24 @@ describe('every readable request shows its stages', () => {
     expect(analyzeHostBill({ request: 'Bearer abc.def' }).stages.length).toBeGreaterThan(0);
   });
 });
+
+describe('hostile headers: the stages of a refused WHM header take linear time', () => {
+  it('blank runs and colon-less words: 10x the input takes < 40x the time (best of 3)', async () => {
+    const shapes = (n: number) => [`whm ${' \t'.repeat(n)}root${' '.repeat(n)}x`, `whm ${'A'.repeat(n)}`, `cpanel ${'r '.repeat(n)}`];
+    const best = async (n: number) => {
+      let t = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const s = performance.now();
+        for (const h of shapes(n)) {
+          const a = await analyzeWhm({ request: h, record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' });
+          expect(a.verdict.status).not.toBe('valid');
+        }
+        t = Math.min(t, performance.now() - s);
+      }
+      return t;
+    };
+    const small = await best(20_000);
+    const large = await best(200_000);
+    expect(large / Math.max(small, 0.5)).toBeLessThan(40);
+  });
+});
