@@ -244,6 +244,17 @@ describe('plain headlines, with a relative time, for every code each analysis pr
     ['hostbill KEY_INVALID', () => analyzeHostBill({ request: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.abc', publicKey: 'not a key' }), 'the key does not import: unrecognised key text: expected PEM, a JWK, or an ssh-rsa line'],
     ['hostbill AUTH_HEADER_MALFORMED (Basic)', () => analyzeHostBill({ request: 'Authorization: Basic !!!' }), 'invalid: the Authorization header is malformed: Basic credentials are not a single base64 token'],
     ['hostbill AUTH_SCHEME_UNSUPPORTED', () => analyzeHostBill({ request: 'Authorization: Token abc' }), 'invalid: "Token" is not a scheme this check takes: "Token" is not Basic or Bearer'],
+    ['hostbill TOKEN_INVALID (e-mail)', () => analyzeHostBill({ request: `Basic ${Buffer.from('a@x:pw').toString('base64')}`, email: 'b@x', password: 'pw' }), 'invalid: wrong e-mail or password: the e-mail is not the expected one'],
+    ['hostbill TOKEN_INVALID (password)', () => analyzeHostBill({ request: `Basic ${Buffer.from('a@x:pw').toString('base64')}`, email: 'a@x', password: 'px' }), 'invalid: wrong e-mail or password: the password is not the expected one'],
+    ['hostbill TOKEN_INVALID (e-mail with a blank)', () => analyzeHostBill({ request: `Basic ${Buffer.from(' a@x:pw').toString('base64')}`, email: 'a@x', password: 'pw' }), 'invalid: wrong e-mail or password: the e-mail is not the expected one: the e-mail has whitespace around it'],
+    ['hostbill CLAIM_INVALID', async () => analyzeHostBill({ request: await new SignJWT({ exp: 'soon' as unknown as number }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey), publicKey: pem }), 'invalid: a claim does not hold: "exp" claim must be a number'],
+    ['sixconnect HASH_NOT_LAST', () => sc('target=a&apiKey=x&hash=abc&y=1'), 'invalid: hash is not the last parameter: what follows it is not signed'],
+    ['whm AUTH_HEADER_MALFORMED', () => analyzeWhm({ request: `whm root ${WT}`, record: WT }), 'invalid: the Authorization header has whitespace or control characters in its credentials: user and token separated by a space'],
+    ['whm IP_NOT_ALLOWED, no client address', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ whitelistIps: ['10.0.0.0/8'] }) }), "invalid (HTTP 403): the client address is unknown and the token has a whitelist: the client address is outside the token's whitelist_ip"],
+    ['whm LOOKUP_FAILED', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ expiresAt: 'x' }) }), 'invalid (HTTP 503): the stored record could not be used: a token record has a malformed expiry'],
+    ['hostkey TOKEN_INVALID (upper-cased)', () => analyzeHostKey({ request: `action=info&token=${HK.toUpperCase()}`, session: HK }), 'invalid (HTTP 401): unknown session token: the token was upper-cased'],
+    ['hostkey LOOKUP_FAILED', () => analyzeHostKey({ request: `action=info&token=${HK}`, session: hkSession({ subject: 5 }) }), 'invalid (HTTP 503): the stored record could not be used: session record is malformed'],
+    ['hostkey PIN_INVALID', () => analyzeHostKeyPin({ pin: '1234', record: JSON.stringify({ alg: 'scrypt', N: 16, r: 1, p: 1, dkLen: 32, salt: '00'.repeat(16), hash: '00'.repeat(32) }) }), 'invalid: the PIN does not match the record'],
   ];
   it.each(cases)('%s', async (_name, run, headline) => {
     expect((await run()).verdict.headline).toBe(headline);

@@ -172,14 +172,13 @@ function analyzeBasic(header: string, input: HostBillVerifyInput): Analysis {
   if (creds.username === email && creds.password === (input.password ?? '')) return { scheme: 'hostbill', verdict: { status: 'valid', headline: 'valid: e-mail and password match' }, stages, findings: [], notes: [] };
   // TOKEN_INVALID, as the server's HostBill plug-in answers a wrong user or password.
   const findings = diagnoseHostBillBasic({ authorization: header, code: 'TOKEN_INVALID', username: creds.username, expectedUser: email });
+  const v = failureVerdict('TOKEN_INVALID', { scheme: 'hostbill' });
   const verdict: Verdict = {
-    status: 'invalid',
-    headline: creds.username !== email ? 'invalid: another e-mail' : 'invalid: another password',
-    code: 'TOKEN_INVALID',
-    fix: findings[0]?.fix ?? 'Encode exactly email ":" password in UTF-8, then base64 (the password may contain ":", the e-mail may not).',
+    ...v,
+    headline: `${v.headline}: the ${creds.username !== email ? 'e-mail' : 'password'} is not the expected one`,
+    fix: 'Encode exactly email ":" password in UTF-8, then base64 (the password may contain ":", the e-mail may not).',
   };
-  if (findings[0]) verdict.mistake = findings[0].id;
-  return { scheme: 'hostbill', verdict, stages, findings, notes: [] };
+  return { scheme: 'hostbill', verdict: withFinding(verdict, findings), stages, findings, notes: [] };
 }
 
 export function analyzeHostBill(input: HostBillVerifyInput): Analysis {
