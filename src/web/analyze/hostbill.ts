@@ -115,7 +115,7 @@ function jwtVerdict(rep: JwtDiagnoseReport): { verdict: Verdict; findings: Findi
   if (clock && rep.stages.signedDigest !== undefined && rep.stages.signedDigest === rep.stages.expectedDigest) verdict.headline += ' (the signature itself verifies)';
   // The headline already says how far the clock is off; the clock-skew finding brings its fix.
   const f = rep.matches[0];
-  if (clock && f) return { verdict: { ...verdict, fix: f.fix, mistake: f.id }, findings: rep.matches };
+  if (clock && f && /clock-skew$|^iat-in-future$/.test(f.id)) return { verdict: { ...verdict, fix: f.fix, mistake: f.id }, findings: rep.matches };
   return { verdict: withFinding(verdict, rep.matches), findings: rep.matches };
 }
 
