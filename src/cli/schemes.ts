@@ -167,6 +167,8 @@ export interface VerifyOutcome {
   ok: boolean;
   code?: string;
   message?: string;
+  /** The failure's details (a timestamp and the window, a field name), for the plain headline. */
+  details?: Readonly<Record<string, unknown>>;
   /** Who signed it (api_key / apiKey) when known. */
   keyId?: string;
   method?: string;
@@ -205,6 +207,7 @@ export async function verifyHostDimeCli(req: { path?: string; method?: string; b
   } else {
     out.code = r.code;
     out.message = r.message;
+    if (r.details !== undefined) out.details = r.details;
   }
   const privateKey = keyId !== undefined ? lookup(keyId) : undefined;
   if (privateKey !== undefined) {
@@ -240,6 +243,7 @@ export async function verifySixConnectCli(req: { query: string }, keys: KeySet, 
   } else {
     out.code = r.code;
     out.message = r.message;
+    if (r.details !== undefined) out.details = r.details;
   }
   const secret = keyId !== undefined ? lookup(keyId) : undefined;
   if (secret !== undefined) {

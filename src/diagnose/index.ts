@@ -15,3 +15,4 @@ export { diagnoseJwt, type DiagnoseJwtInput, type JwtDiagnoseReport, type JwtMis
 export { headerValue, isHttpRequest, MAX_HEADER_LINES, parseHeaderLines, parseHttpRequest, type PastedRequest, splitTarget } from './http.js';
 export { LOG_FIELD_MAX, logSafe } from './safe-text.js';
 export { diagnoseNoScheme } from './scheme.js';
+export { HEADLINE_CODES, type HeadlineContext, jwtHeadline, type JwtHeadlineReport, plainHeadline, relativeTime, utcTime } from './headline.js';

@@ -46,13 +46,14 @@ export function diagnoseWhm(input: WhmDiagnoseInput): Finding[] {
     return out;
   }
   const colon = rest.indexOf(':');
-  const cred = colon === -1 ? rest.split(/\s+/)[1] ?? '' : rest.slice(colon + 1);
+  // No colon: "whm root TOKEN" (the token is the second word) or "whm <base64 of root:TOKEN>" (the one word is the credential).
+  const cred = colon === -1 ? (/\s/.test(rest) ? rest.split(/\s+/)[1] ?? '' : rest) : rest.slice(colon + 1);
   if (colon === -1 && /\s/.test(rest)) out.push({ id: 'space-not-colon', title: 'user and token separated by a space', fix: 'Join user and token with a colon: "whm USER:TOKEN".', detail: `"${word} ${rest.replace(/\s\S+$/, ' ...')}"` });
   if (cred && !WHM_TOKEN_RE.test(cred) && WHM_TOKEN_RE.test(cred.toUpperCase())) out.push({ id: 'token-lowercase', title: 'the token was lower-cased', fix: 'Send the token exactly as api_token_create returned it: 32 upper-case letters and digits.' });
   if (cred && /^[A-Za-z0-9+/]+=*$/.test(cred) && cred.length % 4 === 0 && !WHM_TOKEN_RE.test(cred) && /:/.test(latin1FromBase64(cred))) {
     out.push({ id: 'base64-encoded', title: 'USER:TOKEN was base64-encoded (as for Basic auth)', fix: 'Send "whm USER:TOKEN" in plain text: cPanel tokens are not base64-encoded.' });
   }
-  if (cred.length && cred.length !== 32 && WHM_TOKEN_RE.test(cred.slice(0, 32)) && !/^\s*WHM /.test(a)) out.push({ id: 'token-truncated-or-padded', title: `the token is ${cred.length} characters, not 32`, fix: 'Copy the whole 32-character token, with nothing before or after it (no quotes or newline).' });
+  if (cred.length && cred.length !== 32 && looksLikeToken(cred) && !/^\s*WHM /.test(a)) out.push({ id: 'token-truncated-or-padded', title: `the token is ${cred.length} characters, not 32`, fix: 'Copy the whole 32-character token, with nothing before or after it (no quotes or newline).' });
   if (input.code === 'TOKEN_EXPIRED') out.push({ id: 'token-expired', title: 'the token is past its expires_at', fix: 'Create a new token (api_token_create) or raise its expiry; expired tokens stay listed but never work.' });
   if (input.code === 'IP_NOT_ALLOWED') out.push({ id: 'ip-not-whitelisted', title: 'the client address is outside the token\'s whitelist_ip', fix: 'Call from an allowed address, or add this address (or its CIDR) to the token\'s whitelist_ip.' });
   if (input.code === 'PATH_NOT_ALLOWED') out.push({ id: 'cpanel-token-on-whm-path', title: `a cpanel token used on ${input.path ?? 'a WHM path'}`, fix: 'cPanel tokens reach UAPI (/execute/), /json-api/cpanel itself and the few cpsrvd paths docs/whm.md lists: call UAPI on port 2083, or use a WHM token ("whm USER:TOKEN") for /json-api/ functions.' });
@@ -63,6 +64,11 @@ export function diagnoseWhm(input: WhmDiagnoseInput): Finding[] {
     if (other?.length) out.push({ id: 'wrong-scheme-word', title: `"${user}" has ${scheme === 'cpanel' ? 'WHM' : 'cPanel'} tokens, not ${scheme} ones`, fix: `Use "${scheme === 'cpanel' ? 'whm' : 'cpanel'} ${user}:TOKEN": WHM and cPanel tokens are separate.` });
   }
   return out;
+}
+
+/** A token with characters cut off (16 to 31 of [A-Z0-9]) or added after it (32 of them, then more). */
+function looksLikeToken(cred: string): boolean {
+  return cred.length > 32 ? WHM_TOKEN_RE.test(cred.slice(0, 32)) : /^[A-Z0-9]{16,31}$/.test(cred);
 }
 
 /**

@@ -21,7 +21,11 @@ export type VerdictStatus = 'valid' | 'invalid' | 'error';
 
 export interface Verdict {
   status: VerdictStatus;
-  /** One line in plain words: "valid", "invalid: signed with the JS dialect", ... */
+  /**
+   * One line in plain words: "valid: ...", "invalid: expired 90 s before now (exp ...)",
+   * "invalid (HTTP 401): no token field". The failure's words come from the one rule in
+   * src/diagnose/headline.ts (the CLI prints the same), then the first finding's title.
+   */
   headline: string;
   /** The library's failure code, when there is one. */
   code?: string;

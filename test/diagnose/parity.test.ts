@@ -30,6 +30,8 @@ const file = (name: string, text: string): string => {
 
 interface Seen {
   code: string | undefined;
+  /** The failure in words: the CLI's message, the page's headline. */
+  said?: string;
   findings: { id: string; title: string; fix: string; detail?: string }[];
 }
 
@@ -38,18 +40,18 @@ async function cli(argv: string[]): Promise<Seen> {
   let out = '';
   const style = makeStyle(false);
   await runDiagnose(parseArgs([...argv, '--json'], diagnoseSpec), { out: (s) => (out += s), err: () => {}, style, errStyle: style, env: {} });
-  const j = JSON.parse(out) as { error?: string; diagnosis?: (Seen['findings'][number] & { signed?: string })[] };
+  const j = JSON.parse(out) as { error?: string; message?: string; diagnosis?: (Seen['findings'][number] & { signed?: string })[] };
   // The page's findings have no `signed` (the string a HostDime/6connect mistake signed).
   const findings = (j.diagnosis ?? []).map(({ id, title, fix, detail }) => ({ id, title, fix, ...(detail !== undefined ? { detail } : {}) }));
-  return { code: j.error, findings };
+  return { code: j.error, findings, ...(j.message !== undefined ? { said: j.message } : {}) };
 }
 
 function page(a: Analysis): Seen {
-  return { code: a.verdict.status === 'valid' ? undefined : a.verdict.code, findings: a.findings.map(({ id, title, fix, detail }) => ({ id, title, fix, ...(detail !== undefined ? { detail } : {}) })) };
+  return { code: a.verdict.status === 'valid' ? undefined : a.verdict.code, said: a.verdict.headline, findings: a.findings.map(({ id, title, fix, detail }) => ({ id, title, fix, ...(detail !== undefined ? { detail } : {}) })) };
 }
 
-/** A case: what the CLI is given, what the page is given, and the first mistake both must name ('' for none). */
-type Case = [name: string, first: string, argv: string[], analyze: () => Analysis | Promise<Analysis>, compareCode?: boolean];
+/** A case: what the CLI is given, what the page is given, the first mistake both must name ('' for none), and whether codes (and headlines) are compared. */
+type Case = [name: string, first: string, argv: string[], analyze: () => Analysis | Promise<Analysis>, compareCode?: boolean | 'headline'];
 
 async function same([, first, argv, analyze, compareCode]: Case): Promise<void> {
   const c = await cli(argv);
@@ -57,6 +59,8 @@ async function same([, first, argv, analyze, compareCode]: Case): Promise<void> 
   expect(p.findings).toEqual(c.findings);
   expect(c.findings[0]?.id ?? '').toBe(first);
   if (compareCode !== false) expect(p.code).toBe(c.code);
+  // One headline rule (src/diagnose/headline.ts): the page's verdict says what the CLI says.
+  if (compareCode === 'headline' && c.said !== undefined) expect(p.said).toContain(c.said);
 }
 
 // ---- HostDime (test/cli/diagnose.test.ts) -------------------------------------------------
@@ -142,7 +146,18 @@ const jwt = (name: string, first: string, token: string, keyFile = PUB, now = NO
   first,
   ['jwt', '--token', token, '--key', keyFile, '--now', String(now)],
   () => analyzeHostBill({ request: `Authorization: Bearer ${token}`, publicKey: readFileSync(keyFile, 'utf8'), now }),
+  'headline',
 ];
+
+/** An RS256 token whose signature is standard base64 ("+" or "/") without "=": node:crypto signs until one has them. */
+function standardB64(): string {
+  for (let i = 0; ; i++) {
+    const t = nodeToken('{"alg":"RS256"}', `{"sub":"client-${i}"}`);
+    const [h, p, s] = t.split('.') as [string, string, string];
+    const std = Buffer.from(s, 'base64url').toString('base64').replace(/=+$/, '');
+    if (/[+/]/.test(std)) return `${h}.${p}.${std}`;
+  }
+}
 
 describe('jwt: CLI and page name the same mistakes, codes and fixes', () => {
   const ok = nodeToken('{"alg":"RS256"}', PAYLOAD);
@@ -169,6 +184,9 @@ describe('jwt: CLI and page name the same mistakes, codes and fixes', () => {
     jwt('PKCS#1 under PRIVATE KEY', 'pem-label-pkcs1-as-pkcs8', ok, relabel('p1-as-p8.pem', 'rsa2048.pkcs1.pem', /(BEGIN|END) RSA PRIVATE KEY/g, '$1 PRIVATE KEY')),
     jwt('SPKI under RSA PUBLIC KEY', 'pem-label-spki-as-pkcs1', ok, relabel('spki-as-p1.pem', 'rsa2048.spki.pem', /(BEGIN|END) PUBLIC KEY/g, '$1 RSA PUBLIC KEY')),
     jwt('correct', '', ok),
+    jwt('PKCS#1 public key under PUBLIC KEY', 'pem-label-pkcs1-as-spki', ok, relabel('p1pub-as-spki.pem', 'rsa2048.pkcs1pub.pem', /(BEGIN|END) RSA PUBLIC KEY/g, '$1 PUBLIC KEY')),
+    jwt('signature in standard base64, no padding', 'base64-standard', standardB64()),
+    jwt('expired 90 s before the clock: the headline says so', 'expired-clock-skew', nodeToken('{"alg":"RS256"}', `{"sub":"c","exp":${NOW + 10}}`)),
   ])('%s', async (...c) => same(c));
 
   it('PS256 by jose', async () => {
@@ -190,7 +208,7 @@ describe('jwt: CLI and page name the same mistakes, codes and fixes', () => {
 
 describe('hostbill Basic: CLI and page', () => {
   it.each([
-    ['another scheme word', 'scheme-word', ['hostbill', '--authorization', 'Token abc'], () => analyzeHostBill({ request: 'Authorization: Token abc' })] as Case,
+    ['another scheme word', 'scheme-word', ['hostbill', '--authorization', 'Token abc'], () => analyzeHostBill({ request: 'Authorization: Token abc' }), 'headline'] as Case,
   ])('%s', async (...c) => same(c));
 });
 
@@ -205,6 +223,7 @@ describe('whm: CLI and page name the same mistakes', () => {
     first,
     ['whm', '--authorization', auth, '--tokens', tokens, '--client-ip', ip, '--now', String(now)],
     () => analyzeWhm({ request: `Authorization: ${auth}`, record: JSON.stringify(record), clientIp: ip, now }),
+    'headline',
   ];
   it.each([
     whm('outside the whitelist', 'ip-not-whitelisted', `whm root:${TOKEN}`, '198.51.100.1', NOW),
@@ -212,12 +231,15 @@ describe('whm: CLI and page name the same mistakes', () => {
     whm('lower-cased', 'token-lowercase', `whm root:${TOKEN.toLowerCase()}`, '203.0.113.9', NOW),
     whm('Bearer', 'scheme-word', `Bearer ${TOKEN}`, '203.0.113.9', NOW),
     whm('user and token split by a space', 'space-not-colon', `whm root ${TOKEN}`, '203.0.113.9', NOW),
+    whm('USER:TOKEN base64-encoded', 'base64-encoded', `whm ${Buffer.from(`root:${TOKEN}`).toString('base64')}`, '203.0.113.9', NOW),
+    whm('a character too many', 'token-truncated-or-padded', `whm root:${TOKEN}"`, '203.0.113.9', NOW),
+    whm('a character short', 'token-truncated-or-padded', `whm root:${TOKEN.slice(0, 31)}`, '203.0.113.9', NOW),
   ])('%s', async (...c) => same(c));
 
   it('a cpanel token on a WHM path', async () => {
     const cfg = file('whm-cpanel.json', JSON.stringify({ whm: { cpanelTokens: { bob: [{ name: 'ci', token: TOKEN }] } } }));
     const http = `GET /json-api/listaccts HTTP/1.1\nHost: h\nAuthorization: cpanel bob:${TOKEN}\n\n`;
-    await same(['cpanel on /json-api', 'cpanel-token-on-whm-path', ['whm', '--request', file('cpanel.http', http), '--tokens', cfg], () => analyzeWhm({ request: http, record: TOKEN })]);
+    await same(['cpanel on /json-api', 'cpanel-token-on-whm-path', ['whm', '--request', file('cpanel.http', http), '--tokens', cfg], () => analyzeWhm({ request: http, record: TOKEN }), 'headline']);
   });
 });
 
@@ -231,22 +253,32 @@ describe('hostkey: CLI and page name the same mistakes', () => {
     first,
     ['hostkey', '--body', body, '--sessions', sessions, '--now', String(now)],
     () => analyzeHostKey({ request: body, session: pageSession, now }),
+    'headline',
   ];
   it.each([
     hostkey('expired', 'session-expired', `action=info&token=${TOKEN}`, NOW + 60),
     hostkey('upper-cased', 'token-uppercase', `action=info&token=${TOKEN.toUpperCase()}`, NOW),
     hostkey('a session the store does not hold', 'unknown-session', `action=info&token=${'f'.repeat(32)}`, NOW),
     hostkey('no token', 'no-token', 'action=info', NOW),
+    hostkey('a JSON body', 'json-body', `{"action":"info","token":"${TOKEN}"}`, NOW),
+    hostkey('a character short', 'token-truncated', `action=info&token=${TOKEN.slice(0, 31)}`, NOW),
   ])('%s', async (...c) => same(c));
+
+  it('a session bound to another address (fix_ip)', async () => {
+    const bound = { ...session, ip: '203.0.113.9' };
+    const file2 = file('sessions-ip.json', JSON.stringify([bound]));
+    const body = `action=info&token=${TOKEN}`;
+    await same(['fix_ip', 'fix-ip', ['hostkey', '--body', body, '--sessions', file2, '--client-ip', '198.51.100.1', '--now', String(NOW)], () => analyzeHostKey({ request: body, session: JSON.stringify({ ...bound, createdAt: 0 }), clientIp: '198.51.100.1', now: NOW }), 'headline']);
+  });
 
   it('the token in the URL query', async () => {
     const http = `POST /eq.php?token=${TOKEN} HTTP/1.1\nHost: x\nContent-Type: application/x-www-form-urlencoded\n\naction=info\n`;
-    await same(['token in the query', 'token-in-query', ['hostkey', '--request', file('q.http', http), '--sessions', sessions, '--now', String(NOW)], () => analyzeHostKey({ request: http, session: pageSession, now: NOW })]);
+    await same(['token in the query', 'token-in-query', ['hostkey', '--request', file('q.http', http), '--sessions', sessions, '--now', String(NOW)], () => analyzeHostKey({ request: http, session: pageSession, now: NOW }), 'headline']);
   });
 
   it('a PIN that is not digits', async () => {
     const salt = '000102030405060708090a0b0c0d0e0f';
     const rec = JSON.stringify({ alg: 'scrypt', N: 16, r: 1, p: 1, dkLen: 32, salt, hash: scryptSync('4829', Buffer.from(salt, 'hex'), 32, { N: 16, r: 1, p: 1 }).toString('hex') });
-    await same(['PIN with a space', 'pin-format', ['hostkey', '--pin', '48 29', '--pin-record', file('pin.json', rec)], () => analyzeHostKeyPin({ pin: '48 29', record: rec })]);
+    await same(['PIN with a space', 'pin-format', ['hostkey', '--pin', '48 29', '--pin-record', file('pin.json', rec)], () => analyzeHostKeyPin({ pin: '48 29', record: rec }), 'headline']);
   });
 });

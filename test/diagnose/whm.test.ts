@@ -18,3 +18,15 @@ it('wrong-scheme-word reads only the users the lists hold, never Object.prototyp
   expect(diagnoseWhm({ authorization: `whm bob:${TOKEN}`, code: 'TOKEN_INVALID', whm: lists }).map((f) => f.id)).toEqual(['wrong-scheme-word']);
   expect(diagnoseWhm({ authorization: `whm alice:${TOKEN}`, code: 'TOKEN_INVALID', whm: lists })).toEqual([]);
 });
+
+it('names a base64-encoded USER:TOKEN (one word after the scheme) and a token cut short', () => {
+  const ids = (authorization: string, code = 'AUTH_HEADER_MALFORMED') => diagnoseWhm({ authorization, code }).map((f) => f.id);
+  // base64 by node's Buffer, as a Basic-auth habit would make it.
+  expect(ids(`whm ${Buffer.from(`root:${TOKEN}`).toString('base64')}`)).toEqual(['base64-encoded']);
+  expect(ids(`whm root:${TOKEN.slice(0, 31)}`, 'TOKEN_INVALID')).toEqual(['token-truncated-or-padded']);
+  expect(ids(`whm root:${TOKEN.slice(0, 20)}`, 'TOKEN_INVALID')).toEqual(['token-truncated-or-padded']);
+  expect(ids(`whm root:${TOKEN}"`, 'TOKEN_INVALID')).toEqual(['token-truncated-or-padded']);
+  // Still: the space-not-colon reading, and a plain user name is no token.
+  expect(ids(`whm root ${TOKEN}`)).toEqual(['space-not-colon']);
+  expect(ids('whm root', 'AUTH_HEADER_MALFORMED')).toEqual([]);
+});

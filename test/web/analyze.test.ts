@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { hashHostKeyPin } from '../../src/schemes/hostkey/index.js';
 import { analyzeHostBill, analyzeHostDime, analyzeHostKey, analyzeHostKeyPin, analyzeSixConnect, analyzeWhm } from '../../src/web/analyze/index.js';
 import { parsePasted } from '../../src/web/input.js';
-import { firstDifference } from '../../src/web/model.js';
+import { type Analysis, differingRegion, firstDifference, type Stage } from '../../src/web/model.js';
 
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const HD_BODY = 'status=registered&order=desc&api_key=pub&api_timestamp=1369758680&api_unique=ABCDEF&api_hash=499b5d8b8bce0f66d829d9186fb475c16b505ef7e6238c3b43c3342902ce27dd';
@@ -141,5 +141,231 @@ describe('named failures', () => {
     expect(sc.verdict.fix).toMatch(/last parameter/);
     const none = analyzeHostBill({ request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' });
     expect(none.verdict).toMatchObject({ status: 'invalid', code: 'ALG_NOT_ALLOWED' });
+  });
+});
+
+// ---- issue 17: every diagnosis, plain headlines, placeholders, stages on every readable request ----
+
+const T0 = Date.UTC(2026, 11, 6, 3, 41, 0) / 1000; // 2026-12-06 03:41:00 UTC
+const compares = (a: Analysis) => a.stages.filter((s): s is Extract<Stage, { kind: 'compare' }> => s.kind === 'compare');
+
+describe('HostBill Bearer: the CLI\'s JWT findings on the page, tokens made by jose', () => {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const claims = { sub: 'client-42', iat: T0, exp: T0 + 900 };
+
+  it('token-modified: the payload changed after signing', async () => {
+    const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(pair.privateKey);
+    const [h, , s] = jwt.split('.');
+    const a = analyzeHostBill({ request: `Authorization: Bearer ${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'client-43' })).toString('base64url')}.${s}`, publicKey: pem, now: T0 + 10 });
+    expect(a.verdict).toMatchObject({ status: 'invalid', code: 'SIGNATURE_INVALID', mistake: 'token-modified' });
+    expect(a.findings.map((f) => f.id)).toContain('token-modified');
+    expect(a.verdict.headline).toMatch(/^invalid: the signature does not verify under this key: /);
+  });
+
+  it('alg-hs256-public-key: HS256 keyed with the PEM text', async () => {
+    const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(pem));
+    const a = analyzeHostBill({ request: `Authorization: Bearer ${jwt}`, publicKey: pem, now: T0 + 10 });
+    expect(a.verdict).toMatchObject({ status: 'invalid', code: 'ALG_NOT_ALLOWED', mistake: 'alg-hs256-public-key' });
+    expect(a.verdict.headline).toMatch(/^invalid: alg "HS256" is not allowed; only RS256: /);
+  });
+
+  it('key-mismatch: signed by another key', async () => {
+    const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'other' }).sign(other.privateKey);
+    const a = analyzeHostBill({ request: `Authorization: Bearer ${jwt}`, publicKey: pem, now: T0 + 10 });
+    expect(a.verdict).toMatchObject({ status: 'invalid', code: 'SIGNATURE_INVALID', mistake: 'key-mismatch' });
+    expect(a.findings[0]!.fix).toMatch(/key/);
+  });
+
+  it('stage 4 compares the two RSA blocks as hex, labelled in plain words', async () => {
+    const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(other.privateKey);
+    const a = analyzeHostBill({ request: jwt, publicKey: pem, now: T0 + 10 });
+    const block = compares(a).find((s) => s.title.startsWith('4.'))!;
+    expect(block.expected).toMatch(/^0001f{16,}/);
+    expect(block.expected).toHaveLength(512);
+    expect(block.received).toMatch(/^[0-9a-f]{512}$/);
+    expect(block.expectedLabel).toMatch(/expected: EMSA-PKCS1-v1_5\(SHA-256\(signing input\)\)/);
+    expect(block.receivedLabel).toMatch(/recovered: signature\^e mod n/);
+    expect(block.title).toMatch(/RSA block \(256 bytes, hex\)/);
+    expect(differingRegion(block.expected, block.received)).not.toBeNull();
+    expect(block.receivedMissing).toBeUndefined();
+  });
+
+  it('a signature not below the modulus is a placeholder, not a value', async () => {
+    const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(pair.privateKey);
+    const [h, p] = jwt.split('.');
+    const a = analyzeHostBill({ request: `${h}.${p}.${Buffer.alloc(256, 0xff).toString('base64url')}`, publicKey: pem, now: T0 + 10 });
+    const block = compares(a).find((s) => s.title.startsWith('4.'))!;
+    expect(block).toMatchObject({ receivedMissing: true });
+    expect(block.received).toMatch(/^\(none/);
+  });
+});
+
+describe('plain headlines, with a relative time, for every code each analysis produces', () => {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const WT = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+  const HK = '0123456789abcdef0123456789abcdef';
+  const hkSession = (o: object) => JSON.stringify({ digest: sha(HK), subject: 'u', expiresAt: T0, createdAt: 0, ip: null, ...o });
+  const whmRecord = (o: object) => JSON.stringify({ name: 'ci', digest: sha(WT), expiresAt: 0, ...o });
+  const hd = (body: string) => analyzeHostDime({ request: body, method: 'domain.list', privateKey: 'fazbaz' });
+  const sc = (q: string) => analyzeSixConnect({ request: q, secretKey: 's' });
+  const H64 = 'a'.repeat(64);
+  const cases: [string, () => Analysis | Promise<Analysis>, string][] = [
+    // HostDime
+    ['hostdime SIGNATURE_INVALID', () => hd(`status=x&api_key=a&api_timestamp=1&api_unique=u&api_hash=${H64}`), 'invalid: the hash does not match; no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)'],
+    ['hostdime HASH_MALFORMED', () => hd('status=x&api_key=a&api_timestamp=1&api_unique=u&api_hash=zz'), 'invalid: api_hash is not 64 lower-case hex digits'],
+    ['hostdime MISSING_FIELD api_hash', () => hd('status=x&api_key=a&api_timestamp=1&api_unique=u'), 'invalid: no api_hash field'],
+    ['hostdime MISSING_FIELD api_key', () => hd(`status=x&api_timestamp=1&api_unique=u&api_hash=${H64}`), 'invalid: no api_key field'],
+    ['hostdime FIELD_DUPLICATE', () => hd(`api_key=a&api_key=b&api_timestamp=1&api_unique=u&api_hash=${H64}`), 'invalid: api_key is sent twice'],
+    ['hostdime TIMESTAMP_INVALID', () => hd(`api_key=a&api_timestamp=-5&api_unique=u&api_hash=${H64}`), 'invalid: the timestamp is not Unix seconds'],
+    // 6connect
+    ['sixconnect SIGNATURE_INVALID', () => sc(`target=a&apiKey=x&hash=${encodeURIComponent(createHmac('sha256', 'other').update('target=a&apiKey=x').digest('base64'))}`), 'invalid: the hash does not match; no known mistake reproduces it (check the secret)'],
+    ['sixconnect HASH_MISSING', () => sc('target=a&apiKey=x'), 'invalid: no hash parameter'],
+    ['sixconnect HASH_MALFORMED', () => sc('target=a&apiKey=x&hash=abc'), 'invalid: the hash is not base64 of 32 bytes'],
+    ['sixconnect HASH_DUPLICATE', () => sc('target=a&apiKey=x&hash=a&hash=b'), 'invalid: the hash is sent twice'],
+    ['sixconnect MISSING_FIELD apiKey', () => sc(`target=a&hash=${encodeURIComponent(createHmac('sha256', 's').update('target=a').digest('base64'))}`), 'invalid: no apiKey field'],
+    // WHM
+    ['whm TOKEN_INVALID (format)', () => analyzeWhm({ request: `whm root:${WT.toLowerCase()}`, record: WT }), 'invalid: the token is not 32 characters of A-Z and 0-9: the token was lower-cased'],
+    ['whm TOKEN_INVALID (unknown)', () => analyzeWhm({ request: `whm root:${'A'.repeat(32)}`, record: WT }), 'invalid (HTTP 401): unknown user or token'],
+    ['whm AUTH_SCHEME_UNSUPPORTED', () => analyzeWhm({ request: `Bearer ${WT}`, record: WT }), 'invalid: "Bearer" is not a scheme this check takes: "Bearer" instead of "whm"/"cpanel"'],
+    ['whm TOKEN_EXPIRED', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ expiresAt: T0 }), now: T0 + 720 }), 'invalid (HTTP 401): the token expired 12 min ago (expires_at 2026-12-06 03:41:00 UTC): the token is past its expires_at'],
+    ['whm IP_NOT_ALLOWED', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ whitelistIps: ['10.0.0.0/8'] }), clientIp: '192.0.2.1' }), "invalid (HTTP 403): 192.0.2.1 is outside the token's whitelist: the client address is outside the token's whitelist_ip"],
+    ['whm PATH_NOT_ALLOWED', () => analyzeWhm({ request: `GET /json-api/listaccts HTTP/1.1\nAuthorization: cpanel bob:${WT}\n\n`, record: WT }), 'invalid (HTTP 403): a cPanel token may not call /json-api/listaccts: a cpanel token used on /json-api/listaccts'],
+    // HostKey
+    ['hostkey MISSING_FIELD', () => analyzeHostKey({ request: 'action=info', session: HK }), 'invalid (HTTP 401): no token field'],
+    ['hostkey TOKEN_INVALID', () => analyzeHostKey({ request: `action=info&token=${'f'.repeat(32)}`, session: HK }), 'invalid (HTTP 401): unknown session token: a well-formed token the session store does not hold'],
+    ['hostkey TOKEN_EXPIRED', () => analyzeHostKey({ request: `action=info&token=${HK}`, session: hkSession({}), now: T0 + 90 }), 'invalid (HTTP 401): the session expired 90 s ago (token_expire 2026-12-06 03:41:00 UTC): the session is past its token_expire'],
+    ['hostkey IP_NOT_ALLOWED', () => analyzeHostKey({ request: `action=info&token=${HK}`, session: hkSession({ expiresAt: T0 + 3600, ip: '10.0.0.1' }), now: T0, clientIp: '10.0.0.2' }), 'invalid (HTTP 403): 10.0.0.2 is not the address the session is bound to (fix_ip): the token was issued with fix_ip=1 for another address'],
+    // HostBill
+    ['hostbill ALG_NOT_ALLOWED, no key', () => analyzeHostBill({ request: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.' }), 'invalid: alg "none" is not allowed; only RS256'],
+    ['hostbill JWT_MALFORMED, no key', () => analyzeHostBill({ request: 'Bearer abc.def' }), 'not a readable JWT: token must have three dot-separated parts'],
+    ['hostbill KEY_INVALID', () => analyzeHostBill({ request: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.abc', publicKey: 'not a key' }), 'the key does not import: unrecognised key text: expected PEM, a JWK, or an ssh-rsa line'],
+    ['hostbill AUTH_HEADER_MALFORMED (Basic)', () => analyzeHostBill({ request: 'Authorization: Basic !!!' }), 'invalid: the Authorization header is malformed: Basic credentials are not a single base64 token'],
+    ['hostbill AUTH_SCHEME_UNSUPPORTED', () => analyzeHostBill({ request: 'Authorization: Token abc' }), 'invalid: "Token" is not a scheme this check takes: "Token" is not Basic or Bearer'],
+    ['hostbill TOKEN_INVALID (e-mail)', () => analyzeHostBill({ request: `Basic ${Buffer.from('a@x:pw').toString('base64')}`, email: 'b@x', password: 'pw' }), 'invalid: wrong e-mail or password: the e-mail is not the expected one'],
+    ['hostbill TOKEN_INVALID (password)', () => analyzeHostBill({ request: `Basic ${Buffer.from('a@x:pw').toString('base64')}`, email: 'a@x', password: 'px' }), 'invalid: wrong e-mail or password: the password is not the expected one'],
+    ['hostbill TOKEN_INVALID (e-mail with a blank)', () => analyzeHostBill({ request: `Basic ${Buffer.from(' a@x:pw').toString('base64')}`, email: 'a@x', password: 'pw' }), 'invalid: wrong e-mail or password: the e-mail is not the expected one: the e-mail has whitespace around it'],
+    ['hostbill CLAIM_INVALID', async () => analyzeHostBill({ request: await new SignJWT({ exp: 'soon' as unknown as number }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey), publicKey: pem }), 'invalid: a claim does not hold: "exp" claim must be a number'],
+    ['sixconnect HASH_NOT_LAST', () => sc('target=a&apiKey=x&hash=abc&y=1'), 'invalid: hash is not the last parameter: what follows it is not signed'],
+    ['whm AUTH_HEADER_MALFORMED', () => analyzeWhm({ request: `whm root ${WT}`, record: WT }), 'invalid: the Authorization header has whitespace or control characters in its credentials: user and token separated by a space'],
+    ['whm IP_NOT_ALLOWED, no client address', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ whitelistIps: ['10.0.0.0/8'] }) }), "invalid (HTTP 403): the client address is unknown and the token has a whitelist: the client address is outside the token's whitelist_ip"],
+    ['whm LOOKUP_FAILED', () => analyzeWhm({ request: `whm root:${WT}`, record: whmRecord({ expiresAt: 'x' }) }), 'invalid (HTTP 503): the stored record could not be used: a token record has a malformed expiry'],
+    ['hostkey TOKEN_INVALID (upper-cased)', () => analyzeHostKey({ request: `action=info&token=${HK.toUpperCase()}`, session: HK }), 'invalid (HTTP 401): unknown session token: the token was upper-cased'],
+    ['hostkey LOOKUP_FAILED', () => analyzeHostKey({ request: `action=info&token=${HK}`, session: hkSession({ subject: 5 }) }), 'invalid (HTTP 503): the stored record could not be used: session record is malformed'],
+    ['hostkey PIN_INVALID', () => analyzeHostKeyPin({ pin: '1234', record: JSON.stringify({ alg: 'scrypt', N: 16, r: 1, p: 1, dkLen: 32, salt: '00'.repeat(16), hash: '00'.repeat(32) }) }), 'invalid: the PIN does not match the record'],
+  ];
+  it.each(cases)('%s', async (_name, run, headline) => {
+    expect((await run()).verdict.headline).toBe(headline);
+  });
+
+  it('hostbill JWT_EXPIRED and JWT_NOT_YET_VALID: how long before/after now, the UTC time, and that the signature holds', async () => {
+    const exp = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setExpirationTime(T0).sign(privateKey);
+    expect(analyzeHostBill({ request: exp, publicKey: pem, now: T0 + 90 }).verdict.headline).toBe('invalid: expired 90 s before now (exp 2026-12-06 03:41:00 UTC) (the signature itself verifies)');
+    const nbf = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setNotBefore(T0).sign(privateKey);
+    expect(analyzeHostBill({ request: nbf, publicKey: pem, now: T0 - 300 }).verdict.headline).toBe('invalid: not valid until 5 min after now (nbf 2026-12-06 03:41:00 UTC) (the signature itself verifies)');
+  });
+
+  it('hostdime: the freshness note says how old, against which window, with the UTC time', () => {
+    const a = analyzeHostDime({ request: HD_BODY, method: 'domain.list', privateKey: 'fazbaz', now: 1369758680 + 720 });
+    expect(a.verdict.status).toBe('valid');
+    expect(a.notes).toContain('Signed 12 min ago: outside the 300 s window (api_timestamp 2013-05-28 16:31:20 UTC): a server with the default ±300 s window answers TIMESTAMP_STALE. The verdict above is about the hash only.');
+  });
+});
+
+describe('placeholders are marked, never diffed as values', () => {
+  it('6connect "(no hash)", HostDime "(no api_hash)"', () => {
+    const s = compares(analyzeSixConnect({ request: 'target=a&apiKey=x', secretKey: 's' }))[0]!;
+    expect(s).toMatchObject({ received: '(no hash)', receivedMissing: true });
+    expect(s.expectedMissing).toBeUndefined();
+    const d = compares(analyzeHostDime({ request: 'status=x&api_key=a&api_timestamp=1&api_unique=u', method: 'domain.list', privateKey: 'k' }))[0]!;
+    expect(d).toMatchObject({ received: '(no api_hash)', receivedMissing: true });
+    const v = compares(analyzeSixConnect({ request: 'target=a&apiKey=x&hash=abc', secretKey: 's' }))[0]!;
+    expect(v.receivedMissing).toBeUndefined();
+  });
+  it('HostKey "(no token field)", and no session yet', async () => {
+    const a = await analyzeHostKey({ request: 'action=info', session: '0123456789abcdef0123456789abcdef' });
+    expect(compares(a)[0]).toMatchObject({ received: '(no token field)', receivedMissing: true });
+    expect(compares(a)[0]!.expectedMissing).toBeUndefined();
+    const b = await analyzeHostKey({ request: 'action=info&token=0123456789abcdef0123456789abcdef', session: '' });
+    expect(compares(b)[0]).toMatchObject({ expectedMissing: true });
+    expect(compares(b)[0]!.receivedMissing).toBeUndefined();
+  });
+  it('WHM: no record holds a digest', async () => {
+    const a = await analyzeWhm({ request: 'whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M', record: '[]' });
+    expect(compares(a)[0]).toMatchObject({ expected: '(no record)', expectedMissing: true });
+    const b = await analyzeWhm({ request: 'whm root:U7HMR63FGY292DQZ4H5BFH16JLYMO01M', record: '{"name":"x"}' });
+    expect(compares(b)[0]).toMatchObject({ expected: '(no digest)', expectedMissing: true });
+  });
+  it('HostBill Basic: no e-mail entered', () => {
+    const a = analyzeHostBill({ request: `Basic ${Buffer.from('a@example.com:pw').toString('base64')}`, password: 'other' });
+    expect(compares(a)[0]).toMatchObject({ expected: '(none entered)', expectedMissing: true });
+  });
+});
+
+describe('every readable request shows its stages', () => {
+  const T = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+  it('a lower-cased WHM token against the record: the header, both digests, both tokens', async () => {
+    const a = await analyzeWhm({ request: `Authorization: whm root:${T.toLowerCase()}`, record: T });
+    expect(a.verdict).toMatchObject({ status: 'invalid', code: 'TOKEN_INVALID', mistake: 'token-lowercase' });
+    expect(a.stages.map((s) => s.title)).toEqual(['1. the Authorization header', '2. SHA-256 of the token (records store only this)', '3. the token itself']);
+    const [digests, tokens] = compares(a);
+    expect(digests).toMatchObject({ expected: sha(T), received: sha(T.toLowerCase()) });
+    expect(tokens).toMatchObject({ expected: T, received: T.toLowerCase() });
+    const rec = await analyzeWhm({ request: `whm root:${T.toLowerCase()}`, record: JSON.stringify({ name: 'ci', digest: sha(T), expiresAt: 0 }) });
+    expect(compares(rec)).toHaveLength(1);
+  });
+  it('WHM headers the parser refuses: space for colon, another scheme word', async () => {
+    const space = await analyzeWhm({ request: `whm root ${T}`, record: T });
+    expect(space.verdict.mistake).toBe('space-not-colon');
+    expect(space.stages[0]).toMatchObject({ kind: 'table', rows: [['scheme', 'whm'], ['user', 'root'], ['credential', T]] });
+    expect(compares(space)[0]).toMatchObject({ expected: sha(T), received: sha(T) });
+    const bearer = await analyzeWhm({ request: `Bearer ${T}`, record: T });
+    expect(bearer.stages[0]).toMatchObject({ kind: 'table', rows: [['scheme', 'Bearer'], ['credentials', T]] });
+  });
+  it('HostKey without a session, or with a session that is not JSON: the form fields still show', async () => {
+    for (const session of ['', '{not json']) {
+      const a = await analyzeHostKey({ request: 'action=info&token=0123456789abcdef0123456789abcdef', session });
+      expect(a.verdict.status).toBe('error');
+      expect(a.stages[0]).toMatchObject({ kind: 'table', rows: [['action', 'info'], ['token', '0123456789abcdef0123456789abcdef']] });
+    }
+  });
+  it('before the key, secret or record is entered: what the request says already shows', async () => {
+    const hd = analyzeHostDime({ request: HD_BODY, method: 'domain.list', privateKey: '' });
+    expect(hd.verdict.status).toBe('error');
+    expect(hd.stages.map((s) => s.kind === 'text' ? s.text : s.title)).toEqual(['1. params as PHP sees them ($_POST minus api_*)', '{"status":"registered","order":"desc"}']);
+    expect(analyzeHostDime({ request: HD_BODY, privateKey: 'fazbaz' }).stages).toHaveLength(2);
+    const sc = analyzeSixConnect({ request: 'target=ipam&action=get&apiKey=k&hash=x', secretKey: '' });
+    expect(sc.verdict.status).toBe('error');
+    expect(sc.stages.find((s) => s.kind === 'text')).toMatchObject({ text: 'target=ipam&action=get&apiKey=k' });
+    const whm = await analyzeWhm({ request: `whm root:${T}`, record: '' });
+    expect(whm.verdict.status).toBe('error');
+    expect(whm.stages).toEqual([{ kind: 'table', title: '1. the Authorization header', head: ['part', 'value'], rows: [['scheme', 'whm'], ['user', 'root'], ['credential', T]] }]);
+  });
+  it('HostBill: a Basic header that does not decode, and an unreadable token without a key', () => {
+    expect(analyzeHostBill({ request: 'Authorization: Basic !!!' }).stages[0]).toMatchObject({ kind: 'table', rows: [['scheme', 'Basic'], ['credentials', '!!!']] });
+    expect(analyzeHostBill({ request: 'Bearer abc.def' }).stages.length).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile headers: the stages of a refused WHM header take linear time', () => {
+  it('blank runs and colon-less words: 10x the input takes < 40x the time (best of 3)', async () => {
+    const shapes = (n: number) => [`whm ${' \t'.repeat(n)}root${' '.repeat(n)}x`, `whm ${'A'.repeat(n)}`, `cpanel ${'r '.repeat(n)}`];
+    const best = async (n: number) => {
+      let t = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const s = performance.now();
+        for (const h of shapes(n)) {
+          const a = await analyzeWhm({ request: h, record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' });
+          expect(a.verdict.status).not.toBe('valid');
+        }
+        t = Math.min(t, performance.now() - s);
+      }
+      return t;
+    };
+    const small = await best(20_000);
+    const large = await best(200_000);
+    expect(large / Math.max(small, 0.5)).toBeLessThan(40);
   });
 });

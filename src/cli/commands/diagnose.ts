@@ -1,6 +1,6 @@
-import { bool, type CommandSpec, mergeFlags, type ParsedArgs, str } from '../args.js';
+import { bool, type CommandSpec, type FlagValues, mergeFlags, type ParsedArgs, str } from '../args.js';
 import { findingsHelp } from '../catalogue.js';
-import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect } from '../../diagnose/index.js';
+import { type DiagnoseReport, diagnoseHostDime, diagnoseSixConnect, jwtHeadline, plainHeadline } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 import { type CliCommand, type CliJson, cliJson, reportFindings } from '../json.js';
 import { block, jsonOut } from '../output.js';
@@ -8,7 +8,7 @@ import { lookupIn } from '../schemes.js';
 import { helpAs, REQUEST_FLAGS, resolveRequest } from './common.js';
 import { InputError } from '../args.js';
 import { isTokenScheme } from '../schemes.js';
-import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
+import { formatToken, TOKEN_VERIFY_FLAGS, type TokenResult, tokenJson, verifyToken } from './tokens.js';
 
 const DIAGNOSE_EXIT = 'Exits 0 when the input is valid (the hash is correct) or a finding names the mistake, 1 when none does.';
 
@@ -70,10 +70,36 @@ export function formatDiagnosis(rep: DiagnoseReport, io: Io, full = true): strin
   return lines.join('\n');
 }
 
+/**
+ * A token scheme's failure in plain words (src/diagnose/headline.ts), as the web page says it:
+ * "expired 90 s before now (exp ...)", "the token expired 12 min ago (expires_at ...)",
+ * "unknown user or token". A message the CLI wrote itself (no --client-ip given) stays.
+ */
+export function plainTokenMessage(r: TokenResult, flags: FlagValues = {}): TokenResult {
+  if (r.ok || r.code === undefined) return r;
+  if (r.jwt !== undefined) return { ...r, message: jwtHeadline(r.jwt, r.scheme) };
+  const clientIp = str(flags, 'client-ip');
+  if (r.code === 'IP_NOT_ALLOWED' && clientIp === undefined) return r;
+  const path = r.stages.find(([k]) => k === 'path')?.[1];
+  const nowFlag = str(flags, 'now');
+  const now = nowFlag !== undefined && /^[0-9]{1,15}$/.test(nowFlag) ? Number(nowFlag) : Math.floor(Date.now() / 1000);
+  return {
+    ...r,
+    message: plainHeadline(r.code, {
+      scheme: r.scheme,
+      now,
+      ...(r.message !== undefined ? { message: r.message } : {}),
+      ...(r.details !== undefined ? { details: r.details } : {}),
+      ...(clientIp !== undefined ? { clientIp } : {}),
+      ...(path !== undefined ? { path } : {}),
+    }),
+  };
+}
+
 export async function runDiagnose(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
-    const r = await verifyToken(scheme, args.flags, 'diagnose');
+    const r = plainTokenMessage(await verifyToken(scheme, args.flags, 'diagnose'), args.flags);
     io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'diagnose', 'verify')) : formatToken(r, io, 'diagnose'));
     return r.ok || (r.diagnosis?.length ?? 0) > 0 ? 0 : 1;
   }

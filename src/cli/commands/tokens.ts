@@ -93,6 +93,8 @@ export interface TokenResult {
   ok: boolean;
   code?: string;
   message?: string;
+  /** The failure's details (a token's expiry, the header's flaw), for the plain headline. */
+  details?: Readonly<Record<string, unknown>>;
   stages: Stages;
   /** sign: the request or header produced. */
   output?: Record<string, unknown>;
@@ -255,7 +257,8 @@ function hostBillVerify(f: FlagValues, command: string, cfg: KeysConfig | undefi
     const decoded = Buffer.from(credentials, 'base64').toString('latin1');
     stages.push(['credentials', credentials], ['base64 decoded', JSON.stringify(decoded)]);
     const hints = diagnoseHostBillBasic({ authorization: auth, code });
-    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, stages, ...(hints.length ? { diagnosis: hints } : {}) };
+    const details = (e as { details?: Readonly<Record<string, unknown>> }).details;
+    return { scheme: 'hostbill', ok: false, code, message: (e as Error).message, ...(details !== undefined ? { details } : {}), stages, ...(hints.length ? { diagnosis: hints } : {}) };
   }
   stages.push(['credentials', credentials], ['user:pass', `${creds.username}:${'*'.repeat(creds.password.length)}`], ['user', creds.username]);
   const expected = str(f, 'password') ?? own(cfg?.hostbill?.basic, creds.username);
@@ -315,7 +318,7 @@ async function whmVerify(f: FlagValues, command: string, cfg: KeysConfig | undef
     stages.push(['client ip', '(not given: --client-ip IP)']);
     return { scheme: 'whm', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and token${name !== undefined ? ` "${name}"` : ''} is restricted to whitelist_ip ${list ?? '(a whitelist)'}`, stages };
   }
-  return { scheme: 'whm', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseWhm({ authorization: auth, code: r.code, path, whm }) };
+  return { scheme: 'whm', ok: false, code: r.code, message: r.message, ...(r.details !== undefined ? { details: r.details } : {}), stages, diagnosis: diagnoseWhm({ authorization: auth, code: r.code, path, whm }) };
 }
 
 /** The whitelist_ip of the record named `name` of the header's user, for the message. */
@@ -411,7 +414,9 @@ async function hostKeyVerify(f: FlagValues, command: string, cfg: KeysConfig | u
     stages.push(['client ip', '(not given: --client-ip IP)']);
     return { scheme: 'hostkey', ok: false, code: r.code, message: `the client address was not given (--client-ip IP), and the session is bound to ${bound ?? 'an address'} (fix_ip)`, stages };
   }
-  return { scheme: 'hostkey', ok: false, code: r.code, message: r.message, stages, diagnosis: diagnoseHostKey({ code: r.code, body, query, method }) };
+  const expiresAt = r.code === 'TOKEN_EXPIRED' && token ? hostKeyRecords(sessions).find((x) => x.digest === digestHostKeyToken(token))?.expiresAt : undefined;
+  const details = { ...r.details, ...(expiresAt !== undefined ? { expiresAt } : {}) };
+  return { scheme: 'hostkey', ok: false, code: r.code, message: r.message, ...(Object.keys(details).length ? { details } : {}), stages, diagnosis: diagnoseHostKey({ code: r.code, body, query, method }) };
 }
 
 // ---- entry points ------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { block, diffMarks, jsonOut, verdictWord } from '../output.js';
 import { isTokenScheme, type VerifyOutcome, verifyHostDimeCli, verifySixConnectCli } from '../schemes.js';
 import { formatToken, TOKEN_VERIFY_FLAGS, tokenJson, verifyToken } from './tokens.js';
 import { REQUEST_FLAGS, resolveRequest, type ResolvedRequest, VERIFY_HELP } from './common.js';
-import { formatDiagnosis } from './diagnose.js';
+import { formatDiagnosis, plainTokenMessage } from './diagnose.js';
+import { plainHeadline } from '../../diagnose/index.js';
 
 export const verifySpec: CommandSpec = {
   name: 'verify',
@@ -26,8 +27,16 @@ export const verifySpec: CommandSpec = {
 };
 
 export async function verifyResolved(r: ResolvedRequest): Promise<VerifyOutcome> {
-  if (r.scheme === 'hostdime') return verifyHostDimeCli(r.hostdime!, r.keys, { now: r.now, toleranceSec: r.toleranceSec, dialects: r.dialects });
-  return verifySixConnectCli(r.sixconnect!, r.keys, { now: r.now, time: r.time, toleranceSec: r.toleranceSec });
+  const o = r.scheme === 'hostdime'
+    ? await verifyHostDimeCli(r.hostdime!, r.keys, { now: r.now, toleranceSec: r.toleranceSec, dialects: r.dialects })
+    : await verifySixConnectCli(r.sixconnect!, r.keys, { now: r.now, time: r.time, toleranceSec: r.toleranceSec });
+  return plainOutcome(o);
+}
+
+/** The outcome's message in plain words (src/diagnose/headline.ts): "signed 12 min ago: outside the 300 s window (...)", not "api_timestamp is too old". */
+export function plainOutcome(o: VerifyOutcome): VerifyOutcome {
+  if (o.ok || o.code === undefined) return o;
+  return { ...o, message: plainHeadline(o.code, { scheme: o.scheme, ...(o.message !== undefined ? { message: o.message } : {}), ...(o.details !== undefined ? { details: o.details } : {}) }) };
 }
 
 /** The shared `--json` document (src/cli/json.ts) of a HostDime or 6connect verification. */
@@ -68,7 +77,7 @@ export function formatOutcome(o: VerifyOutcome, io: Io): string {
 export async function runVerify(args: ParsedArgs, io: Io): Promise<number> {
   const scheme = args.positionals[0];
   if (isTokenScheme(scheme)) {
-    const r = await verifyToken(scheme, args.flags, 'verify');
+    const r = plainTokenMessage(await verifyToken(scheme, args.flags, 'verify'), args.flags);
     io.out(bool(args.flags, 'json') ? jsonOut(tokenJson(r, 'verify', 'verify')) : formatToken(r, io, 'verify'));
     return r.ok ? 0 : 1;
   }

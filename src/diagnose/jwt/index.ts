@@ -38,6 +38,10 @@ export interface JwtDiagnoseReport {
   /** `valid`, or the code hostsig's verifyJwt fails with. */
   verdict: string;
   message?: string;
+  /** The failure's details (the claim an exp/nbf/iat check read, the refused alg), when it failed. */
+  details?: Readonly<Record<string, unknown>>;
+  /** The clock the token was checked against, Unix seconds. */
+  now: number;
   correct: boolean;
   stages: {
     header?: string;
@@ -132,7 +136,7 @@ export function diagnoseJwt(input: DiagnoseJwtInput): JwtDiagnoseReport {
   const loaded = loadKeyForDiagnosis(input.keyFile);
   const options = { ...(input.options ?? {}), now: typeof input.options?.now === 'number' ? input.options.now : Date.now() / 1000 };
   const parts = token.split('.');
-  const rep: JwtDiagnoseReport = { scheme: 'jwt', verdict: 'unknown', correct: false, stages: tokenStages(parts, loaded), key: loaded.info, matches: [], mistakes: [...JWT_MISTAKES] };
+  const rep: JwtDiagnoseReport = { scheme: 'jwt', verdict: 'unknown', now: options.now, correct: false, stages: tokenStages(parts, loaded), key: loaded.info, matches: [], mistakes: [...JWT_MISTAKES] };
   if (loaded.labelMistake) rep.matches.push(loaded.labelMistake);
   if (loaded.key === undefined) {
     rep.verdict = 'KEY_INVALID';
@@ -147,6 +151,8 @@ export function diagnoseJwt(input: DiagnoseJwtInput): JwtDiagnoseReport {
   } catch (e) {
     rep.verdict = (e as Error & { code?: string }).code ?? 'INVALID';
     rep.message = (e as Error).message;
+    const details = (e as { details?: unknown }).details;
+    if (details !== null && typeof details === 'object' && Object.keys(details).length > 0) rep.details = details as Readonly<Record<string, unknown>>;
   }
   if (parts.length !== 3) return rep;
   const ctx = jwtContext(token, input, { ...loaded, key: loaded.key }, rep, options);

@@ -3,7 +3,7 @@
  * catalogue (src/diagnose) on the verdict, and PHP's view of params as rows.
  */
 import { PhpArray, type PhpValue } from '../../core/index.js';
-import type { DiagnoseReport, Finding } from '../../diagnose/index.js';
+import { type DiagnoseReport, type Finding, type HeadlineContext, plainHeadline } from '../../diagnose/index.js';
 import { type Pasted, parsePasted } from '../input.js';
 import type { Analysis, SchemeId, Stage, Verdict } from '../model.js';
 
@@ -51,18 +51,25 @@ export function reportFindings(report: DiagnoseReport | undefined): Finding[] {
   return (report?.matches ?? []).map((m) => ({ id: m.id, title: m.title, fix: m.fix, detail: m.label }));
 }
 
-/** The first finding names the mistake and its fix; `fallback` speaks when there is none. */
-export function findingVerdict(code: string, findings: Finding[], fallback: string): Verdict {
-  const f = findings[0];
-  if (f) return { status: 'invalid', headline: `invalid: ${f.title}`, code, fix: f.fix, mistake: f.id };
-  return { status: 'invalid', headline: `invalid: ${fallback}`, code };
+/** A refusal in plain words (src/diagnose/headline.ts), `prefix` before it: "invalid", "invalid (HTTP 401)". */
+export function failureVerdict(code: string, ctx: HeadlineContext, prefix = 'invalid'): Verdict {
+  return { status: 'invalid', headline: `${prefix}: ${plainHeadline(code, ctx)}`, code };
+}
+
+/** The failure in plain words, then the first finding's mistake and fix; `advice` follows when there is none. */
+export function findingVerdict(code: string, findings: Finding[], ctx: HeadlineContext, advice = ''): Verdict {
+  const v = failureVerdict(code, ctx);
+  if (findings[0]) return withFinding(v, findings);
+  return advice === '' ? v : { ...v, headline: `${v.headline}; ${advice}` };
 }
 
 /** A `hostsig diagnose` finding, when there is one, names the mistake and its fix. */
 export function withFinding(verdict: Verdict, findings: Finding[]): Verdict {
   const f = findings[0];
   if (!f) return verdict;
-  return { ...verdict, headline: `${verdict.headline}: ${f.title}`, fix: f.fix, mistake: f.id };
+  // "no token field" needs no second "no token field".
+  const headline = verdict.headline.endsWith(f.title) ? verdict.headline : `${verdict.headline}: ${f.title}`;
+  return { ...verdict, headline, fix: f.fix, mistake: f.id };
 }
 
 /** The string the server signs beside the one the diagnosed client signed. */

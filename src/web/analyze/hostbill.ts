@@ -4,13 +4,13 @@
  * `hostsig diagnose jwt`), or Basic credentials.
  */
 import { base64urlToBytes, bytesToHex, sha256 } from '../../core/index.js';
-import { diagnoseHostBillBasic, diagnoseJwt, type Finding, type JwtDiagnoseReport, loadKeyForDiagnosis } from '../../diagnose/index.js';
+import { diagnoseHostBillBasic, diagnoseJwt, type Finding, type JwtDiagnoseReport, jwtHeadline, loadKeyForDiagnosis, plainHeadline } from '../../diagnose/index.js';
 import { decodeJwt, decodeProtectedHeader, type JwtHeader } from '../../jwt/index.js';
 import { emsaPkcs1v15Sha256, rsaRecoverBlock, type RsaPublicKey } from '../../rsa/index.js';
 import { parseBasicAuth } from '../../schemes/hostbill/index.js';
 import { headerValue } from '../input.js';
 import { type Analysis, codeOf, messageOf, roughDuration, type Stage, utc, type Verdict } from '../model.js';
-import { error, nowSec, readPaste, withFinding } from './common.js';
+import { error, failureVerdict, nowSec, readPaste, withFinding } from './common.js';
 
 export interface HostBillVerifyInput {
   /** A JWT, an `Authorization: Bearer` / `Basic` header, or a raw request. */
@@ -72,7 +72,11 @@ function decodedStages(token: string, now: number): { header?: JwtHeader; header
   return out;
 }
 
-/** Stage 4: `signature^e mod n` beside EMSA-PKCS1-v1_5(SHA-256(signing input)), where an RS256 signature goes wrong byte by byte. */
+/**
+ * Stage 4: the RSA block the signature holds (`signature^e mod n`) beside the one an RS256
+ * signature over this signing input must hold (EMSA-PKCS1-v1_5 of its SHA-256), both hex. A
+ * wrong key gives noise; a changed token, the same padding with another digest at the end.
+ */
 function blockStage(token: string, key: RsaPublicKey): Stage {
   const [h = '', pl = '', sig = ''] = token.split('.');
   try {
@@ -81,12 +85,13 @@ function blockStage(token: string, key: RsaPublicKey): Stage {
     const rec = rsaRecoverBlock(key, sigBytes);
     return {
       kind: 'compare',
-      title: `4. signature^e mod n vs EMSA-PKCS1-v1_5(SHA-256(signing input)), ${key.size} bytes`,
-      expectedLabel: 'expected block',
+      title: `4. RSA block (${key.size} bytes, hex): what this key recovers from the signature vs what RS256 over the signing input must give`,
+      expectedLabel: 'expected: EMSA-PKCS1-v1_5(SHA-256(signing input))',
       expected: bytesToHex(em),
-      receivedLabel: `recovered from the signature (${sigBytes.length} bytes)`,
-      received: rec ? bytesToHex(rec) : '(signature is not smaller than the modulus)',
+      receivedLabel: `recovered: signature^e mod n (signature ${sigBytes.length} bytes)`,
+      received: rec ? bytesToHex(rec) : '(none: the signature is not smaller than the modulus)',
       wide: true,
+      ...(rec ? {} : { receivedMissing: true }),
     };
   } catch (e) {
     return { kind: 'text', title: '4. signature', text: `does not decode: ${messageOf(e)}` };
@@ -104,17 +109,20 @@ const FALLBACK_FIX: Readonly<Record<string, string>> = {
 /** The verdict on a diagnosed token: its code, the catalogue's first finding, and whether the signature itself holds. */
 function jwtVerdict(rep: JwtDiagnoseReport): { verdict: Verdict; findings: Finding[] } {
   if (rep.correct) return { verdict: { status: 'valid', headline: 'valid: RS256 signature verifies and exp/nbf hold now' }, findings: [] };
-  const verdict: Verdict = { status: 'invalid', headline: `invalid: ${rep.message ?? rep.verdict}`, code: rep.verdict };
+  const verdict: Verdict = { status: 'invalid', headline: `invalid: ${jwtHeadline(rep, 'hostbill')}`, code: rep.verdict };
   if (Object.hasOwn(FALLBACK_FIX, rep.verdict)) verdict.fix = FALLBACK_FIX[rep.verdict];
   const clock = rep.verdict === 'JWT_EXPIRED' || rep.verdict === 'JWT_NOT_YET_VALID';
   if (clock && rep.stages.signedDigest !== undefined && rep.stages.signedDigest === rep.stages.expectedDigest) verdict.headline += ' (the signature itself verifies)';
+  // The headline already says how far the clock is off; the clock-skew finding brings its fix.
+  const f = rep.matches[0];
+  if (clock && f && /clock-skew$|^iat-in-future$/.test(f.id)) return { verdict: { ...verdict, fix: f.fix, mistake: f.id }, findings: rep.matches };
   return { verdict: withFinding(verdict, rep.matches), findings: rep.matches };
 }
 
 /** The verdict without a key: the alg alone can already be refused. */
 function withoutKey(header: JwtHeader, stages: Stage[], notes: string[]): Analysis {
   if (header.alg !== 'RS256') {
-    const verdict: Verdict = { status: 'invalid', headline: `invalid: alg ${JSON.stringify(header.alg).slice(0, 40)} is not allowed; only RS256`, code: 'ALG_NOT_ALLOWED', fix: 'HostBill signs with RS256 (an RSA key from ssh-keygen -t rsa -m PEM): issue tokens with alg RS256 only; a verifier must never accept "none" or HS256.' };
+    const verdict: Verdict = { ...failureVerdict('ALG_NOT_ALLOWED', { scheme: 'hostbill', details: { alg: String(header.alg) } }), fix: 'HostBill signs with RS256 (an RSA key from ssh-keygen -t rsa -m PEM): issue tokens with alg RS256 only; a verifier must never accept "none" or HS256.' };
     return { scheme: 'hostbill', verdict, stages, findings: [], notes };
   }
   return { scheme: 'hostbill', verdict: { status: 'error', headline: 'decoded only: paste the public key (PEM, JWK or ssh-rsa) to check the signature' }, stages, findings: [], notes };
@@ -125,15 +133,24 @@ function analyzeBearer(token: string, input: HostBillVerifyInput): Analysis {
   const { header, headerError, stages, notes } = decodedStages(token, now);
   // The key text as pasted: an alg-confused client HMACs with exactly these bytes.
   const keyText = input.publicKey ?? '';
-  if (keyText.trim() === '') return header === undefined ? error('hostbill', `not a readable JWT: ${messageOf(headerError)}`, codeOf(headerError)) : withoutKey(header, stages, notes);
+  if (keyText.trim() === '') return header === undefined ? { ...error('hostbill', plainHeadline(codeOf(headerError) ?? 'JWT_MALFORMED', { scheme: 'hostbill', message: messageOf(headerError) }), codeOf(headerError), stages), notes } : withoutKey(header, stages, notes);
   const rep = diagnoseJwt({ token, keyFile: keyText, options: { now, clockTolerance: input.clockToleranceSec ?? 0 } });
   const { key } = loadKeyForDiagnosis(keyText);
   if (key === undefined) {
-    const verdict = withFinding({ status: 'error', headline: rep.message ?? 'the key does not import', code: rep.verdict }, rep.matches);
+    const verdict = withFinding({ status: 'error', headline: jwtHeadline(rep, 'hostbill'), code: rep.verdict }, rep.matches);
     return { scheme: 'hostbill', verdict, stages, findings: rep.matches, notes };
   }
   if (header?.alg === 'RS256') stages.push(blockStage(token, key));
   return { scheme: 'hostbill', ...jwtVerdict(rep), stages, notes };
+}
+
+/** Stage 1 of a header the Basic parser refused: its scheme word and credentials as sent. */
+function rawHeaderStages(header: string): Stage[] {
+  const a = header.trim();
+  let i = 0;
+  while (i < a.length && a[i] !== ' ' && a[i] !== '\t') i++;
+  if (i === 0) return [];
+  return [{ kind: 'table', title: '1. the Authorization header', head: ['part', 'value'], rows: [['scheme', a.slice(0, i)], ['credentials', a.slice(i).trim() || '(none)']] }];
 }
 
 /** Basic: the decoded credentials beside the expected ones. */
@@ -144,24 +161,24 @@ function analyzeBasic(header: string, input: HostBillVerifyInput): Analysis {
   } catch (e) {
     const code = codeOf(e);
     const findings = diagnoseHostBillBasic({ authorization: header, code: code ?? 'AUTH_HEADER_MALFORMED' });
-    const verdict: Verdict = { status: 'invalid', headline: `invalid: ${messageOf(e)}`, ...(code ? { code } : {}), fix: 'Send "Authorization: Basic " + base64(UTF-8 of email ":" password).' };
-    return { scheme: 'hostbill', verdict: withFinding(verdict, findings), stages: [], findings, notes: [] };
+    const details = (e as { details?: Readonly<Record<string, unknown>> } | null)?.details;
+    const verdict: Verdict = { ...failureVerdict(code ?? 'AUTH_HEADER_MALFORMED', { scheme: 'hostbill', message: messageOf(e), details }), fix: 'Send "Authorization: Basic " + base64(UTF-8 of email ":" password).' };
+    return { scheme: 'hostbill', verdict: withFinding(verdict, findings), stages: rawHeaderStages(header), findings, notes: [] };
   }
   const stages: Stage[] = [{ kind: 'table', title: '1. Basic credentials (RFC 7617)', head: ['part', 'value'], rows: [['email', creds.username], ['password', creds.password]] }];
   if (!input.email && !input.password) return { scheme: 'hostbill', verdict: { status: 'error', headline: 'decoded only: enter the expected e-mail and password to compare' }, stages, findings: [], notes: [] };
   const email = input.email ?? '';
-  stages.push({ kind: 'compare', title: '2. e-mail', expectedLabel: 'expected', expected: email, receivedLabel: 'in the header', received: creds.username });
+  stages.push({ kind: 'compare', title: '2. e-mail', expectedLabel: 'expected (entered here)', expected: email === '' ? '(none entered)' : email, receivedLabel: 'in the header', received: creds.username, ...(email === '' ? { expectedMissing: true } : {}) });
   if (creds.username === email && creds.password === (input.password ?? '')) return { scheme: 'hostbill', verdict: { status: 'valid', headline: 'valid: e-mail and password match' }, stages, findings: [], notes: [] };
   // TOKEN_INVALID, as the server's HostBill plug-in answers a wrong user or password.
   const findings = diagnoseHostBillBasic({ authorization: header, code: 'TOKEN_INVALID', username: creds.username, expectedUser: email });
+  const v = failureVerdict('TOKEN_INVALID', { scheme: 'hostbill' });
   const verdict: Verdict = {
-    status: 'invalid',
-    headline: creds.username !== email ? 'invalid: another e-mail' : 'invalid: another password',
-    code: 'TOKEN_INVALID',
-    fix: findings[0]?.fix ?? 'Encode exactly email ":" password in UTF-8, then base64 (the password may contain ":", the e-mail may not).',
+    ...v,
+    headline: `${v.headline}: the ${creds.username !== email ? 'e-mail' : 'password'} is not the expected one`,
+    fix: 'Encode exactly email ":" password in UTF-8, then base64 (the password may contain ":", the e-mail may not).',
   };
-  if (findings[0]) verdict.mistake = findings[0].id;
-  return { scheme: 'hostbill', verdict, stages, findings, notes: [] };
+  return { scheme: 'hostbill', verdict: withFinding(verdict, findings), stages, findings, notes: [] };
 }
 
 export function analyzeHostBill(input: HostBillVerifyInput): Analysis {

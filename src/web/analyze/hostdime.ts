@@ -1,10 +1,10 @@
 /** HostDime on the page: the params PHP sees, the hash input, expected vs received api_hash, and the diagnosis. */
 import { bytesToHex, sha256, utf8ToBytes } from '../../core/index.js';
-import { type DiagnoseReport, diagnoseHostDime, type HostDimeCtx, hostDimeContext } from '../../diagnose/index.js';
+import { type DiagnoseReport, diagnoseHostDime, type HostDimeCtx, hostDimeContext, plainHeadline } from '../../diagnose/index.js';
 import { hostDimeDoubleJson, hostDimeParamsJson, hostDimePathToMethod, typedHostDimeValue, verifyHostDimeSync } from '../../schemes/hostdime/index.js';
 import { pastedBody } from '../input.js';
-import { type Analysis, codeOf, messageOf, roughDuration, type Stage, utc, type Verdict } from '../model.js';
-import { error, findingVerdict, mistakeStage, nowSec, paramRows, readPaste, reportFindings, TOLERANCE_SEC } from './common.js';
+import { type Analysis, codeOf, messageOf, type Stage, type Verdict } from '../model.js';
+import { error, failureVerdict, findingVerdict, mistakeStage, nowSec, paramRows, readPaste, reportFindings, TOLERANCE_SEC } from './common.js';
 
 export interface HostDimeVerifyInput {
   /** Raw HTTP, a body, or a path line followed by the body. */
@@ -36,19 +36,39 @@ function hashStages(ctx: HostDimeCtx & { received: string }, method: string, typ
     { kind: 'table', title: '1. params as PHP sees them ($_POST minus api_*)', head: ['name', 'value'], rows: paramRows(ctx.params), note: `method ${method}; api_timestamp ${ctx.ts || '(missing)'}; api_unique ${ctx.unique || '(missing)'}` },
     { kind: 'text', title: '2. json_encode($params, JSON_FORCE_OBJECT)', text: hostDimeParamsJson(ctx.params) },
     { kind: 'text', title: '3. hash input: timestamp:unique:private_key:method:json_encode(json)', text: canonical, note: `${utf8ToBytes(canonical).length} bytes of UTF-8 into SHA-256 (it contains the private key)` },
-    { kind: 'compare', title: '4. api_hash', expectedLabel: 'expected', expected, receivedLabel: 'received', received: ctx.received || '(no api_hash)' },
+    {
+      kind: 'compare',
+      title: '4. api_hash: SHA-256 of the hash input, hex',
+      expectedLabel: 'expected (computed here)',
+      expected,
+      receivedLabel: 'received (api_hash in the body)',
+      received: ctx.received || '(no api_hash)',
+      ...(ctx.received === '' ? { receivedMissing: true } : {}),
+    },
   ];
+}
+
+/** Stages 1 and 2 while the key or the method is still missing: what PHP reads does not depend on them. */
+function paramStages(body: string, method: string | undefined): Stage[] {
+  let ctx;
+  try {
+    ctx = hostDimeContext({ body, method: method ?? '', privateKey: '' });
+  } catch {
+    return [];
+  }
+  return hashStages({ ...ctx, received: ctx.received }, method ?? '(not given)', false).slice(0, 2);
 }
 
 /** The freshness note: a timestamp outside the default window, though the verdict is about the hash. */
 function freshnessNote(ts: string, now?: number): string[] {
   const t = Number(ts);
   if (!Number.isFinite(t) || ts === '') return [];
-  const age = nowSec(now) - t;
+  const at = nowSec(now);
+  const age = at - t;
   if (Math.abs(age) <= TOLERANCE_SEC) return [];
-  return [
-    `api_timestamp ${ts} is ${utc(t)}, ${roughDuration(age)} ${age > 0 ? 'ago' : 'in the future'}: a server with the default ±${TOLERANCE_SEC} s window answers ${age > 0 ? 'TIMESTAMP_STALE' : 'TIMESTAMP_FUTURE'}. The verdict above is about the hash only.`,
-  ];
+  const code = age > 0 ? 'TIMESTAMP_STALE' : 'TIMESTAMP_FUTURE';
+  const said = plainHeadline(code, { scheme: 'hostdime', details: { timestamp: t, now: at, toleranceSec: TOLERANCE_SEC } });
+  return [`${said[0]!.toUpperCase()}${said.slice(1)}: a server with the default ±${TOLERANCE_SEC} s window answers ${code}. The verdict above is about the hash only.`];
 }
 
 function diagnosed(body: string, method: string, privateKey: string, path: string | undefined): DiagnoseReport | undefined {
@@ -64,9 +84,9 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
   if ('verdict' in p) return p;
   const body = pastedBody(p);
   if (body === '') return error('hostdime', 'paste the request: raw HTTP, or the form body (status=...&api_key=...&api_hash=...)');
-  if (input.privateKey === '') return error('hostdime', 'enter the private key (the api_key\'s secret half)');
   const { method, path } = methodAndPath((input.method ?? '').trim(), p.path);
-  if (method === undefined) return error('hostdime', 'enter the method (domain.list) or the path (/v1/domain/list.json): the hash covers it');
+  if (input.privateKey === '') return error('hostdime', 'enter the private key (the api_key\'s secret half)', undefined, paramStages(body, method));
+  if (method === undefined) return error('hostdime', 'enter the method (domain.list) or the path (/v1/domain/list.json): the hash covers it', undefined, paramStages(body, method));
   let ctx;
   try {
     ctx = hostDimeContext({ body, method, privateKey: input.privateKey, ...(path !== undefined ? { path } : {}) });
@@ -84,11 +104,11 @@ export function analyzeHostDime(input: HostDimeVerifyInput): Analysis {
     verdict = { status: 'valid', headline: 'valid: api_hash matches (PHP dialect)' };
     if (r.typed) notes.push('The hash covers numeric-looking values as JSON numbers (a client that hashed 5 but sent n=5). The server accepts it; hashing the strings the body carries is safer.');
   } else if (r.code !== 'SIGNATURE_INVALID' && r.code !== 'HASH_MALFORMED') {
-    verdict = { status: 'invalid', headline: `invalid: ${r.message}`, code: r.code };
+    verdict = failureVerdict(r.code, { scheme: 'hostdime', message: r.message, details: r.details, now: nowSec(input.now) });
   } else {
     const report = diagnosed(body, method, input.privateKey, path);
     findings = reportFindings(report);
-    verdict = findingVerdict(r.code, findings, r.code === 'SIGNATURE_INVALID' ? 'api_hash does not match, and no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)' : r.message);
+    verdict = findingVerdict(r.code, findings, { scheme: 'hostdime', message: r.message }, r.code === 'SIGNATURE_INVALID' ? 'no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)' : '');
     stages.push(...mistakeStage(report, ctx.prefix + hostDimeDoubleJson(ctx.params), '5. hash input: server vs your client'));
   }
   notes.push(...freshnessNote(ctx.ts, input.now));

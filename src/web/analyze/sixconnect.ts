@@ -4,7 +4,7 @@ import { type DiagnoseReport, decodeReceived, diagnoseSixConnect, SIXCONNECT_MIS
 import { verifySixConnectSync } from '../../schemes/sixconnect/index.js';
 import { pastedQuery } from '../input.js';
 import { type Analysis, codeOf, messageOf, type Stage, type Verdict } from '../model.js';
-import { error, findingVerdict, mistakeStage, paramRows, readPaste, reportFindings } from './common.js';
+import { error, failureVerdict, findingVerdict, mistakeStage, paramRows, readPaste, reportFindings } from './common.js';
 
 export interface SixConnectVerifyInput {
   /** A URL, a raw GET request, or the query string. */
@@ -30,8 +30,16 @@ function inputStages(ctx: SixConnectCtx): Stage[] {
 function hashStage(report: DiagnoseReport, received: string): Stage {
   const got = decodeReceived(received);
   const text = got ? bytesToBase64(got) : received === '' ? '(no hash)' : received;
-  const label = got && bytesToBase64(got) !== received ? `received (as sent: ${received})` : 'received';
-  return { kind: 'compare', title: '3. hash = base64(HMAC)', expectedLabel: 'expected', expected: report.expected.hash, receivedLabel: label, received: text };
+  const label = got && bytesToBase64(got) !== received ? `received (the hash= parameter, as sent: ${received})` : 'received (the hash= parameter)';
+  return {
+    kind: 'compare',
+    title: '3. hash = base64(HMAC-SHA256(secret, HMAC input))',
+    expectedLabel: 'expected (computed here)',
+    expected: report.expected.hash,
+    receivedLabel: label,
+    received: text,
+    ...(received === '' ? { receivedMissing: true } : {}),
+  };
 }
 
 function transportNotes(received: string): string[] {
@@ -50,9 +58,10 @@ export function analyzeSixConnect(input: SixConnectVerifyInput): Analysis {
   if ('verdict' in p) return p;
   const query = pastedQuery(p);
   if (query === '') return error('sixconnect', 'paste the request URL (or its query string: target=...&apiKey=...&hash=...)');
-  if (input.secretKey === '') return error('sixconnect', 'enter the secret key');
   const ctx = sixConnectContext({ query, secretKey: input.secretKey });
   const stages = inputStages(ctx);
+  // The signed params and the HMAC input do not depend on the secret: they show before it is entered.
+  if (input.secretKey === '') return error('sixconnect', 'enter the secret key', undefined, stages);
   let report: DiagnoseReport;
   try {
     report = diagnoseSixConnect({ query, secretKey: input.secretKey });
@@ -66,9 +75,9 @@ export function analyzeSixConnect(input: SixConnectVerifyInput): Analysis {
   if (r.ok) verdict = { status: 'valid', headline: `valid: hash matches (apiKey ${r.apiKey})` };
   else if (r.code === 'SIGNATURE_INVALID' || r.code === 'HASH_NOT_LAST' || r.code === 'HASH_MALFORMED') {
     findings = reportFindings(report);
-    verdict = findingVerdict(r.code, findings, r.code === 'SIGNATURE_INVALID' ? 'hash does not match, and no known mistake reproduces it (check the secret)' : r.message);
+    verdict = findingVerdict(r.code, findings, { scheme: 'sixconnect', message: r.message }, r.code === 'SIGNATURE_INVALID' ? 'no known mistake reproduces it (check the secret)' : '');
     stages.push(...mistakeStage(report, ctx.signed, '4. HMAC input: server vs your client'));
     if (!verdict.fix && r.code === 'HASH_NOT_LAST') verdict.fix = SIXCONNECT_MISTAKES.find((m) => m.id === 'hash-not-last')?.fix;
-  } else verdict = { status: 'invalid', headline: `invalid: ${r.message}`, code: r.code };
+  } else verdict = failureVerdict(r.code, { scheme: 'sixconnect', message: r.message, details: r.details });
   return { scheme: 'sixconnect', verdict, stages, findings, notes: transportNotes(ctx.received) };
 }
