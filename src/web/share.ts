@@ -146,7 +146,7 @@ function maskLine(line: string): string {
   const bare = AUTH_VALUE.exec(line.trimStart());
   if (bare) return `${line.slice(0, line.length - line.trimStart().length)}${bare[1]} ${REMOVED}`;
   const word = line.trim();
-  if (word.length >= 16 && !/[\s=:/?&]/.test(word)) return line.replace(word, REMOVED);
+  if (word.length >= 16 && !/[\s:/?&]/.test(word) && !/=[^=]/.test(word)) return line.replace(word, REMOVED);
   return maskParams(line);
 }
 
