@@ -375,6 +375,33 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
     });
   });
 
+  it('the token view, the JSON editors and the share note read at 360 px: no horizontal scrolling', async () => {
+    const narrow = await open(site.origin, '/#hostbill-sign', { width: 360, height: 780 });
+    try {
+      const overflow = () =>
+        narrow.page.evaluate(() =>
+          Array.from(document.querySelectorAll('body *'))
+            .filter((e) => e.getBoundingClientRect().right > 361)
+            .slice(0, 5)
+            .map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`),
+        );
+      await narrow.page.click('#hostbill-sign button.example');
+      await verdict(narrow.page, 'hostbill-sign', 'signed');
+      expect(await narrow.page.isVisible('#token-view')).toBe(true);
+      expect(await overflow()).toEqual([]);
+      await narrow.page.evaluate(() => (location.hash = '#hostbill-verify'));
+      await narrow.page.click('#hostbill-verify button.example');
+      await verdict(narrow.page, 'hostbill-verify', 'valid');
+      expect(await narrow.page.isVisible('#token-view')).toBe(true);
+      expect(await overflow()).toEqual([]);
+      await shot(narrow.page, 'hostbill-token-360px');
+      expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(narrow.offences).toEqual([]);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('made no request but its own files, and no CSP violation', async () => {
     expect(h.offences).toEqual([]);
     expect(await cspViolations(h.page)).toEqual([]);
