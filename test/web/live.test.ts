@@ -6,7 +6,7 @@
  * (PIN form placement, HostDime base URL, collapsed RSA block, placeholders never diffed, Ruby
  * dialect). Expected values come from node:crypto and jose, never from hostsig.
  */
-import { createHash, createHmac, createPrivateKey, createPublicKey, createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey, createPublicKey, createVerify, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -140,6 +140,25 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
       await h.page.fill('#hostbill-verify-publicKey', pubPem);
       await verdict(h.page, 'hostbill-verify', 'valid');
     });
+  });
+
+  it('a slow run that finishes after a newer one never overwrites it (HostKey PIN: scrypt, then a fast refusal)', async () => {
+    const salt = randomBytes(16);
+    const record = { alg: 'scrypt', N: 16384, r: 8, p: 1, dkLen: 32, salt: salt.toString('hex'), hash: scryptSync('482915', salt, 32, { N: 16384, r: 8, p: 1 }).toString('hex') };
+    await choose(h.page, 'hostkey');
+    await h.page.evaluate((rec) => {
+      const form = document.getElementById('hostkey-pin') as HTMLFormElement;
+      (form.elements.namedItem('pin') as HTMLInputElement).value = '482915';
+      (form.elements.namedItem('record') as HTMLTextAreaElement).value = rec;
+      form.requestSubmit(); // slow: scrypt, valid
+      (form.elements.namedItem('record') as HTMLTextAreaElement).value = 'not json';
+      form.requestSubmit(); // fast: refused at once
+    }, JSON.stringify(record));
+    const text = await verdict(h.page, 'hostkey-pin', 'error');
+    expect(text).toMatch(/not JSON/);
+    await h.page.waitForTimeout(1500); // the scrypt run has long finished
+    expect(await h.page.getAttribute('#verdict', 'data-status')).toBe('error');
+    expect(await h.page.innerText('#result')).toMatch(/not JSON/);
   });
 
   it('keeps the verdict in view after Verify, and does not jump while typing', async () => {
