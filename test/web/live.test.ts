@@ -426,3 +426,25 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
     expect(await cspViolations(h.page)).toEqual([]);
   });
 });
+
+describe.skipIf(!have)('web debugger, live, opened as a file', () => {
+  it('file://...#whm-verify: the hash picks the form, typing verifies, a share link is made', async () => {
+    const dir = ensurePlayground();
+    const token = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+    const h = await open(`file://${dir}`, '/index.html#whm-verify');
+    try {
+      expect(await h.page.isVisible('#whm-verify')).toBe(true);
+      await h.page.fill('#whm-verify-request', `Authorization: whm root:${token}`);
+      await h.page.fill('#whm-verify-record', token);
+      await verdict(h.page, 'whm-verify', 'valid');
+      await h.page.click('#whm-verify button.share');
+      await h.page.waitForFunction(() => location.hash.startsWith('#whm-verify&r='));
+      expect(h.page.url()).not.toContain(token);
+      expect(Buffer.from(h.page.url().split('&r=')[1]!, 'base64url').toString()).not.toContain(token);
+      expect(h.offences).toEqual([]);
+      expect(await cspViolations(h.page)).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -409,6 +409,7 @@ function tooBig(values: Values): string | null {
   return `request is ${size(bytes)}; the page analyses up to ${size(MAX_INPUT_BYTES)}; use \`hostsig diagnose\` (no limit) for this one`;
 }
 
+/** What a run shows: the nodes, nothing rendered yet (a stale run is dropped whole). */
 async function outcome(spec: FormSpec, values: Values): Promise<Node[]> {
   const big = tooBig(values);
   if (big) return [verdictBox('error', big)];
@@ -439,6 +440,7 @@ async function run(spec: FormSpec, form: HTMLFormElement, fromButton: boolean): 
   const nodes = await outcome(spec, valuesOf(form));
   if (n !== runSeq) return;
   result.replaceChildren(...nodes);
+  result.dataset.scheme = spec.scheme;
   result.removeAttribute('aria-busy');
   result.dataset.state = 'done';
   result.dataset.form = spec.id;
@@ -588,10 +590,9 @@ function analysisNodes(a: Analysis, jwt?: string): Node[] {
   if (a.findings.length) nodes.push(el('p', { class: 'mistake' }, 'diagnose: ', el('code', {}, a.findings.map((f) => f.id).join(', '))), findingsList(a.findings));
   else if (a.verdict.mistake) nodes.push(el('p', { class: 'mistake' }, 'diagnose: ', el('code', {}, a.verdict.mistake)));
   if (a.notes.length) nodes.push(el('ul', { class: 'notes' }, ...a.notes.map((n) => el('li', {}, n))));
-  const view = jwt !== undefined ? tokenView(jwt) : null;
-  if (view) nodes.push(view);
-  if (a.stages.length) nodes.push(el('div', { class: 'stages' }, ...a.stages.map((s) => renderStage(s, view !== null))));
-  result.dataset.scheme = a.scheme;
+  const coloured = jwt !== undefined ? tokenView(jwt) : null;
+  if (coloured) nodes.push(coloured);
+  if (a.stages.length) nodes.push(el('div', { class: 'stages' }, ...a.stages.map((s) => renderStage(s, coloured !== null))));
   return nodes;
 }
 
@@ -609,8 +610,8 @@ function copyable(text: string, id: string): HTMLElement {
 
 function signedNodes(s: Signed): Node[] {
   const nodes: Node[] = [verdictBox('signed', `${SCHEME_LABELS[s.scheme]} request below, as an HTTP request and as curl, PHP and JavaScript`)];
-  const view = s.token !== undefined ? tokenView(s.token) : null;
-  if (view) nodes.push(view);
+  const coloured = s.token !== undefined ? tokenView(s.token) : null;
+  if (coloured) nodes.push(coloured);
   nodes.push(el('div', { class: 'stages' }, ...s.stages.map((st) => renderStage(st))));
   const snippets = el('div', { class: 'snippets' });
   for (const [k, title] of [
@@ -621,7 +622,6 @@ function signedNodes(s: Signed): Node[] {
     snippets.append(el('article', { class: 'stage' }, el('h3', {}, title), copyable(s.snippets[k], `snippet-${k}`)));
   }
   nodes.push(snippets);
-  result.dataset.scheme = s.scheme;
   return nodes;
 }
 
@@ -635,7 +635,7 @@ for (const [id, label] of Object.entries(SCHEME_LABELS)) {
 for (const spec of FORMS) formsRoot.append(mount(spec));
 
 const controls = document.getElementById('controls') as HTMLFormElement;
-const view = () => `${(controls.elements.namedItem('scheme') as RadioNodeList).value}-${(controls.elements.namedItem('mode') as RadioNodeList).value}`;
+const currentView = () => `${(controls.elements.namedItem('scheme') as RadioNodeList).value}-${(controls.elements.namedItem('mode') as RadioNodeList).value}`;
 
 function show(): void {
   const scheme = (controls.elements.namedItem('scheme') as RadioNodeList).value;
@@ -666,7 +666,7 @@ function applyHash(): void {
   if (!h) return;
   const [scheme = '', mode = ''] = h.view.split('-');
   if (!Object.hasOwn(SCHEME_LABELS, scheme)) return;
-  if (h.view !== view()) {
+  if (h.view !== currentView()) {
     (controls.querySelector(`input[name=scheme][value=${scheme}]`) as HTMLInputElement).checked = true;
     (controls.querySelector(`input[name=mode][value=${mode}]`) as HTMLInputElement).checked = true;
     clearResult();
