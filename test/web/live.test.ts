@@ -175,6 +175,19 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
         const r = document.getElementById('verdict')?.getBoundingClientRect();
         return r !== undefined && r.top >= -1 && r.bottom <= innerHeight + 1;
       });
+      // With reduced motion the jump is immediate: in view as soon as the run is done.
+      await short.page.emulateMedia({ reducedMotion: 'reduce' });
+      await short.page.evaluate(() => scrollTo(0, 0));
+      await short.page.focus('#hostdime-verify-privateKey');
+      await short.page.keyboard.press('Enter');
+      // Enter ran the form at once (the result is busy until its run is done).
+      await short.page.waitForSelector('#result[data-state=done][data-form=hostdime-verify]');
+      const inView = await short.page.evaluate(() => {
+        const r = document.getElementById('verdict')!.getBoundingClientRect();
+        return r.top >= -1 && r.bottom <= innerHeight + 1;
+      });
+      expect(inView).toBe(true);
+      expect(await short.page.evaluate(() => document.activeElement?.id)).toBe('hostdime-verify-privateKey');
       expect(short.offences).toEqual([]);
     } finally {
       await short.close();
