@@ -285,6 +285,12 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
     expect(new Set(colours.map(([a]) => a)).size).toBe(3);
     for (const [a, b] of colours) expect(a).toBe(b);
     await shot(h.page, 'hostbill-token-colour');
+    // Any pasted JWT: a Bearer token sent to WHM is shown the same way.
+    await choose(h.page, 'whm');
+    await h.page.fill('#whm-verify-request', `Authorization: Bearer ${jwt}`);
+    await h.page.fill('#whm-verify-record', 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M');
+    await h.page.waitForFunction(() => document.getElementById('result')?.dataset.form === 'whm-verify' && document.getElementById('result')?.dataset.state === 'done');
+    expect(await h.page.textContent('#token-view .token')).toBe(jwt);
   });
 
   it('HostBill sign: editing the header and payload JSON re-signs live (node:crypto verifies); invalid JSON says where and keeps the last token, marked stale', async () => {

@@ -415,7 +415,8 @@ async function outcome(spec: FormSpec, values: Values): Promise<Node[]> {
   if (big) return [verdictBox('error', big)];
   try {
     const out = await spec.run(values);
-    if ('verdict' in out) return analysisNodes(out, spec.id === 'hostbill-verify' ? findJwt(values.request ?? '') : undefined);
+    // Any JWT in a pasted request is shown in colour (a Bearer token sent to WHM is a known mistake too).
+    if ('verdict' in out) return analysisNodes(out, spec.mode === 'verify' && values.request ? findJwt(values.request) : undefined);
     if ('snippets' in out) {
       if (out.token) lastToken.set(spec.id, out.token);
       return signedNodes(out);
@@ -592,7 +593,7 @@ function analysisNodes(a: Analysis, jwt?: string): Node[] {
   if (a.notes.length) nodes.push(el('ul', { class: 'notes' }, ...a.notes.map((n) => el('li', {}, n))));
   const coloured = jwt !== undefined ? tokenView(jwt) : null;
   if (coloured) nodes.push(coloured);
-  if (a.stages.length) nodes.push(el('div', { class: 'stages' }, ...a.stages.map((s) => renderStage(s, coloured !== null))));
+  if (a.stages.length) nodes.push(el('div', { class: 'stages' }, ...a.stages.map((s) => renderStage(s, coloured !== null && a.scheme === 'hostbill'))));
   return nodes;
 }
 
