@@ -5,6 +5,7 @@
  * Pure: no DOM, no `node:`, no URL parser that would re-encode.
  */
 import { isHostsigError } from '../core/errors.js';
+import { base64urlToBytes } from '../core/bytes.js';
 import { headerValue, isHttpRequest, parseHeaderLines, parseHttpRequest, type PastedRequest, splitTarget } from '../diagnose/index.js';
 
 export { headerValue };
@@ -93,4 +94,58 @@ export function pastedAuthorization(p: Pasted): string | undefined {
   if (h !== undefined) return h;
   if (p.kind === 'text' && !p.body.includes('\n')) return p.body;
   return undefined;
+}
+
+const isB64url = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
+
+/** The first JWT-shaped run in a paste (`eyJ...` with exactly two dots), in one pass; `undefined` when there is none. */
+export function findJwt(text: string): string | undefined {
+  let i = 0;
+  while (i < text.length) {
+    if (!isB64url(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let dots = 0;
+    while (j < text.length && (isB64url(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) {
+      if (text.charCodeAt(j) === 46) dots++;
+      j++;
+    }
+    if (dots === 2 && text.startsWith('eyJ', i)) return text.slice(i, j);
+    i = j;
+  }
+  return undefined;
+}
+
+/** One decoded part of a token: pretty JSON, else the text, else why it does not decode. */
+function decodePart(part: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(base64urlToBytes(part));
+  } catch {
+    return '(does not decode as base64url UTF-8)';
+  }
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+/** A compact JWT's three parts as written, and its header and payload decoded for display. */
+export interface JwtView {
+  header: string;
+  payload: string;
+  signature: string;
+  headerJson: string;
+  payloadJson: string;
+}
+
+/** Splits a compact JWT (two dots) for the coloured view; `undefined` for anything else. */
+export function jwtView(token: string): JwtView | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [header, payload, signature] = parts as [string, string, string];
+  return { header, payload, signature, headerJson: decodePart(header), payloadJson: decodePart(payload) };
 }

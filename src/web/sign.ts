@@ -4,7 +4,8 @@
  */
 import { PhpArray, parseStr } from '../core/index.js';
 import { importPrivateKey } from '../rsa/index.js';
-import { signJwt } from '../jwt/index.js';
+import { durationSeconds, parseJsonStrict, signCompactJws } from '../jwt/index.js';
+import { HostsigError } from '../core/errors.js';
 import { formatBasicAuth, formatBearerAuth } from '../schemes/hostbill/index.js';
 import { type HostDimeDialect, hostDimeParamsJson, signHostDime } from '../schemes/hostdime/index.js';
 import { buildHostKeyRequest, hashHostKeyPin } from '../schemes/hostkey/index.js';
@@ -23,6 +24,8 @@ export interface HttpRequestOut {
 export interface Signed extends Staged<SchemeId> {
   request: HttpRequestOut;
   snippets: { curl: string; php: string; js: string };
+  /** The JWT, when one was made (HostBill Bearer). */
+  token?: string;
   /** Extra output (a PIN record). */
   extra?: { title: string; text: string };
 }
@@ -188,10 +191,69 @@ export interface HostBillSignForm {
   password?: string;
   /** PKCS#1/PKCS#8 PEM or a private JWK. */
   privateKey?: string;
-  /** Claims JSON. */
+  /** Header JSON; empty: `{"alg":"RS256","typ":"JWT"}`. */
+  header?: string;
+  /** Payload (claims) JSON. */
   claims?: string;
-  /** Lifetime: seconds or a duration like `1h`; empty for no exp. */
+  /** Lifetime: seconds or a duration like `1h`, sets `iat` (now) and `exp`; empty: the payload as typed. */
   expiresIn?: string;
+  /** Signing time for `iat`/`exp`, seconds; default: the clock. */
+  now?: number;
+}
+
+/** Line and column (1-based) of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/**
+ * A JSON object typed in the page, read strictly (no duplicate keys). A mistake throws
+ * `INVALID_ARGUMENT` saying where: `payload JSON is invalid at line 2, column 9: ...`.
+ */
+export function parseJsonField(text: string, what: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = parseJsonStrict(text, what);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /^(?:.*?): (.*) at offset (\d+)$/.exec(msg);
+    if (!m) throw new HostsigError('INVALID_ARGUMENT', `${what} JSON is invalid: ${msg}`);
+    const { line, column } = lineColumn(text, Number(m[2]));
+    throw new HostsigError('INVALID_ARGUMENT', `${what} JSON is invalid at line ${line}, column ${column}: ${m[1]}`, { line, column });
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HostsigError('INVALID_ARGUMENT', `${what} JSON must be an object`);
+  return v as Record<string, unknown>;
+}
+
+const DEFAULT_JWT_HEADER = '{"alg":"RS256","typ":"JWT"}';
+
+/**
+ * The JWT the HostBill sign form makes: the header and payload JSON as typed (re-serialized
+ * compactly, as jwt.io does), `iat`/`exp` set when a lifetime is given, signed RS256.
+ */
+export function signHostBillJwt(f: Pick<HostBillSignForm, 'privateKey' | 'header' | 'claims' | 'expiresIn' | 'now'>): { token: string; header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const header = parseJsonField((f.header ?? '').trim() || DEFAULT_JWT_HEADER, 'header');
+  const payload = (f.claims ?? '').trim() === '' ? {} : parseJsonField(f.claims!, 'payload');
+  const pem = (f.privateKey ?? '').trim();
+  if (pem === '') throw new HostsigError('INVALID_ARGUMENT', 'paste the private key (PEM or JWK) to sign');
+  const key = importPrivateKey(pem.startsWith('{') ? parseJsonField(pem, 'private key') : pem);
+  const exp = (f.expiresIn ?? '').trim();
+  if (exp !== '') {
+    const now = Math.floor(f.now ?? Date.now() / 1000);
+    payload.iat = now;
+    payload.exp = now + durationSeconds(/^[0-9]+$/.test(exp) ? Number(exp) : exp, 'expiresIn');
+  }
+  if (header.alg !== 'RS256') throw new HostsigError('INVALID_ARGUMENT', `header "alg" must be "RS256" to sign with an RSA key (it is ${JSON.stringify(header.alg ?? null)})`);
+  return { token: signCompactJws(JSON.stringify(header), JSON.stringify(payload), key), header, payload };
 }
 
 export function signHostBillForm(f: HostBillSignForm): Signed {
@@ -200,15 +262,13 @@ export function signHostBillForm(f: HostBillSignForm): Signed {
     const auth = formatBasicAuth(f.email ?? '', f.password ?? '');
     return done('hostbill', { method: 'GET', url, headers: [['Authorization', auth]] }, [{ kind: 'text', title: 'Authorization: Basic base64(email ":" password)', text: auth }]);
   }
-  const pem = (f.privateKey ?? '').trim();
-  const key = importPrivateKey(pem.startsWith('{') ? (JSON.parse(pem) as Record<string, unknown>) : pem);
-  const claims = (f.claims ?? '').trim() === '' ? {} : (JSON.parse(f.claims!) as Record<string, unknown>);
-  const exp = (f.expiresIn ?? '').trim();
-  const jwt = signJwt(claims, key, exp !== '' ? { expiresIn: /^[0-9]+$/.test(exp) ? Number(exp) : exp } : {});
+  const { token: jwt } = signHostBillJwt(f);
   const auth = formatBearerAuth(jwt);
   const [h = '', p = ''] = jwt.split('.');
-  return done('hostbill', { method: 'GET', url, headers: [['Authorization', auth]] }, [
+  const out = done('hostbill', { method: 'GET', url, headers: [['Authorization', auth]] }, [
     { kind: 'text', title: 'signing input', text: `${h}.${p}` },
     { kind: 'text', title: 'JWT (RS256)', text: jwt },
   ]);
+  out.token = jwt;
+  return out;
 }

@@ -114,6 +114,8 @@ describe.skipIf(!have)('web debugger in Chromium', () => {
     await shot(h.page, 'hostkey-valid');
     const salt = randomBytes(16);
     const record = { alg: 'scrypt', N: 16384, r: 8, p: 1, dkLen: 32, salt: salt.toString('hex'), hash: scryptSync('482915', salt, 32, { N: 16384, r: 8, p: 1 }).toString('hex') };
+    // The PIN check sits collapsed below the token check (issue 17: the result follows its input).
+    await h.page.click('details.tool-more[data-scheme=hostkey] > summary');
     await h.page.fill('#hostkey-pin-pin', '482915');
     await h.page.fill('#hostkey-pin-record', JSON.stringify(record));
     expect((await submit(h.page, 'hostkey-pin')).status).toBe('valid');

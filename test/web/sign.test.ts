@@ -3,11 +3,13 @@
  * well-formed shell, PHP and JavaScript that carry the signed bytes unchanged.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, createVerify } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { signHostDimeForm, signHostKeyForm, signSixConnectForm, signWhmForm, snippets } from '../../src/web/sign.js';
+import { lineColumn, signHostBillForm, signHostBillJwt, signHostDimeForm, signHostKeyForm, signSixConnectForm, signWhmForm, snippets } from '../../src/web/sign.js';
+import { REPO_ROOT as REPO } from '../helpers/wycheproof.js';
 
 const hasPhp = spawnSync('php', ['-v']).status === 0;
 
@@ -50,5 +52,54 @@ describe('snippets', () => {
     expect(body).toBe(hostile.body);
     const url = execFileSync('php', ['-r', `echo ${/curl_init\((.*)\);$/m.exec(s.php)![1]};`]).toString();
     expect(url).toBe(hostile.url);
+  });
+});
+
+describe('HostBill sign form: header and payload JSON, re-signed as typed', () => {
+  const pem = readFileSync(join(REPO, 'vectors/keys/rsa2048.pkcs1.pem'), 'utf8');
+  const pub = createPublicKey(createPrivateKey(pem));
+  const verifies = (jwt: string) => {
+    const [h, p, s] = jwt.split('.');
+    return createVerify('RSA-SHA256').update(`${h}.${p}`).verify(pub, Buffer.from(s!, 'base64url'));
+  };
+  const part = (jwt: string, i: number) => JSON.parse(Buffer.from(jwt.split('.')[i]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+
+  it('signs the typed header and payload (RS256), verified by node:crypto', () => {
+    const { token } = signHostBillJwt({ privateKey: pem, header: '{\n  "alg": "RS256",\n  "kid": "k1"\n}', claims: '{"sub":"client-42","scope":["a","b"]}' });
+    expect(verifies(token)).toBe(true);
+    expect(part(token, 0)).toEqual({ alg: 'RS256', kid: 'k1' });
+    expect(part(token, 1)).toEqual({ sub: 'client-42', scope: ['a', 'b'] });
+    const f = signHostBillForm({ mode: 'jwt', url: 'https://b/api', privateKey: pem, header: '', claims: '{"sub":"x"}' });
+    expect(f.token).toBeDefined();
+    expect(part(f.token!, 0)).toEqual({ alg: 'RS256', typ: 'JWT' });
+    expect(f.request.headers).toEqual([['Authorization', `Bearer ${f.token}`]]);
+  });
+
+  it('a lifetime sets iat and exp from the signing time', () => {
+    const { token } = signHostBillJwt({ privateKey: pem, claims: '{"sub":"x"}', expiresIn: '1h', now: 1700000000 });
+    expect(part(token, 1)).toEqual({ sub: 'x', iat: 1700000000, exp: 1700003600 });
+  });
+
+  it('invalid JSON says where (line and column), in the header or the payload', () => {
+    expect(() => signHostBillJwt({ privateKey: pem, claims: '{\n  "sub": "x",\n  "n": 1,\n}' })).toThrow(/payload JSON is invalid at line 4, column 1/);
+    expect(() => signHostBillJwt({ privateKey: pem, header: '{"alg":"RS256",', claims: '{}' })).toThrow(/header JSON is invalid at line 1, column 16/);
+    expect(() => signHostBillJwt({ privateKey: pem, claims: '{"a":1,"a":2}' })).toThrow(/payload JSON is invalid at line 1/);
+    expect(() => signHostBillJwt({ privateKey: pem, claims: '[1]' })).toThrow(/payload JSON must be an object/);
+    expect(() => signHostBillJwt({ privateKey: pem, header: '{"alg":"none"}', claims: '{}' })).toThrow(/"alg" must be "RS256"/);
+    expect(() => signHostBillJwt({ privateKey: '', claims: '{}' })).toThrow(/paste the private key/);
+  });
+
+  it('__proto__ in the payload is a claim, not a prototype', () => {
+    const { token, payload } = signHostBillJwt({ privateKey: pem, claims: '{"__proto__":{"admin":true},"sub":"x"}' });
+    expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
+    expect((payload as { admin?: unknown }).admin).toBeUndefined();
+    expect(Buffer.from(token.split('.')[1]!, 'base64url').toString()).toBe('{"__proto__":{"admin":true},"sub":"x"}');
+    expect(({} as { admin?: unknown }).admin).toBeUndefined();
+  });
+
+  it('lineColumn counts lines and columns from 1', () => {
+    expect(lineColumn('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
+    expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+    expect(lineColumn('ab', 99)).toEqual({ line: 1, column: 3 });
   });
 });
