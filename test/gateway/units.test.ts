@@ -51,8 +51,8 @@ describe('header values and log lines', () => {
     expect(JSON.parse(line)).toEqual({ path: '/a\nb\u2028c\u2029d\u001b' });
     expect(cut('x'.repeat(300))).toBe(`${'x'.repeat(256)}...(+44 chars)`);
   });
-  it('forwardHeaders: hop-by-hop, Connection-listed, Content-Length, X-Forwarded-For and X-Hostsig-* go; the rest stays as received', () => {
-    const raw = ['Host', 'h', 'Connection', 'keep-alive, X-Secret-Hop', 'X-Secret-Hop', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'Upgrade', 'h2c', 'Proxy-Authorization', 'Basic x', 'Content-Length', '3', 'X-Forwarded-For', '1.2.3.4', 'X-HOSTSIG-Subject', 'root', 'x-hostsig-', '', 'X-Hostsigx', 'kept', 'Accept', 'a', 'accept', 'b'];
+  it('forwardHeaders: hop-by-hop, Connection-listed, Content-Length, Expect, X-Forwarded-For and X-Hostsig-* go; the rest stays as received', () => {
+    const raw = ['Host', 'h', 'Connection', 'keep-alive, X-Secret-Hop', 'X-Secret-Hop', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'Upgrade', 'h2c', 'Proxy-Authorization', 'Basic x', 'Content-Length', '3', 'Expect', '100-continue', 'X-Forwarded-For', '1.2.3.4', 'X-HOSTSIG-Subject', 'root', 'x-hostsig-', '', 'X-Hostsigx', 'kept', 'Accept', 'a', 'accept', 'b'];
     expect(forwardHeaders(raw)).toEqual(['Host', 'h', 'X-Hostsigx', 'kept', 'Accept', 'a', 'accept', 'b']);
   });
   it('respawnDelay: immediate for the first deaths, then doubling up to 10 s', () => {
