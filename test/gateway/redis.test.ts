@@ -132,12 +132,14 @@ describe.skipIf(!redisAvailable())('gateway on Redis, 2 workers', () => {
 });
 
 describe.skipIf(!redisAvailable())('gateway started while Redis is down', () => {
-  it('starts (a warning, the listening line), answers 503 and forwards nothing, then serves once Redis is up', async () => {
+  it('starts (a warning, the listening line), answers 503 and forwards nothing, then serves once Redis is up (configured HostKey sessions written then)', async () => {
     ensureBuilt();
     const redis = await RedisServer.start();
     await redis.stop();
     const up = await startUpstream();
-    const gw = await startGateway({ listen: { port: 0 }, upstream: { url: up.url }, redis: { url: redis.url }, schemes: { hostdime: { keys: { pub: KEY } } } });
+    const token = '0123456789abcdef0123456789abcdef';
+    const sessions = [{ token, subject: 'configured-user', expiresAt: Math.floor(Date.now() / 1000) + 3600 }];
+    const gw = await startGateway({ listen: { port: 0 }, upstream: { url: up.url }, redis: { url: redis.url }, schemes: { hostdime: { keys: { pub: KEY } }, hostkey: { sessions } } });
     try {
       expect(gw.listening.redis).toBe(true);
       expect(gw.err.join('\n')).toContain('"event":"redis-unreachable"');
@@ -150,6 +152,9 @@ describe.skipIf(!redisAvailable())('gateway started while Redis is down', () => 
       const again = signed(gw.url);
       expect((await post(gw.url, again.path, again.body)).status).toBe(200);
       expect(up.received).toHaveLength(1);
+      // The configured HostKey session was written to Redis when it came up.
+      expect((await post(gw.url, '/eq.php', `action=list&token=${token}`)).status).toBe(200);
+      expect(up.received).toHaveLength(2);
     } finally {
       expect(await gw.stop()).toBe(0);
       await up.close();
