@@ -1,0 +1,331 @@
+// `hostsig gateway` under real parts: client -> Debian nginx -> gateway (2 cluster workers,
+// node:cluster) -> a node:http upstream that records what reaches it, with a real redis-server
+// holding the nonces. Requests are signed by hostsig's signers and by real PHP.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHostDime } from '../../src/schemes/hostdime/index.js';
+import { signSixConnect } from '../../src/schemes/sixconnect/index.js';
+import { formatWhmAuthorization } from '../../src/schemes/whm/index.js';
+import { ensureBuilt } from '../cli/run.js';
+import { type Answer, missingRealParts, pool, type Recorded, send, sleep, type Stack, startStack, until } from './harness.js';
+
+const HD_PUB = 'gw-pub';
+const HD_PRIV = 'gw-priv-9f1c2e';
+const SC_KEY = '32-5DAYTJQY2TZHOFOB';
+const SC_SECRET = '48b278ec873bda4738923dbc467f8669';
+const WHM_TOKEN = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+const UPSTREAM_TIMEOUT_MS = 1_500;
+
+const skip = missingRealParts();
+
+/** Runs PHP code; its stdout. */
+function php(code: string): string {
+  return execFileSync('php', ['-r', code], { encoding: 'utf8' });
+}
+
+/** A HostDime request signed by hostsig, with a fresh api_unique. */
+function hostdime(params: Array<[string, string]> = [['status', 'registered']]) {
+  return signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params, unique: randomBytes(12).toString('hex') });
+}
+
+/** Sends a signed HostDime request through nginx. */
+function sendHd(port: number, s: ReturnType<typeof hostdime>, extra: Record<string, string> = {}): Promise<Answer> {
+  return send(port, { method: 'POST', path: s.path, headers: { ...s.headers, ...extra }, body: s.body });
+}
+
+/** Counts of each status. */
+function tally(answers: Array<Answer | Error>): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const a of answers) {
+    const k = a instanceof Error ? `error:${a.message}` : String(a.status);
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
+
+/** The identity headers (x-hostsig-*) one upstream request carried, names lower-cased, all copies. */
+function identity(r: Recorded): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (let i = 0; i < r.rawHeaders.length; i += 2) {
+    const name = r.rawHeaders[i]!.toLowerCase();
+    if (name.startsWith('x-hostsig-')) (out[name] ??= []).push(r.rawHeaders[i + 1]!);
+  }
+  return out;
+}
+
+/** Each nonce's upstream record count, for the nonces of `signed`. */
+function forwardedCounts(stack: Stack, uniques: string[]): Map<string, number> {
+  const counts = new Map<string, number>(uniques.map((u) => [u, 0]));
+  for (const r of stack.upstream.received) {
+    const m = /(?:^|&)api_unique=([0-9a-f]+)/.exec(r.body.toString('latin1'));
+    if (m && counts.has(m[1]!)) counts.set(m[1]!, counts.get(m[1]!)! + 1);
+  }
+  return counts;
+}
+
+describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real redis-server', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    stack = await startStack({
+      workers: 2,
+      config: {
+        upstream: { connectTimeoutMs: 1_000, timeoutMs: UPSTREAM_TIMEOUT_MS },
+        maxBodyBytes: 65_536,
+        trustedProxies: ['127.0.0.1'],
+        redis: { prefix: `hostsig-test-${process.pid}:`, commandTimeoutMs: 250 },
+        drainTimeoutMs: 5_000,
+        schemes: {
+          // The secrets come from the environment and from a file, as a deployment gives them.
+          hostdime: { keys: { [HD_PUB]: { env: 'GW_TEST_HD_SECRET' } } },
+          sixconnect: { keys: { [SC_KEY]: { file: 'sixconnect.secret' } } },
+          whm: { tokens: { root: [{ name: 'ci-token', token: WHM_TOKEN }] } },
+        },
+      },
+      env: { GW_TEST_HD_SECRET: HD_PRIV },
+      files: { 'sixconnect.secret': `${SC_SECRET}\n` },
+    });
+    expect(stack.gateway.listening).toMatchObject({ event: 'listening', workers: 2, redis: true });
+    await until('two gateway workers', () => stack.gateway.workerPids().length === 2, 10_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (!stack) return;
+    const code = await stack.gateway.stop();
+    await stack.stop();
+    // SIGTERM is a clean drain: exit 0.
+    expect(code).toBe(0);
+  }, 30_000);
+
+  it('a HostDime request signed by hostsig is forwarded once, body unchanged, with identity headers; its replay is refused', async () => {
+    const s = hostdime([['status', 'registered'], ['note', 'a/b é']]);
+    const ok = await sendHd(stack.port, s, { 'X-Forwarded-For': '203.0.113.9' });
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ upstream: true, method: 'POST', path: '/v1/domain/list.json' });
+    const [rec, ...more] = stack.upstream.find(s.unique);
+    expect(more).toEqual([]);
+    expect(rec!.method).toBe('POST');
+    expect(rec!.path).toBe('/v1/domain/list.json');
+    expect(rec!.body.equals(Buffer.from(s.body))).toBe(true);
+    const id = identity(rec!);
+    expect(id['x-hostsig-scheme']).toEqual(['hostdime']);
+    expect(id['x-hostsig-key']).toEqual([HD_PUB]);
+    expect(id['x-hostsig-subject']).toBeUndefined();
+    // The verified params, as ASCII-only JSON: é travels as \u00e9.
+    const params = id['x-hostsig-params']![0]!;
+    expect(params).toMatch(/^[\x20-\x7e]+$/);
+    expect(params).toContain('\\u00e9');
+    expect(JSON.stringify(JSON.parse(params))).toContain('a/b é');
+    // The client's X-Forwarded-For, then nginx's peer, then the gateway's peer (nginx).
+    expect(rec!.headers['x-forwarded-for']).toBe('203.0.113.9, 127.0.0.1, 127.0.0.1');
+    // No secret ever reaches the upstream or the log.
+    expect(JSON.stringify(rec!.rawHeaders)).not.toContain(HD_PRIV);
+
+    const again = await sendHd(stack.port, s);
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.body)).toEqual({ error: { message: expect.stringMatching(/^REPLAYED/), code: 401 }, response: null });
+    expect(stack.upstream.find(s.unique)).toHaveLength(1);
+    const logged = await until('the two log lines', () => {
+      const l = stack.gateway.requests().filter((r) => r.scheme === 'hostdime' && r.path === '/v1/domain/list.json');
+      return l.length >= 2 && l;
+    });
+    expect(logged.map((l: any) => l.verdict).slice(-2)).toEqual(['ok', 'REPLAYED']);
+    expect(JSON.stringify(stack.gateway.lines)).not.toContain(HD_PRIV);
+  });
+
+  it('a HostDime request signed by real PHP (json_encode twice, http_build_query) is forwarded; tampered, it is not', async () => {
+    const body = php(`
+      $params = ['status' => 'registered', 'name' => "Jos\\u{e9} / \\u{1F600}", 'list' => ['1', '2']];
+      $ts = time(); $unique = bin2hex(random_bytes(8));
+      $hash = hash('sha256', "$ts:$unique:${HD_PRIV}:domain.list:" . json_encode(json_encode($params, JSON_FORCE_OBJECT)));
+      echo http_build_query($params + ['api_key' => '${HD_PUB}', 'api_timestamp' => $ts, 'api_unique' => $unique, 'api_hash' => $hash]);
+    `);
+    const unique = /api_unique=([0-9a-f]+)/.exec(body)![1]!;
+    const tampered = await send(stack.port, { method: 'POST', path: '/v1/domain/list.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.replace('registered', 'Registered') });
+    expect(tampered.status).toBe(401);
+    expect(stack.upstream.find(unique)).toEqual([]);
+    const ok = await send(stack.port, { method: 'POST', path: '/v1/domain/list.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(ok.status, ok.body).toBe(200);
+    const [rec] = stack.upstream.find(unique);
+    expect(rec!.body.toString('latin1')).toBe(body);
+    expect(identity(rec!)['x-hostsig-key']).toEqual([HD_PUB]);
+  });
+
+  it('6connect GETs signed by hostsig and by real PHP are forwarded with their query unchanged; tampered, they are not', async () => {
+    const s = signSixConnect({ baseUrl: 'http://x/api/v1/api.php', target: 'ipam', action: 'get', params: { type: 'IP', q: 'a b~ü' }, apiKey: SC_KEY, secretKey: SC_SECRET });
+    const path = `/api/v1/api.php?${s.query}`;
+    const ok = await send(stack.port, { path });
+    expect(ok.status, ok.body).toBe(200);
+    const rec = stack.upstream.received.at(-1)!;
+    expect(rec.path).toBe(path);
+    const id = identity(rec);
+    expect(id['x-hostsig-scheme']).toEqual(['sixconnect']);
+    expect(id['x-hostsig-key']).toEqual([SC_KEY]);
+    expect(id['x-hostsig-params']![0]).toMatch(/^[\x20-\x7e]+$/);
+    expect(JSON.stringify(JSON.parse(id['x-hostsig-params']![0]!))).toContain('a b~ü');
+
+    const query = php(`
+      $q = 'target=ipam&action=get&type=' . urlencode('IP') . '&name=' . urlencode(trim(' API Test ~ü ')) . '&apiKey=' . urlencode('${SC_KEY}');
+      echo $q . '&hash=' . base64_encode(hash_hmac('sha256', $q, '${SC_SECRET}', true));
+    `);
+    const before = stack.upstream.received.length;
+    const bad = await send(stack.port, { path: `/api/v1/api.php?${query.replace('type=IP', 'type=IQ')}` });
+    expect(bad.status).toBe(401);
+    expect(JSON.parse(bad.body)).toEqual({ success: 0, message: 'hash does not match', code: 'SIGNATURE_INVALID' });
+    expect(stack.upstream.received.length).toBe(before);
+    const phpOk = await send(stack.port, { path: `/api/v1/api.php?${query}` });
+    expect(phpOk.status, phpOk.body).toBe(200);
+    expect(stack.upstream.received.at(-1)!.path).toBe(`/api/v1/api.php?${query}`);
+  });
+
+  it('identity headers sent by the client (any case, any x-hostsig- name) never reach the upstream as sent', async () => {
+    const spoof = { 'X-Hostsig-Subject': 'admin', 'x-HOSTSIG-scheme': 'hostbill', 'X-HostSig-Key': 'root-key', 'x-hostsig-params': '{"admin":"1"}', 'X-Hostsig-Role': 'superuser' };
+    const auth = formatWhmAuthorization({ user: 'root', token: WHM_TOKEN });
+    const before = stack.upstream.received.length;
+    const ok = await send(stack.port, { path: '/json-api/listaccts?api.version=1', headers: { Authorization: auth, ...spoof } });
+    expect(ok.status, ok.body).toBe(200);
+    const rec = stack.upstream.received.at(-1)!;
+    expect(stack.upstream.received.length).toBe(before + 1);
+    expect(identity(rec)).toEqual({ 'x-hostsig-scheme': ['whm'], 'x-hostsig-subject': ['root'], 'x-hostsig-key': ['ci-token'] });
+
+    // HostDime has no subject: the client's X-Hostsig-Subject is dropped, not kept.
+    const s = hostdime();
+    const hd = await sendHd(stack.port, s, spoof);
+    expect(hd.status, hd.body).toBe(200);
+    const id = identity(stack.upstream.find(s.unique)[0]!);
+    expect(Object.keys(id).sort()).toEqual(['x-hostsig-key', 'x-hostsig-params', 'x-hostsig-scheme']);
+    expect(id['x-hostsig-scheme']).toEqual(['hostdime']);
+    expect(id['x-hostsig-key']).toEqual([HD_PUB]);
+    expect(id['x-hostsig-params']).not.toContain('{"admin":"1"}');
+
+    // An invalid request that carries them is not forwarded at all.
+    const n = stack.upstream.received.length;
+    const badAuth = await send(stack.port, { path: '/json-api/listaccts', headers: { Authorization: formatWhmAuthorization({ user: 'root', token: 'X'.repeat(32) }), ...spoof } });
+    expect(badAuth.status).toBe(401);
+    expect(stack.upstream.received.length).toBe(n);
+  });
+
+  it('an upstream that hangs gives 504 {"error":"upstream_timeout"} through nginx, after timeoutMs', async () => {
+    stack.upstream.mode = 'hang';
+    try {
+      const t0 = performance.now();
+      const r = await sendHd(stack.port, hostdime());
+      const ms = performance.now() - t0;
+      expect(r.status).toBe(504);
+      expect(JSON.parse(r.body)).toEqual({ error: 'upstream_timeout' });
+      expect(ms).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 50);
+    } finally {
+      stack.upstream.mode = 'ok';
+    }
+  });
+
+  it('1,000 concurrent copies of one signed request, 2 workers: exactly one reaches the upstream, 999 are refused as replays', async () => {
+    const s = hostdime([['status', 'registered'], ['burst', '1000']]);
+    const answers = await Promise.all(Array.from({ length: 1_000 }, () => sendHd(stack.port, s).catch((e: Error) => e)));
+    const t = tally(answers);
+    expect(t).toEqual({ 200: 1, 401: 999 });
+    for (const a of answers) {
+      if (a instanceof Error || a.status === 200) continue;
+      expect(JSON.parse(a.body)).toEqual({ error: { message: expect.stringMatching(/^REPLAYED/), code: 401 }, response: null });
+    }
+    expect(stack.upstream.find(s.unique)).toHaveLength(1);
+    // Both workers took part (the burst is spread by the kernel over the shared port).
+    const lines = await until('1,000 log lines', () => {
+      const l = stack.gateway.requests().filter((r) => r.scheme === 'hostdime' && (r.verdict === 'REPLAYED' || r.verdict === 'ok'));
+      return l.length >= 1_000 && l;
+    });
+    console.log(`[burst] 1000 copies: ${JSON.stringify(t)}; answered by workers ${JSON.stringify(tally(lines.slice(-1000).map((l: any) => ({ status: l.worker }) as Answer)))}`);
+  });
+
+  it('a worker SIGKILLed under load: the other keeps answering, every client gets one answer, nothing is forwarded twice, the worker is replaced', async () => {
+    const [victim, survivor] = stack.gateway.workerPids();
+    expect(victim).toBeTypeOf('number');
+    const signed = Array.from({ length: 600 }, (_, i) => hostdime([['status', 'registered'], ['n', String(i)]]));
+    let done = 0;
+    let killedAt = Infinity;
+    const startedAt: number[] = [];
+    const answers = await pool(
+      signed.map((s, i) => async () => {
+        startedAt[i] = performance.now();
+        const a = await sendHd(stack.port, s).catch((e: Error) => e);
+        if (++done === 150) {
+          process.kill(victim!, 'SIGKILL');
+          killedAt = performance.now();
+        }
+        return a;
+      }),
+      16,
+    );
+    // Every client got exactly one HTTP answer (no socket error, no hang): 200, or nginx's 502
+    // for a request that was on the killed worker.
+    const t = tally(answers);
+    expect(Object.keys(t).every((k) => k === '200' || k === '502'), JSON.stringify(t)).toBe(true);
+    const after = answers.filter((a, i) => startedAt[i]! > killedAt + 500 && !(a instanceof Error) && a.status === 200);
+    expect(after.length, 'answers after the kill').toBeGreaterThan(100);
+    const counts = forwardedCounts(stack, signed.map((s) => s.unique));
+    signed.forEach((s, i) => {
+      const a = answers[i]!;
+      const n = counts.get(s.unique)!;
+      expect(n, `nonce ${i} forwarded ${n} times`).toBeLessThanOrEqual(1);
+      if (!(a instanceof Error) && a.status === 200) expect(n, `nonce ${i}: 200 but not forwarded`).toBe(1);
+    });
+    // Forwarded but answered 502: only what the killed worker had in flight.
+    const lost = signed.filter((s, i) => counts.get(s.unique) === 1 && (answers[i] as Answer).status !== 200).length;
+    expect(lost).toBeLessThanOrEqual(16);
+    const pids = await until('a replacement worker', () => {
+      const p = stack.gateway.workerPids();
+      return p.length === 2 && !p.includes(victim!) && p;
+    });
+    expect(pids).toContain(survivor);
+    expect(stack.gateway.events('worker-exit').length).toBeGreaterThanOrEqual(1);
+    await until('a worker-started line', () => stack.gateway.events('worker-started').length >= 1);
+    console.log(`[worker kill] 600 distinct requests, 16 in flight, SIGKILL after 150: ${JSON.stringify(t)}; forwarded but not 200: ${lost}; replaced ${victim} by ${pids.find((p) => p !== survivor)}`);
+    // The replacement answers too.
+    const r = await sendHd(stack.port, hostdime());
+    expect(r.status).toBe(200);
+  });
+
+  it('redis-server SIGKILLed mid-burst: 503s, nothing forwarded that was not accepted; /healthz 503; after a restart on the same port, accepted again', async () => {
+    const signed = Array.from({ length: 300 }, (_, i) => hostdime([['status', 'registered'], ['r', String(i)]]));
+    let done = 0;
+    let killedAt = Infinity;
+    let killing: Promise<void> | null = null;
+    const startedAt: number[] = [];
+    const answers = await pool(
+      signed.map((s, i) => async () => {
+        startedAt[i] = performance.now();
+        const a = await sendHd(stack.port, s).catch((e: Error) => e);
+        if (++done === 100) killing = stack.redis.kill().then(() => void (killedAt = performance.now()));
+        return a;
+      }),
+      8,
+    );
+    await killing;
+    const t = tally(answers);
+    expect(Object.keys(t).every((k) => k === '200' || k === '503'), JSON.stringify(t)).toBe(true);
+    // Every request that started after redis-server was dead: 503.
+    const late = answers.filter((_, i) => startedAt[i]! > killedAt);
+    expect(late.length).toBeGreaterThan(50);
+    expect(tally(late)).toEqual({ 503: late.length });
+    // Forwarded exactly when accepted.
+    const counts = forwardedCounts(stack, signed.map((s) => s.unique));
+    signed.forEach((s, i) => expect(counts.get(s.unique), `nonce ${i}`).toBe((answers[i] as Answer).status === 200 ? 1 : 0));
+
+    const health = await send(stack.port, { path: '/healthz' });
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toEqual({ status: 'unavailable', redis: 'down' });
+
+    await stack.redis.restart();
+    const back = await until('a request accepted after the restart', async () => {
+      const a = await sendHd(stack.port, hostdime());
+      return a.status === 200 ? a : (await sleep(200), null);
+    }, 20_000);
+    expect(back.status).toBe(200);
+    const healthy = await send(stack.port, { path: '/healthz' });
+    expect(healthy.status).toBe(200);
+    expect(JSON.parse(healthy.body)).toEqual({ status: 'ok', redis: 'up' });
+    console.log(`[redis kill] 300 distinct requests, 8 in flight, SIGKILL after 100: ${JSON.stringify(t)}; ${late.length} started after the kill, all 503`);
+  });
+});
