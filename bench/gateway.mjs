@@ -1,0 +1,238 @@
+// hostsig gateway benchmark: requests per second and latency through
+//   nginx -> hostsig gateway (1 and 2 workers, Redis nonce store) -> upstream
+// against the same nginx config proxying straight to the upstream (no verification), for
+// HostDime POSTs and 6connect GETs. `npm run bench:gateway` (builds dist/ first);
+// `-- --quick` for a short run; `-- --docs` writes the table into docs/gateway.md.
+// nginx is test/gateway/nginx.conf (the tests' and the docs' config) with only its upstream
+// changed. The upstream is its own node:http process; autocannon runs here. Every HostDime
+// request is freshly signed (a new api_unique, from a pool signed before the run), so no row
+// measures cheap replay refusals; the direct rows get the same signed requests. 6connect has no
+// nonce: one signed URL is sent on every request.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { signHostDime } from '../dist/schemes/hostdime/index.js';
+import { signSixConnect } from '../dist/schemes/sixconnect/index.js';
+
+const quick = process.argv.includes('--quick');
+const writeDocs = process.argv.includes('--docs');
+const DURATION = quick ? 2 : 5;
+const ROUNDS = quick ? 1 : 3;
+const CONNECTIONS = 32;
+const ROOT = new URL('..', import.meta.url).pathname;
+const NGINX_TEMPLATE = join(ROOT, 'test/gateway/nginx.conf');
+const DOCS = join(ROOT, 'docs/gateway.md');
+
+const HD_PUB = 'bench-pub';
+const HD_PRIV = 'bench-priv';
+const SC_KEY = '32-5DAYTJQY2TZHOFOB';
+const SC_SECRET = '48b278ec873bda4738923dbc467f8669';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((r) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.on('connect', () => (s.destroy(), r(true)));
+    s.on('error', () => r(false));
+  });
+}
+
+async function waitPort(port, what) {
+  for (let i = 0; i < 200; i++) {
+    if (await canConnect(port)) return;
+    await sleep(50);
+  }
+  throw new Error(`${what} did not listen on ${port}`);
+}
+
+function nginxBin() {
+  for (const p of ['nginx', '/usr/sbin/nginx', '/usr/local/sbin/nginx']) {
+    try {
+      execFileSync(p, ['-v'], { stdio: 'pipe' });
+      return p;
+    } catch {
+      // next
+    }
+  }
+  throw new Error('nginx not found (apt-get install nginx)');
+}
+
+const children = [];
+function child(cmd, args, opts = {}) {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, ...opts });
+  children.push(proc);
+  return proc;
+}
+
+function stopAll() {
+  for (const p of children.reverse()) {
+    if (p.exitCode !== null || p.signalCode !== null) continue;
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hostsig-gw-bench-'));
+chmodSync(dir, 0o755);
+process.on('exit', () => {
+  stopAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+async function startRedis() {
+  const port = await freePort();
+  mkdirSync(join(dir, 'redis'));
+  child('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', join(dir, 'redis'), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await waitPort(port, 'redis-server');
+  return `redis://127.0.0.1:${port}`;
+}
+
+/** The upstream: a tiny node:http server in its own process, 200 with a small JSON body. */
+async function startUpstream() {
+  const port = await freePort();
+  const code = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"ok":true}'); }); }).listen(${port}, '127.0.0.1')`;
+  child(process.execPath, ['-e', code]);
+  await waitPort(port, 'upstream');
+  return port;
+}
+
+async function startGateway(name, workers, upstreamPort, redisUrl) {
+  const gdir = join(dir, name);
+  mkdirSync(gdir);
+  const config = {
+    listen: { host: '127.0.0.1', port: 0 },
+    upstream: { url: `http://127.0.0.1:${upstreamPort}` },
+    trustedProxies: ['127.0.0.1'],
+    redis: { url: redisUrl, prefix: `bench-${name}:` },
+    schemes: { hostdime: { keys: { [HD_PUB]: HD_PRIV } }, sixconnect: { keys: { [SC_KEY]: SC_SECRET } } },
+  };
+  writeFileSync(join(gdir, 'gateway.json'), JSON.stringify(config));
+  const proc = child(process.execPath, [join(ROOT, 'bin/hostsig.js'), 'gateway', '--config', join(gdir, 'gateway.json'), '--workers', String(workers)]);
+  const listening = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: proc.stdout });
+    rl.on('line', (l) => {
+      try {
+        const v = JSON.parse(l);
+        if (v.event === 'listening') resolve(v);
+      } catch {
+        // not JSON
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`gateway ${name} exited ${c}`)));
+  });
+  // Drain the request log (one line per request) so the pipe never fills.
+  proc.stdout.resume();
+  return Number(new URL(listening.url).port);
+}
+
+async function startNginx(name, upstream) {
+  const prefix = join(dir, name);
+  mkdirSync(prefix);
+  chmodSync(prefix, 0o755);
+  const port = await freePort();
+  const conf = readFileSync(NGINX_TEMPLATE, 'utf8')
+    .replaceAll('{{PREFIX}}', prefix)
+    .replaceAll('{{LISTEN}}', `127.0.0.1:${port}`)
+    .replaceAll('{{UPSTREAM}}', upstream)
+    .replaceAll('{{MAX_BODY}}', '1048576')
+    // The bench's nginx logs nothing per request: the gateway logs each one itself.
+    .replace(/access_log [^;]+;/, 'access_log off;');
+  writeFileSync(join(prefix, 'nginx.conf'), conf);
+  child(nginxBin(), ['-e', join(prefix, 'error.log'), '-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', `daemon off; pid ${join(prefix, 'nginx.pid')};`], { stdio: 'ignore' });
+  await waitPort(port, `nginx ${name}`);
+  return port;
+}
+
+// Signed requests, made before any timing. HostDime: one per request (the pool is sized for the
+// fastest row); 6connect: one URL, sent again and again.
+const POOL = quick ? 40_000 : 100_000;
+const hdPool = [];
+for (let i = 0; i < POOL; i++) {
+  const s = signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params: [['status', 'registered'], ['page', String(i % 50)]], unique: `${i.toString(16).padStart(8, '0')}${process.pid.toString(16)}b` });
+  hdPool.push({ method: 'POST', path: s.path, headers: s.headers, body: s.body });
+}
+let next = 0;
+const sc = signSixConnect({ baseUrl: 'http://x/api/v1/api.php', target: 'ipam', action: 'get', params: { type: 'IP', q: 'bench' }, apiKey: SC_KEY, secretKey: SC_SECRET });
+const scRequest = { method: 'GET', path: `/api/v1/api.php?${sc.query}` };
+
+async function run(port, scheme, duration) {
+  const requests = scheme === 'hostdime' ? [{ setupRequest: () => hdPool[next++ % POOL] }] : [scRequest];
+  const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, requests });
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+console.log(`hostsig gateway bench: autocannon ${CONNECTIONS} connections -> nginx (1 worker process) -> ..., ${ROUNDS} round(s) of ${DURATION} s per row, Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs shared with the load generator\n`);
+const redisUrl = await startRedis();
+const upstreamPort = await startUpstream();
+const targets = [
+  { name: 'direct', label: 'nginx -> upstream', port: await startNginx('nginx-direct', `127.0.0.1:${upstreamPort}`) },
+  { name: 'gw1', label: 'nginx -> gateway, 1 worker -> upstream', port: await startNginx('nginx-gw1', `127.0.0.1:${await startGateway('gw1', 1, upstreamPort, redisUrl)}`) },
+  { name: 'gw2', label: 'nginx -> gateway, 2 workers -> upstream', port: await startNginx('nginx-gw2', `127.0.0.1:${await startGateway('gw2', 2, upstreamPort, redisUrl)}`) },
+];
+
+// Rows are interleaved (direct, gw1, gw2, direct, ...) so that load from anything else on the
+// machine falls on every row alike; ratios are taken within a round, then their median.
+const results = {};
+for (const scheme of ['hostdime', 'sixconnect']) {
+  for (const t of targets) await run(t.port, scheme, 1); // warm-up (JIT, keep-alive pools)
+  for (let round = 0; round < ROUNDS; round++) {
+    const direct = await run(targets[0].port, scheme, DURATION);
+    for (const t of targets) {
+      const m = t.name === 'direct' ? direct : await run(t.port, scheme, DURATION);
+      if (m.bad) console.log(`  ${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total}`);
+      ((results[scheme] ??= {})[t.name] ??= []).push({ ...m, ratio: m.reqPerSec / direct.reqPerSec });
+      console.log(`${scheme.padEnd(10)} ${t.label.padEnd(42)} ${String(m.reqPerSec).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ratio ${(m.reqPerSec / direct.reqPerSec).toFixed(2)}`);
+    }
+  }
+}
+
+const lines = ['| requests | path | req/s | p50 ms | p99 ms | gateway / direct |', '|---|---|---|---|---|---|'];
+for (const scheme of ['hostdime', 'sixconnect']) {
+  for (const t of targets) {
+    const rs = results[scheme][t.name];
+    const row = [
+      scheme === 'hostdime' ? 'HostDime POST (fresh nonce each)' : '6connect GET (one URL)',
+      t.label,
+      String(Math.round(median(rs.map((r) => r.reqPerSec)))),
+      String(median(rs.map((r) => r.p50))),
+      String(median(rs.map((r) => r.p99))),
+      t.name === 'direct' ? '1' : median(rs.map((r) => r.ratio)).toFixed(2),
+    ];
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+}
+const table = lines.join('\n');
+console.log(`\nmedians over ${ROUNDS} round(s):\n\n${table}\n`);
+
+if (writeDocs) {
+  const stamp = `<!-- bench:gateway: written by \`npm run bench:gateway -- --docs\`${quick ? ' --quick' : ''}, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${ROUNDS} round(s) of ${DURATION} s, ${CONNECTIONS} connections -->`;
+  const docs = readFileSync(DOCS, 'utf8');
+  const re = /<!-- bench:gateway[^\n]*-->\n[\s\S]*?\n<!-- \/bench:gateway -->/;
+  if (!re.test(docs)) throw new Error('docs/gateway.md has no <!-- bench:gateway --> ... <!-- /bench:gateway --> section');
+  writeFileSync(DOCS, docs.replace(re, () => `${stamp}\n${table}\n<!-- /bench:gateway -->`));
+  console.log('docs/gateway.md: throughput table written');
+}
+process.exit(0);
