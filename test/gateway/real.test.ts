@@ -8,7 +8,7 @@ import { signHostDime } from '../../src/schemes/hostdime/index.js';
 import { signSixConnect } from '../../src/schemes/sixconnect/index.js';
 import { formatWhmAuthorization } from '../../src/schemes/whm/index.js';
 import { ensureBuilt } from '../cli/run.js';
-import { type Answer, missingRealParts, pool, type Recorded, send, sleep, type Stack, startStack, until } from './harness.js';
+import { type Answer, freePort, missingRealParts, pool, type Recorded, send, sleep, type Stack, startStack, until } from './harness.js';
 
 const HD_PUB = 'gw-pub';
 const HD_PRIV = 'gw-priv-9f1c2e';
@@ -64,6 +64,19 @@ function forwardedCounts(stack: Stack, uniques: string[]): Map<string, number> {
   return counts;
 }
 
+/** One sample of the gateway's /metrics (aggregated over the workers by the primary); 0 when absent. */
+async function metric(stack: Stack, name: string, labels: Record<string, string>): Promise<number> {
+  const res = await fetch(`${stack.gateway.listening.metrics}/metrics`);
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    const set = line.slice(name.length + 1, line.lastIndexOf('}'));
+    if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+
 describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real redis-server', () => {
   let stack: Stack;
 
@@ -77,6 +90,7 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
         trustedProxies: ['127.0.0.1'],
         redis: { prefix: `hostsig-test-${process.pid}:`, commandTimeoutMs: 250 },
         drainTimeoutMs: 5_000,
+        metrics: { host: '127.0.0.1', port: await freePort() },
         schemes: {
           // The secrets come from the environment and from a file, as a deployment gives them.
           hostdime: { keys: { [HD_PUB]: { env: 'GW_TEST_HD_SECRET' } } },
@@ -87,7 +101,7 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
       env: { GW_TEST_HD_SECRET: HD_PRIV },
       files: { 'sixconnect.secret': `${SC_SECRET}\n` },
     });
-    expect(stack.gateway.listening).toMatchObject({ event: 'listening', workers: 2, redis: true });
+    expect(stack.gateway.listening).toMatchObject({ event: 'listening', workers: 2, redis: true, metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     await until('two gateway workers', () => stack.gateway.workerPids().length === 2, 10_000);
   }, 90_000);
 
@@ -216,6 +230,7 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
       expect(r.status).toBe(504);
       expect(JSON.parse(r.body)).toEqual({ error: 'upstream_timeout' });
       expect(ms).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS - 50);
+      expect(await metric(stack, 'hostsig_gateway_upstream_errors_total', { kind: 'timeout' })).toBeGreaterThanOrEqual(1);
     } finally {
       stack.upstream.mode = 'ok';
     }
@@ -236,6 +251,8 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
       const l = stack.gateway.requests().filter((r) => r.scheme === 'hostdime' && (r.verdict === 'REPLAYED' || r.verdict === 'ok'));
       return l.length >= 1_000 && l;
     });
+    // One scrape of the primary covers both workers.
+    expect(await metric(stack, 'hostsig_gateway_requests_total', { scheme: 'hostdime', verdict: 'REPLAYED' })).toBeGreaterThanOrEqual(999);
     console.log(`[burst] 1000 copies: ${JSON.stringify(t)}; answered by workers ${JSON.stringify(tally(lines.slice(-1000).map((l: any) => ({ status: l.worker }) as Answer)))}`);
   });
 
@@ -313,6 +330,7 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     const counts = forwardedCounts(stack, signed.map((s) => s.unique));
     signed.forEach((s, i) => expect(counts.get(s.unique), `nonce ${i}`).toBe((answers[i] as Answer).status === 200 ? 1 : 0));
 
+    expect(await metric(stack, 'hostsig_gateway_store_errors_total', { store: 'nonce' })).toBeGreaterThanOrEqual(late.length);
     const health = await send(stack.port, { path: '/healthz' });
     expect(health.status).toBe(503);
     expect(JSON.parse(health.body)).toEqual({ status: 'unavailable', redis: 'down' });
