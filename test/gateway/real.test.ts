@@ -279,8 +279,10 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     // for a request that was on the killed worker.
     const t = tally(answers);
     expect(Object.keys(t).every((k) => k === '200' || k === '502'), JSON.stringify(t)).toBe(true);
-    const after = answers.filter((a, i) => startedAt[i]! > killedAt + 500 && !(a instanceof Error) && a.status === 200);
-    expect(after.length, 'answers after the kill').toBeGreaterThan(100);
+    // Once the kill has landed (200 ms later), every request is answered by the survivor: 200.
+    const after = answers.filter((_, i) => startedAt[i]! > killedAt + 200);
+    expect(after.length, 'requests after the kill').toBeGreaterThan(50);
+    expect(tally(after)).toEqual({ 200: after.length });
     const counts = forwardedCounts(stack, signed.map((s) => s.unique));
     signed.forEach((s, i) => {
       const a = answers[i]!;
