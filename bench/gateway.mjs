@@ -131,14 +131,18 @@ async function startGateway(name, workers, upstreamPort, redisUrl) {
     rl.on('line', (l) => {
       try {
         const v = JSON.parse(l);
-        if (v.event === 'listening') resolve(v);
+        if (v.event === 'listening') {
+          rl.close();
+          resolve(v);
+        }
       } catch {
         // not JSON
       }
     });
     proc.once('exit', (c) => reject(new Error(`gateway ${name} exited ${c}`)));
+    setTimeout(() => reject(new Error(`gateway ${name} printed no listening line in 30 s`)), 30_000).unref();
   });
-  // Drain the request log (one line per request) so the pipe never fills.
+  // Discard the request log (one line per request, unparsed) so the pipe never fills.
   proc.stdout.resume();
   return Number(new URL(listening.url).port);
 }
@@ -185,6 +189,10 @@ const median = (xs) => {
 };
 
 console.log(`hostsig gateway bench: autocannon ${CONNECTIONS} connections -> nginx (1 worker process) -> ..., ${ROUNDS} round(s) of ${DURATION} s per row, Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs shared with the load generator\n`);
+process.on('unhandledRejection', (e) => {
+  console.error(e);
+  process.exit(1);
+});
 const redisUrl = await startRedis();
 const upstreamPort = await startUpstream();
 const targets = [
@@ -202,6 +210,8 @@ for (const scheme of ['hostdime', 'sixconnect']) {
     const direct = await run(targets[0].port, scheme, DURATION);
     for (const t of targets) {
       const m = t.name === 'direct' ? direct : await run(t.port, scheme, DURATION);
+      // A row of refusals or errors measures nothing: stop rather than print it.
+      if (m.bad > m.total / 1000) throw new Error(`${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total}`);
       if (m.bad) console.log(`  ${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total}`);
       ((results[scheme] ??= {})[t.name] ??= []).push({ ...m, ratio: m.reqPerSec / direct.reqPerSec });
       console.log(`${scheme.padEnd(10)} ${t.label.padEnd(42)} ${String(m.reqPerSec).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ratio ${(m.reqPerSec / direct.reqPerSec).toFixed(2)}`);
