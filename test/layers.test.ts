@@ -46,6 +46,8 @@ const NODE_ONLY = (f: string): boolean => f.startsWith('cli/') || f.startsWith('
 function packageAllowed(file: string, spec: string): boolean {
   if (spec.startsWith('@noble/hashes/')) return true;
   const peers: Record<string, readonly string[]> = { 'server/hono.ts': ['hono'], 'server/fastify.ts': ['fastify'], 'server/express.ts': ['express'], 'web/build.mjs': ['esbuild'] };
+  // The gateway's optional peers, loaded with import() by the gateway only.
+  if (file.startsWith('cli/gateway/') && (spec === 'redis' || spec === 'prom-client')) return true;
   return (peers[file] ?? []).includes(spec);
 }
 

@@ -1,6 +1,7 @@
 import { type CommandSpec, EXIT_CODES_HELP, formatHelp, InputError, type ParsedArgs, parseArgs, suggest, UsageError } from './args.js';
 import { diagnoseSpec, runDiagnose } from './commands/diagnose.js';
 import { explainSpec, runExplain } from './commands/explain.js';
+import { gatewaySpec, runGateway } from './commands/gateway.js';
 import { runServe, serveSpec } from './commands/serve.js';
 import { runSign, signSpec } from './commands/sign.js';
 import { runVectorsCommand, vectorsSpec } from './commands/vectors.js';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   diagnose: { spec: diagnoseSpec, run: runDiagnose },
   vectors: { spec: vectorsSpec, run: runVectorsCommand },
   serve: { spec: serveSpec, run: runServe },
+  gateway: { spec: gatewaySpec, run: runGateway },
   demo: {
     spec: demoSpec,
     run: async (a, io) => {

@@ -6,19 +6,18 @@
  * that reproduces a failure, and HostKey's `auth.php` login/logout so a HostKey client can get a
  * session token from it.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
-import { importPublicKey } from '../../rsa/index.js';
 import { parseBearerAuth } from '../../schemes/hostbill/bearer.js';
-import { hostKeyErrorReplyBody, hostKeyLoginReplyBody, issueHostKeyToken, MemoryHostKeyTokenStore, revokeHostKeyToken, verifyHostKeyToken } from '../../schemes/hostkey/index.js';
-import { type CreateVerifierOptions, createVerifier, type HostsigVerified, normalizeHead, type RequestHead, type SchemeName, splitUrl } from '../../server/index.js';
+import { MemoryHostKeyTokenStore } from '../../schemes/hostkey/index.js';
+import { createVerifier, type HostsigVerified, normalizeHead, type RequestHead, type SchemeName, splitUrl } from '../../server/index.js';
 import { readRawBody, toPlainRequest } from '../../server/node.js';
 import { PLAYGROUND_DIR, playgroundBuilt, servePlayground } from '../playground.js';
 import { logSafe } from '../output.js';
 import { type CommandSpec, int, type ParsedArgs, str, UsageError } from '../args.js';
-import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot, whmRecords } from '../config.js';
+import { checkConfig, hostKeyRecords, type KeysConfig, loadConfig, packageRoot } from '../config.js';
+import { hostKeyAuthPhp, verifierOptions } from '../verifier-setup.js';
 import { diagnoseHostDime, diagnoseHostKey, diagnoseJwt, diagnoseNoScheme, diagnoseSixConnect, diagnoseWhm, type Finding } from '../../diagnose/index.js';
 import type { Io } from '../io.js';
 
@@ -135,36 +134,6 @@ export function verdictLine(v: ServeVerdict): string {
   return `${req} -> ${logSafe(v.verdict, 64)}${who}${diag}${internal}`;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
-}
-
-function verifierOptions(cfg: KeysConfig, store: MemoryHostKeyTokenStore, clock?: () => number): CreateVerifierOptions {
-  const schemes: { -readonly [K in keyof CreateVerifierOptions['schemes']]: CreateVerifierOptions['schemes'][K] } = {};
-  const own = (m: Record<string, string>) => (k: string) => (Object.hasOwn(m, k) ? m[k] : undefined);
-  if (cfg.hostdime) schemes.hostdime = { lookup: own(cfg.hostdime.keys), ...(cfg.hostdime.toleranceSec !== undefined ? { toleranceSec: cfg.hostdime.toleranceSec } : {}), ...(cfg.hostdime.dialects ? { dialects: cfg.hostdime.dialects } : {}) };
-  if (cfg.sixconnect) schemes.sixconnect = { lookup: own(cfg.sixconnect.keys), ...(cfg.sixconnect.time ? { time: { toleranceSec: cfg.sixconnect.toleranceSec ?? 300 } } : {}) };
-  if (cfg.hostbill) {
-    const hb = cfg.hostbill;
-    schemes.hostbill = {
-      ...(hb.publicKey !== undefined
-        ? { bearer: { key: importPublicKey(hb.publicKey), ...(hb.issuer !== undefined ? { issuer: hb.issuer } : {}), ...(hb.audience !== undefined ? { audience: hb.audience } : {}), ...(hb.clockTolerance !== undefined ? { clockTolerance: hb.clockTolerance } : {}) } }
-        : {}),
-      ...(hb.basic ? { basic: { verify: (u: string, p: string) => Object.hasOwn(hb.basic!, u) && sameSecret(hb.basic![u]!, p) } } : {}),
-    };
-  }
-  if (cfg.whm) {
-    const w = cfg.whm;
-    const whmT = Object.fromEntries(Object.entries(w.tokens ?? {}).map(([u, l]) => [u, whmRecords(l)]));
-    const cpT = Object.fromEntries(Object.entries(w.cpanelTokens ?? {}).map(([u, l]) => [u, whmRecords(l)]));
-    schemes.whm = { lookup: (user: string, scheme: 'whm' | 'cpanel') => { const m = scheme === 'cpanel' ? cpT : whmT; return Object.hasOwn(m, user) ? m[user] : null; } };
-  }
-  if (cfg.hostkey) schemes.hostkey = { store };
-  return { schemes, maxBodyBytes: MAX_BODY, ...(clock ? { clock } : {}) };
-}
-
 /** The success body each provider's client expects to parse (the data is hostsig's). */
 function successBody(v: HostsigVerified, command: string): unknown {
   switch (v.scheme) {
@@ -247,22 +216,6 @@ function thrownFailure(e: unknown): { code: HostsigErrorCode; message: string; i
   return { code: 'BODY_MALFORMED', message: 'the request could not be handled', internal };
 }
 
-/** A store call in auth.php: a failure that is not already typed is the store's (503). */
-async function storeCall<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw isHostsigError(e) ? e : new HostsigError('LOOKUP_FAILED', 'session store failed', {}, { cause: e });
-  }
-}
-
-/** The one value of an auth.php form field; a repeated field is refused (which one would count?). */
-function oneField(f: URLSearchParams, name: string): string | null {
-  const all = f.getAll(name);
-  if (all.length > 1) throw new HostsigError('FIELD_DUPLICATE', `auth.php field "${name}" appears more than once`, { field: name });
-  return all.length ? all[0]! : null;
-}
-
 // Over 80 lines: the server and its two handlers (handle, authPhpLogin) share the config, the
 // session store, the verifier and the log through this closure; apart, each would take them all.
 export function startServer(opts: ServeOptions): Promise<ServeHandle> {
@@ -270,7 +223,7 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
   const store = new MemoryHostKeyTokenStore();
   const ready = Promise.all(hostKeyRecords(cfg.hostkey?.sessions).map((r) => store.put(r)));
   ready.catch(() => {}); // awaited per request; a failure there is that request's 503
-  const verifier = createVerifier(verifierOptions(cfg, store, opts.clock));
+  const verifier = createVerifier(verifierOptions(cfg, { store, maxBodyBytes: MAX_BODY, ...(opts.clock ? { clock: opts.clock } : {}) }));
   const schemesOn = Object.keys(cfg).filter((k) => k !== '$comment');
   const playgroundDir = opts.playgroundDir ?? PLAYGROUND_DIR;
   const report = (v: ServeVerdict) => {
@@ -360,42 +313,14 @@ export function startServer(opts: ServeOptions): Promise<ServeHandle> {
   async function authPhpLogin(req: IncomingMessage, ctx: RequestCtx, raw: string, send: Send): Promise<void> {
     const hk = cfg.hostkey!;
     const { method, path } = ctx;
-    const f = new URLSearchParams(raw);
-    const action = oneField(f, 'action');
-    const base = { scheme: 'hostkey', method, path, diagnosis: [] as Finding[] };
-    if (action === 'login') {
-      const key = oneField(f, 'key') ?? '';
-      const keys = hk.apiKeys ?? {};
-      if (!Object.hasOwn(keys, key)) {
-        report({ ...base, ok: false, status: 401, verdict: 'UNKNOWN_KEY', message: 'unknown API key', diagnosis: [{ id: 'unknown-api-key', title: 'auth.php login with an API key serve does not know', fix: 'Use an API key listed in keys.json hostkey.apiKeys.' }] });
-        return send(401, hostKeyErrorReplyBody('Wrong API key', 'auth'), 'UNKNOWN_KEY');
-      }
-      const ttl = Number(oneField(f, 'ttl') ?? hk.ttl ?? 10800);
-      const ip = req.socket.remoteAddress;
-      const fixIp = oneField(f, 'fix_ip') === '1';
-      const { token, tokenExpire } = await storeCall(() => issueHostKeyToken({ store, subject: keys[key]!, ttl: Number.isSafeInteger(ttl) && ttl > 0 ? ttl : 10800, ...(fixIp && ip ? { fixIp, clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) }));
-      report({ ...base, ok: true, status: 200, verdict: 'valid', who: keys[key]!, path: `${path} (login)` });
-      return send(200, hostKeyLoginReplyBody({ token, tokenExpire }), 'valid');
-    }
-    if (action === 'logout') {
-      const token = oneField(f, 'token');
-      const gone = await storeCall(() => revokeHostKeyToken(token, store));
-      report({ ...base, ok: gone, status: gone ? 200 : 401, verdict: gone ? 'valid' : 'TOKEN_INVALID', path: `${path} (logout)` });
-      return gone ? send(200, { result: 'OK' }, 'valid') : send(401, hostKeyErrorReplyBody('invalid token', 'TOKEN_INVALID'), 'TOKEN_INVALID');
-    }
-    if (action === 'info') {
-      const ip = req.socket.remoteAddress;
-      const v = await verifyHostKeyToken(oneField(f, 'token'), { store, ...(ip ? { clientIp: ip } : {}), ...(opts.clock ? { now: opts.clock } : {}) });
-      if (!v.ok) {
-        report({ ...base, ok: false, status: v.status, verdict: v.code, message: v.message, path: `${path} (info)`, diagnosis: diagnoseHostKey({ code: v.code, body: raw, query: ctx.query, method }) });
-        return send(v.status, hostKeyErrorReplyBody(v.message, v.code), v.code);
-      }
-      report({ ...base, ok: true, status: 200, verdict: 'valid', who: v.subject, path: `${path} (info)` });
-      // The same answer as any verified call (invapi's own adds the account's details).
-      return send(200, { result: 'OK', subject: v.subject, token_expire: v.expiresAt }, 'valid');
-    }
-    report({ ...base, ok: false, status: 400, verdict: 'INVALID_ARGUMENT', message: `unsupported auth.php action "${action}"` });
-    return send(400, hostKeyErrorReplyBody('serve supports action=login, logout and info', 'INVALID_ARGUMENT'), 'INVALID_ARGUMENT');
+    const ip = req.socket.remoteAddress;
+    const r = await hostKeyAuthPhp(new URLSearchParams(raw), { apiKeys: hk.apiKeys ?? {}, ...(hk.ttl !== undefined ? { ttl: hk.ttl } : {}), store, ...(ip ? { clientIp: ip } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+    const base = { scheme: 'hostkey', method, path: r.action === 'other' || r.verdict === 'UNKNOWN_KEY' ? path : `${path} (${r.action})`, ok: r.ok, status: r.status, verdict: r.verdict, ...(r.message !== undefined ? { message: r.message } : {}), ...(r.subject !== undefined ? { who: r.subject } : {}) };
+    let diagnosis: Finding[] = [];
+    if (r.verdict === 'UNKNOWN_KEY') diagnosis = [{ id: 'unknown-api-key', title: 'auth.php login with an API key serve does not know', fix: 'Use an API key listed in keys.json hostkey.apiKeys.' }];
+    else if (r.action === 'info' && !r.ok) diagnosis = diagnoseHostKey({ code: r.verdict, body: raw, query: ctx.query, method });
+    report({ ...base, diagnosis });
+    return send(r.status, r.body, r.verdict);
   }
 
   return new Promise((resolve, reject) => {

@@ -1,0 +1,120 @@
+// The gateway on a real redis-server with 2 workers: one nonce store for both (a replay through
+// the other worker is refused), /healthz both ways, Redis stopped -> 503 and nothing forwarded,
+// recovery after a restart, and the store errors on /metrics (one scrape for both workers).
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHostDime } from '../../src/schemes/hostdime/index.js';
+import { ensureBuilt } from '../cli/run.js';
+import { RedisServer, redisAvailable } from '../helpers/redis.js';
+import { type Gateway, startGateway, startUpstream, type Upstream } from './spawn.js';
+
+const KEY = 'hd-secret-R3d1s';
+
+function post(base: string, path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      let b = '';
+      res.on('data', (c) => (b += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: b, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const signed = (base: string) => signHostDime({ publicKey: 'pub', privateKey: KEY, method: 'domain.list', params: { n: String(Math.random()) }, baseUrl: base });
+
+async function health(base: string): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(`${base}/healthz`);
+  return { status: r.status, body: await r.json() };
+}
+
+async function until(fn: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+describe.skipIf(!redisAvailable())('gateway on Redis, 2 workers', () => {
+  let redis: RedisServer;
+  let up: Upstream;
+  let gw: Gateway;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    redis = await RedisServer.start();
+    up = await startUpstream();
+    gw = await startGateway(
+      {
+        listen: { port: 0 },
+        upstream: { url: up.url },
+        metrics: { port: 0 },
+        redis: { url: redis.url, prefix: 'gwtest:', commandTimeoutMs: 250 },
+        schemes: { hostdime: { keys: { pub: KEY } }, hostkey: { apiKeys: { 'hk-key-1': 'user-1' } } },
+      },
+      { workers: 2 },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await gw?.stop();
+    await up?.close();
+    await redis?.stop();
+  });
+
+  it('the listening line says 2 workers and Redis; /healthz is up', async () => {
+    expect(gw.listening).toMatchObject({ event: 'listening', workers: 2, redis: true, metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(await health(gw.url)).toEqual({ status: 200, body: { status: 'ok', redis: 'up' } });
+    expect(gw.err.join('\n')).not.toContain('memory-stores');
+  });
+
+  it('20 concurrent copies of one signed request over fresh connections (both workers): exactly one reaches the upstream', async () => {
+    const n = up.received.length;
+    const s = signed(gw.url);
+    const all = await Promise.all(Array.from({ length: 20 }, () => post(gw.url, s.path, s.body)));
+    expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(all.filter((r) => r.status === 401 && r.body.includes('REPLAYED'))).toHaveLength(19);
+    expect(up.received.length).toBe(n + 1);
+    const lines = gw.out.map((l) => JSON.parse(l) as { worker?: number; verdict?: string }).filter((l) => l.verdict !== undefined);
+    expect(new Set(lines.map((l) => l.worker)).size).toBe(2);
+  });
+
+  it('Redis stopped: 503 with Retry-After, nothing forwarded (HostDime and HostKey login); /healthz 503; back after a restart', async () => {
+    await redis.stop();
+    try {
+      const n = up.received.length;
+      const s = signed(gw.url);
+      const r = await post(gw.url, s.path, s.body);
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('1');
+      expect(JSON.parse(r.body)).toMatchObject({ error: { message: expect.stringMatching(/^NONCE_STORE_FAILED/) } });
+      const login = await post(gw.url, '/auth.php', 'action=login&key=hk-key-1');
+      expect(login.status).toBe(503);
+      expect(up.received.length).toBe(n);
+      expect(await health(gw.url)).toEqual({ status: 503, body: { status: 'unavailable', redis: 'down' } });
+    } finally {
+      await redis.restart();
+    }
+    expect(await until(async () => (await health(gw.url)).status === 200, 10_000)).toBe(true);
+    // Both workers reconnected: every request of a burst is answered from Redis again.
+    const burst = await Promise.all(Array.from({ length: 6 }, () => signed(gw.url)).map((s) => post(gw.url, s.path, s.body)));
+    expect(burst.map((b) => b.status)).toEqual([200, 200, 200, 200, 200, 200]);
+  });
+
+  it('/metrics: one scrape sums both workers; store errors by store; requests by scheme and verdict', async () => {
+    const text = await (await fetch(`${gw.metrics}/metrics`)).text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    expect(value(/^hostsig_gateway_requests_total\{scheme="hostdime",verdict="REPLAYED"\} (\d+)$/m)).toBe(19);
+    expect(value(/^hostsig_gateway_requests_total\{scheme="hostdime",verdict="ok"\} (\d+)$/m)).toBeGreaterThanOrEqual(7);
+    expect(value(/^hostsig_gateway_requests_total\{scheme="hostdime",verdict="NONCE_STORE_FAILED"\} (\d+)$/m)).toBe(1);
+    expect(value(/^hostsig_gateway_store_errors_total\{store="nonce"\} (\d+)$/m)).toBe(1);
+    expect(value(/^hostsig_gateway_store_errors_total\{store="session"\} (\d+)$/m)).toBe(1);
+    expect(value(/^hostsig_gateway_store_errors_total\{store="health"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^hostsig_gateway_request_duration_seconds_bucket\{le="[0-9.]+",scheme="hostdime"\} \d+$/m);
+    expect(text).toMatch(/^hostsig_gateway_upstream_duration_seconds_count \d+$/m);
+    expect(text).toMatch(/^hostsig_gateway_upstream_errors_total\{kind="refused"\} 0$/m);
+  });
+});
