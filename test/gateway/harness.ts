@@ -536,7 +536,7 @@ export interface StackOptions {
  * dir. On a failure part-way, what was started is stopped before the error is rethrown.
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
-  const dir = mkdtempSync(join(tmpdir(), 'hostsig-gw-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hostsig-gwreal-'));
   const started: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
     for (const s of started.reverse()) await s().catch(() => undefined);
