@@ -9,11 +9,10 @@
 // measures cheap replay refusals; the direct rows get the same signed requests. 6connect has no
 // nonce: one signed URL is sent on every request.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { signHostDime } from '../dist/schemes/hostdime/index.js';
 import { signSixConnect } from '../dist/schemes/sixconnect/index.js';
@@ -125,26 +124,21 @@ async function startGateway(name, workers, upstreamPort, redisUrl) {
     schemes: { hostdime: { keys: { [HD_PUB]: HD_PRIV } }, sixconnect: { keys: { [SC_KEY]: SC_SECRET } } },
   };
   writeFileSync(join(gdir, 'gateway.json'), JSON.stringify(config));
-  const proc = child(process.execPath, [join(ROOT, 'bin/hostsig.js'), 'gateway', '--config', join(gdir, 'gateway.json'), '--workers', String(workers)]);
-  const listening = await new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout });
-    rl.on('line', (l) => {
-      try {
-        const v = JSON.parse(l);
-        if (v.event === 'listening') {
-          rl.close();
-          resolve(v);
-        }
-      } catch {
-        // not JSON
-      }
-    });
-    proc.once('exit', (c) => reject(new Error(`gateway ${name} exited ${c}`)));
-    setTimeout(() => reject(new Error(`gateway ${name} printed no listening line in 30 s`)), 30_000).unref();
-  });
-  // Discard the request log (one line per request, unparsed) so the pipe never fills.
-  proc.stdout.resume();
-  return Number(new URL(listening.url).port);
+  // The log goes to a file, not a pipe to this process: Node writes to a pipe synchronously, so
+  // a reader busy with autocannon would throttle the gateway (journald reads promptly).
+  const logPath = join(gdir, 'gateway.log');
+  const log = openSync(logPath, 'w');
+  const proc = child(process.execPath, [join(ROOT, 'bin/hostsig.js'), 'gateway', '--config', join(gdir, 'gateway.json'), '--workers', String(workers)], { stdio: ['ignore', log, 'inherit'] });
+  closeSync(log);
+  let listening;
+  for (let i = 0; !listening; i++) {
+    if (proc.exitCode !== null) throw new Error(`gateway ${name} exited ${proc.exitCode}`);
+    if (i > 600) throw new Error(`gateway ${name} printed no listening line in 30 s`);
+    await sleep(50);
+    const first = readFileSync(logPath, 'utf8').split('\n').find((l) => l.includes('"event":"listening"'));
+    if (first) listening = JSON.parse(first);
+  }
+  return { port: Number(new URL(listening.url).port), logPath };
 }
 
 async function startNginx(name, upstream) {
@@ -180,7 +174,8 @@ const scRequest = { method: 'GET', path: `/api/v1/api.php?${sc.query}` };
 async function run(port, scheme, duration) {
   const requests = scheme === 'hostdime' ? [{ setupRequest: () => hdPool[next++ % POOL] }] : [scRequest];
   const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, requests });
-  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts };
+  const statuses = Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => `${k}: ${v.count}`).join(', ');
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts, why: `statuses {${statuses}}, errors ${r.errors}, timeouts ${r.timeouts}` };
 }
 
 const median = (xs) => {
@@ -195,10 +190,26 @@ process.on('unhandledRejection', (e) => {
 });
 const redisUrl = await startRedis();
 const upstreamPort = await startUpstream();
+async function gatewayTarget(name, workers) {
+  const gw = await startGateway(name, workers, upstreamPort, redisUrl);
+  const label = `nginx -> gateway, ${workers} worker${workers > 1 ? 's' : ''} -> upstream`;
+  return { name, label, logPath: gw.logPath, port: await startNginx(`nginx-${name}`, `127.0.0.1:${gw.port}`) };
+}
+
+/** The gateway's refusals so far, by verdict, from its log. */
+function refusals(t) {
+  const out = {};
+  for (const l of readFileSync(t.logPath, 'utf8').split('\n')) {
+    const m = /"verdict":"([A-Z_]+)"/.exec(l);
+    if (m) out[m[1]] = (out[m[1]] ?? 0) + 1;
+  }
+  return JSON.stringify(out);
+}
+
 const targets = [
   { name: 'direct', label: 'nginx -> upstream', port: await startNginx('nginx-direct', `127.0.0.1:${upstreamPort}`) },
-  { name: 'gw1', label: 'nginx -> gateway, 1 worker -> upstream', port: await startNginx('nginx-gw1', `127.0.0.1:${await startGateway('gw1', 1, upstreamPort, redisUrl)}`) },
-  { name: 'gw2', label: 'nginx -> gateway, 2 workers -> upstream', port: await startNginx('nginx-gw2', `127.0.0.1:${await startGateway('gw2', 2, upstreamPort, redisUrl)}`) },
+  await gatewayTarget('gw1', 1),
+  await gatewayTarget('gw2', 2),
 ];
 
 // Rows are interleaved (direct, gw1, gw2, direct, ...) so that load from anything else on the
@@ -211,8 +222,8 @@ for (const scheme of ['hostdime', 'sixconnect']) {
     for (const t of targets) {
       const m = t.name === 'direct' ? direct : await run(t.port, scheme, DURATION);
       // A row of refusals or errors measures nothing: stop rather than print it.
-      if (m.bad > m.total / 1000) throw new Error(`${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total}`);
-      if (m.bad) console.log(`  ${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total}`);
+      if (m.bad > m.total / 1000) throw new Error(`${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total} (${m.why})${t.logPath ? `; the gateway's refusals: ${refusals(t)}` : ''}`);
+      if (m.bad) console.log(`  ${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total} (${m.why})`);
       ((results[scheme] ??= {})[t.name] ??= []).push({ ...m, ratio: m.reqPerSec / direct.reqPerSec });
       console.log(`${scheme.padEnd(10)} ${t.label.padEnd(42)} ${String(m.reqPerSec).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ratio ${(m.reqPerSec / direct.reqPerSec).toFixed(2)}`);
     }
