@@ -5,9 +5,9 @@
 // `-- --quick` for a short run; `-- --docs` writes the table into docs/gateway.md.
 // nginx is test/gateway/nginx.conf (the tests' and the docs' config) with only its upstream
 // changed. The upstream is its own node:http process; autocannon runs here. Every HostDime
-// request is freshly signed (a new api_unique, from a pool signed before the run), so no row
-// measures cheap replay refusals; the direct rows get the same signed requests. 6connect has no
-// nonce: one signed URL is sent on every request.
+// request to a gateway has a fresh api_unique (from a pool signed before the run), so no row
+// measures cheap replay refusals; the direct rows send requests from the same pool. 6connect
+// has no nonce: one signed URL is sent on every request. The gateway's log goes to a file.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -159,21 +159,27 @@ async function startNginx(name, upstream) {
   return port;
 }
 
-// Signed requests, made before any timing. HostDime: one per request (the pool is sized for the
-// fastest row); 6connect: one URL, sent again and again.
+// Signed requests, made before any timing (signing one costs ~60 us, which would load the
+// generator). A gateway row takes fresh ones (`fresh`, never handed out twice in a run, signed
+// on the fly past the pool's end); a direct row cycles through the pool from its start, since
+// nothing there remembers nonces.
 const POOL = quick ? 40_000 : 100_000;
-const hdPool = [];
-for (let i = 0; i < POOL; i++) {
+const signHd = (i) => {
   const s = signHostDime({ publicKey: HD_PUB, privateKey: HD_PRIV, method: 'domain.list', params: [['status', 'registered'], ['page', String(i % 50)]], unique: `${i.toString(16).padStart(8, '0')}${process.pid.toString(16)}b` });
-  hdPool.push({ method: 'POST', path: s.path, headers: s.headers, body: s.body });
-}
-let next = 0;
+  return { method: 'POST', path: s.path, headers: s.headers, body: s.body };
+};
+const hdPool = Array.from({ length: POOL }, (_, i) => signHd(i));
+let fresh = 0;
+let cycle = 0;
+const nextFresh = () => (fresh < POOL ? hdPool[fresh++] : signHd(fresh++));
+const nextCycled = () => hdPool[cycle++ % POOL];
 const sc = signSixConnect({ baseUrl: 'http://x/api/v1/api.php', target: 'ipam', action: 'get', params: { type: 'IP', q: 'bench' }, apiKey: SC_KEY, secretKey: SC_SECRET });
 const scRequest = { method: 'GET', path: `/api/v1/api.php?${sc.query}` };
 
-async function run(port, scheme, duration) {
-  const requests = scheme === 'hostdime' ? [{ setupRequest: () => hdPool[next++ % POOL] }] : [scRequest];
-  const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration, requests });
+async function run(target, scheme, duration) {
+  const next = target.name === 'direct' ? nextCycled : nextFresh;
+  const requests = scheme === 'hostdime' ? [{ setupRequest: () => next() }] : [scRequest];
+  const r = await autocannon({ url: `http://127.0.0.1:${target.port}`, connections: CONNECTIONS, duration, requests });
   const statuses = Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => `${k}: ${v.count}`).join(', ');
   return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts, why: `statuses {${statuses}}, errors ${r.errors}, timeouts ${r.timeouts}` };
 }
@@ -216,13 +222,15 @@ const targets = [
 // machine falls on every row alike; ratios are taken within a round, then their median.
 const results = {};
 for (const scheme of ['hostdime', 'sixconnect']) {
-  for (const t of targets) await run(t.port, scheme, 1); // warm-up (JIT, keep-alive pools)
+  for (const t of targets) await run(t, scheme, 1); // warm-up (JIT, keep-alive pools)
   for (let round = 0; round < ROUNDS; round++) {
-    const direct = await run(targets[0].port, scheme, DURATION);
+    const direct = await run(targets[0], scheme, DURATION);
     for (const t of targets) {
-      const m = t.name === 'direct' ? direct : await run(t.port, scheme, DURATION);
-      // A row of refusals or errors measures nothing: stop rather than print it.
-      if (m.bad > m.total / 1000) throw new Error(`${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total} (${m.why})${t.logPath ? `; the gateway's refusals: ${refusals(t)}` : ''}`);
+      const m = t.name === 'direct' ? direct : await run(t, scheme, DURATION);
+      // A row of refusals or errors measures nothing: stop rather than print it. A few 503s are
+      // Redis commands past the gateway's default 250 ms cap on a saturated machine (failing
+      // closed, as it should); they are counted in the table.
+      if (m.bad > m.total / 50) throw new Error(`${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total} (${m.why})${t.logPath ? `; the gateway's refusals: ${refusals(t)}` : ''}`);
       if (m.bad) console.log(`  ${scheme} ${t.name}: ${m.bad} non-2xx/errors/timeouts out of ${m.total} (${m.why})`);
       ((results[scheme] ??= {})[t.name] ??= []).push({ ...m, ratio: m.reqPerSec / direct.reqPerSec });
       console.log(`${scheme.padEnd(10)} ${t.label.padEnd(42)} ${String(m.reqPerSec).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ratio ${(m.reqPerSec / direct.reqPerSec).toFixed(2)}`);
@@ -230,7 +238,7 @@ for (const scheme of ['hostdime', 'sixconnect']) {
   }
 }
 
-const lines = ['| requests | path | req/s | p50 ms | p99 ms | gateway / direct |', '|---|---|---|---|---|---|'];
+const lines = ['| requests | path | req/s | p50 ms | p99 ms | gateway / direct | not 2xx |', '|---|---|---|---|---|---|---|'];
 for (const scheme of ['hostdime', 'sixconnect']) {
   for (const t of targets) {
     const rs = results[scheme][t.name];
@@ -241,11 +249,13 @@ for (const scheme of ['hostdime', 'sixconnect']) {
       String(median(rs.map((r) => r.p50))),
       String(median(rs.map((r) => r.p99))),
       t.name === 'direct' ? '1' : median(rs.map((r) => r.ratio)).toFixed(2),
+      `${rs.reduce((a, r) => a + r.bad, 0)} of ${rs.reduce((a, r) => a + r.total, 0)}`,
     ];
     lines.push(`| ${row.join(' | ')} |`);
   }
 }
 const table = lines.join('\n');
+if (fresh > POOL) console.log(`(${fresh - POOL} HostDime requests were signed during gateway rows: the pool of ${POOL} ran out)`);
 console.log(`\nmedians over ${ROUNDS} round(s):\n\n${table}\n`);
 
 if (writeDocs) {
