@@ -26,6 +26,7 @@ const SECRETS = {
   HB_PASS: 'hb-pass-Wm2Lq9',
   WHM_TOKEN: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M',
   HK_KEY: 'hk-api-key-Pq7Rr5',
+  WL_TOKEN: 'WL00000000000000000000000000000A',
 };
 const SC_KEY = '32-5DAYTJQY2TZHOFOB';
 const ISSUER = 'https://billing.example.com';
@@ -64,11 +65,12 @@ beforeAll(async () => {
       listen: { host: '127.0.0.1', port: 0 },
       upstream: { url: up.url, connectTimeoutMs: 1000, timeoutMs: 800 },
       maxBodyBytes: 65536,
+      trustedProxies: ['127.0.0.1'],
       schemes: {
         hostdime: { keys: { pub: { env: 'HD_SECRET' } } },
         sixconnect: { keys: { [SC_KEY]: { file: 'sc.secret' } } },
         hostbill: { publicKey: join(REPO_ROOT, 'vectors/keys/hostbill4096.spki.pem'), issuer: ISSUER, basic: { 'client@example.com': { env: 'HB_PASS' } } },
-        whm: { tokens: { root: [{ name: 'ci', token: { env: 'WHM_TOKEN' } }] } },
+        whm: { tokens: { root: [{ name: 'ci', token: { env: 'WHM_TOKEN' } }], ops: [{ name: 'wl', token: SECRETS.WL_TOKEN, whitelistIps: ['203.0.113.0/24'] }] } },
         hostkey: { apiKeys: [{ key: { env: 'HK_KEY' }, subject: 'user-42' }] },
       },
     },
@@ -82,6 +84,16 @@ afterAll(async () => {
 });
 
 describe('forwarding', () => {
+  it('/healthz without Redis: 200 {"status":"ok","redis":"memory"}, answered by the gateway (never forwarded, never logged)', async () => {
+    const n = up.received.length;
+    const res = await send(gw.url, 'GET', '/healthz', []);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body.toString())).toEqual({ status: 'ok', redis: 'memory' });
+    expect(up.received.length).toBe(n);
+    expect(gw.listening).toEqual({ event: 'listening', url: gw.url, metrics: null, workers: 1, redis: false });
+    expect(gw.err.some((l) => /"event":"memory-stores"/.test(l))).toBe(true);
+  });
+
   it('a HostDime request signed by hostsig: forwarded once with its exact body, method, path; identity headers; the upstream answer streamed back', async () => {
     const n = up.received.length;
     const s = signHostDime({ publicKey: 'pub', privateKey: SECRETS.HD_SECRET, method: 'domain.list', params: [['status', 'registered'], ['name', 'Jos\u00e9 \u{1F600}']], baseUrl: gw.url });
@@ -159,6 +171,20 @@ describe('forwarding', () => {
 });
 
 describe('identity headers, scheme by scheme', () => {
+  it('WHM whitelist behind a trusted proxy: the right-most untrusted X-Forwarded-For hop is the client; the hops are passed on with the socket appended', async () => {
+    const n = up.received.length;
+    const auth = ['Authorization', formatWhmAuthorization({ user: 'ops', token: SECRETS.WL_TOKEN })];
+    const ok = await send(gw.url, 'GET', '/json-api/listaccts', [...auth, 'X-Forwarded-For', '198.51.100.1, 203.0.113.9']);
+    expect(ok.status).toBe(200);
+    expect(headersOf(last()).get('x-forwarded-for')).toEqual(['198.51.100.1, 203.0.113.9, 127.0.0.1']);
+    expect(identity(last())).toMatchObject({ subject: ['ops'], key: ['wl'] });
+    const direct = await send(gw.url, 'GET', '/json-api/listaccts', auth);
+    expect(direct.status).toBe(403);
+    const spoofedLeft = await send(gw.url, 'GET', '/json-api/listaccts', [...auth, 'X-Forwarded-For', '203.0.113.9, 198.51.100.1']);
+    expect(spoofedLeft.status).toBe(403);
+    expect(up.received.length).toBe(n + 1);
+  });
+
   it('6connect (hostsig signer): key and the verified query params', async () => {
     const s = signSixConnect({ baseUrl: `${gw.url}/api/v1/api.php`, target: 'ipam', action: 'get', params: { type: 'IP', q: 'a b~\u00fc' }, apiKey: SC_KEY, secretKey: SECRETS.SC_SECRET });
     const u = new URL(s.url);

@@ -49,6 +49,11 @@ export async function runPrimary(cfg: GatewayConfig, workers: number, log: Logge
   const live = new Set<Worker>();
   let metrics: { server: Server; url: string } | null = null;
 
+  // Each worker accepts on the shared socket itself (not round-robin through the primary): a
+  // connection handed to a worker that dies before taking it would hang in the primary, whereas
+  // here only the dying worker's own connections are lost (reset, never hung), the backlog stays
+  // for the others, and the primary is no relay on the hot path.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const fork = (): Worker => {
     const w = cluster.fork({ [PORT_ENV]: String(port) });
     live.add(w);

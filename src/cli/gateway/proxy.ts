@@ -55,7 +55,7 @@ function connectionTokens(raw: readonly string[]): Set<string> {
 
 /**
  * The client's headers as sent upstream: hop-by-hop ones, `Content-Length` (set again from the
- * bytes), `X-Forwarded-For` (rebuilt) and every `X-Hostsig-*` dropped, names and duplicates
+ * bytes), `Expect`, `X-Forwarded-For` (rebuilt) and every `X-Hostsig-*` dropped, names and duplicates
  * otherwise as received.
  */
 export function forwardHeaders(raw: readonly string[]): string[] {
@@ -64,7 +64,8 @@ export function forwardHeaders(raw: readonly string[]): string[] {
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || conn.has(lower) || lower === 'content-length' || lower === 'x-forwarded-for' || lower.startsWith('x-hostsig-')) continue;
+    // Expect: the body is already read (and the gateway answered any 100-continue itself).
+    if (HOP_BY_HOP.has(lower) || conn.has(lower) || lower === 'content-length' || lower === 'expect' || lower === 'x-forwarded-for' || lower.startsWith('x-hostsig-')) continue;
     out.push(name, raw[i + 1]!);
   }
   return out;
