@@ -537,6 +537,9 @@ export interface StackOptions {
  */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'hostsig-gwreal-'));
+  // mkdtemp makes it 0700: nginx's workers (`nobody` when the master runs as root) must reach
+  // their temp paths inside it, or a body past the in-memory buffer is a 500.
+  chmodSync(dir, 0o755);
   const started: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
     for (const s of started.reverse()) await s().catch(() => undefined);

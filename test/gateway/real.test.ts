@@ -169,6 +169,30 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     expect(identity(rec!)['x-hostsig-key']).toEqual([HD_PUB]);
   });
 
+  it('a 44 KB WHM POST body (past nginx\'s in-memory buffer: spooled to its temp file) reaches the upstream byte for byte', async () => {
+    const body = `data=${'é/ü+&='.repeat(2_000)}`;
+    const r = await send(stack.port, { method: 'POST', path: '/json-api/addzonerecord?api.version=1', headers: { Authorization: formatWhmAuthorization({ user: 'root', token: WHM_TOKEN }), 'content-type': 'text/plain; charset=utf-8' }, body });
+    expect(r.status, r.body).toBe(200);
+    const rec = stack.upstream.received.at(-1)!;
+    expect(rec.path).toBe('/json-api/addzonerecord?api.version=1');
+    expect(rec.body.equals(Buffer.from(body))).toBe(true);
+    expect(stack.nginx.errorLog()).toContain('buffered to a temporary file');
+  });
+
+  it('HostDime params too long for one header line (a 44 KB body): 413 in the HostDime envelope, not forwarded', async () => {
+    const s = hostdime([['status', 'registered'], ['note', 'é/ü+&='.repeat(2_000)]]);
+    const r = await sendHd(stack.port, s);
+    // Forwarded, the upstream would refuse X-Hostsig-Params (Node: 431, past 16 KiB of headers).
+    expect(r.status, r.body).toBe(413);
+    expect(JSON.parse(r.body)).toEqual({ error: { message: expect.stringMatching(/^BODY_TOO_LARGE/), code: 413 }, response: null });
+    expect(stack.upstream.find(s.unique)).toEqual([]);
+    // Up to the cap, params are forwarded whole.
+    const fits = hostdime([['status', 'registered'], ['note', 'x'.repeat(7_900)]]);
+    const ok = await sendHd(stack.port, fits);
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.stringify(JSON.parse(identity(stack.upstream.find(fits.unique)[0]!)['x-hostsig-params']![0]!))).toContain('x'.repeat(7_900));
+  });
+
   it('6connect GETs signed by hostsig and by real PHP are forwarded with their query unchanged; tampered, they are not', async () => {
     const s = signSixConnect({ baseUrl: 'http://x/api/v1/api.php', target: 'ipam', action: 'get', params: { type: 'IP', q: 'a b~ü' }, apiKey: SC_KEY, secretKey: SC_SECRET });
     const path = `/api/v1/api.php?${s.query}`;
