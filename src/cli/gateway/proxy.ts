@@ -259,7 +259,8 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     entry.verdict = r.ok ? 'ok' : r.verdict;
     entry.status = r.status;
     if (r.subject !== undefined) entry.subject = r.subject;
-    send(req, res, r.status, JSON.stringify(r.body), { 'cache-control': 'no-store', ...(r.ok ? {} : { 'x-hostsig-code': r.verdict }) });
+    // The login and error replies come as JSON text already (hostKeyLoginReplyBody): not again.
+    send(req, res, r.status, typeof r.body === 'string' ? r.body : JSON.stringify(r.body), { 'cache-control': 'no-store', ...(r.ok ? {} : { 'x-hostsig-code': r.verdict }) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
