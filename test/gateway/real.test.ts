@@ -15,6 +15,7 @@ const HD_PRIV = 'gw-priv-9f1c2e';
 const SC_KEY = '32-5DAYTJQY2TZHOFOB';
 const SC_SECRET = '48b278ec873bda4738923dbc467f8669';
 const WHM_TOKEN = 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M';
+const HK_KEY = 'hk-gateway-test-key-5c1e';
 const UPSTREAM_TIMEOUT_MS = 1_500;
 
 const skip = missingRealParts();
@@ -98,9 +99,10 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
           hostdime: { keys: { [HD_PUB]: { env: 'GW_TEST_HD_SECRET' } } },
           sixconnect: { keys: { [SC_KEY]: { file: 'sixconnect.secret' } } },
           whm: { tokens: { root: [{ name: 'ci-token', token: WHM_TOKEN }] } },
+          hostkey: { apiKeys: [{ key: { env: 'GW_TEST_HK_KEY' }, subject: 'customer-7' }] },
         },
       },
-      env: { GW_TEST_HD_SECRET: HD_PRIV },
+      env: { GW_TEST_HD_SECRET: HD_PRIV, GW_TEST_HK_KEY: HK_KEY },
       files: { 'sixconnect.secret': `${SC_SECRET}\n` },
     });
     expect(stack.gateway.listening).toMatchObject({ event: 'listening', workers: 2, redis: true, metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
@@ -245,6 +247,32 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     const badAuth = await send(stack.port, { path: '/json-api/listaccts', headers: { Authorization: formatWhmAuthorization({ user: 'root', token: 'X'.repeat(32) }), ...spoof } });
     expect(badAuth.status).toBe(401);
     expect(stack.upstream.received.length).toBe(n);
+  });
+
+  it('HostKey: login at /auth.php is answered by the gateway; the session, in Redis, verifies on either worker; after logout, on neither', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const before = stack.upstream.received.length;
+    const login = await send(stack.port, { method: 'POST', path: '/auth.php', headers: form, body: `action=login&key=${HK_KEY}` });
+    expect(login.status, login.body).toBe(200);
+    const token = JSON.parse(login.body).result.token as string;
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(stack.upstream.received.length).toBe(before);
+    // Fresh connections: the kernel spreads them over both workers.
+    const used = await Promise.all(Array.from({ length: 20 }, (_, i) => send(stack.port, { method: 'POST', path: '/eq.php', headers: form, body: `action=info&id=${i}&token=${token}` })));
+    expect(tally(used)).toEqual({ 200: 20 });
+    const forwarded = stack.upstream.received.slice(before);
+    expect(forwarded).toHaveLength(20);
+    for (const r of forwarded) expect(identity(r)).toEqual({ 'x-hostsig-scheme': ['hostkey'], 'x-hostsig-subject': ['customer-7'] });
+    const logout = await send(stack.port, { method: 'POST', path: '/auth.php', headers: form, body: `action=logout&token=${token}` });
+    expect(logout.status, logout.body).toBe(200);
+    const after = await Promise.all(Array.from({ length: 10 }, () => send(stack.port, { method: 'POST', path: '/eq.php', headers: form, body: `action=info&token=${token}` })));
+    expect(tally(after)).toEqual({ 401: 10 });
+    expect(JSON.parse(after[0]!.body)).toMatchObject({ result: -1, code: 'TOKEN_INVALID' });
+    expect(stack.upstream.received.length).toBe(before + 20);
+    // Neither the API key nor the session token is ever logged.
+    await sleep(100);
+    expect(JSON.stringify(stack.gateway.lines)).not.toContain(token);
+    expect(JSON.stringify(stack.gateway.lines) + stack.gateway.stderr.join('\n')).not.toContain(HK_KEY);
   });
 
   it('an upstream that hangs gives 504 {"error":"upstream_timeout"} through nginx, after timeoutMs', async () => {
