@@ -8,7 +8,7 @@ import { signHostDime } from '../../src/schemes/hostdime/index.js';
 import { signSixConnect } from '../../src/schemes/sixconnect/index.js';
 import { formatWhmAuthorization } from '../../src/schemes/whm/index.js';
 import { ensureBuilt } from '../cli/run.js';
-import { type Answer, freePort, missingRealParts, pool, type Recorded, send, sleep, type Stack, startStack, until } from './harness.js';
+import { type Answer, freePort, missingRealParts, type Recorded, send, sleep, type Stack, startStack, until } from './harness.js';
 
 const HD_PUB = 'gw-pub';
 const HD_PRIV = 'gw-priv-9f1c2e';
@@ -76,6 +76,40 @@ async function metric(stack: Stack, name: string, labels: Record<string, string>
     if (Object.entries(labels).every(([k, v]) => set.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return 0;
+}
+
+/** What {@link loadAround} sent and got. */
+interface Load {
+  signed: Array<ReturnType<typeof hostdime>>;
+  answers: Array<Answer | Error>;
+  startedAt: number[];
+  /** When `act` had finished (performance.now()). */
+  actedAt: number;
+}
+
+/**
+ * Distinct signed HostDime requests through nginx, `lanes` at a time: after `trigger` answers,
+ * `act` runs while the load goes on, and the load stops `tailMs` after `act` has finished. Time,
+ * not a count, bounds the tail, so there are requests well after the fault however fast or slow
+ * the machine is.
+ */
+async function loadAround(stack: Stack, o: { lanes: number; trigger: number; tailMs: number; tag: string; act: () => Promise<void> }): Promise<Load> {
+  const load: Load = { signed: [], answers: [], startedAt: [], actedAt: Infinity };
+  let done = 0;
+  let acting: Promise<void> | null = null;
+  const lane = async () => {
+    while (performance.now() < load.actedAt + o.tailMs) {
+      const i = load.signed.length;
+      const s = hostdime([['status', 'registered'], [o.tag, String(i)]]);
+      load.signed.push(s);
+      load.startedAt[i] = performance.now();
+      load.answers[i] = await sendHd(stack.port, s).catch((e: Error) => e);
+      if (++done === o.trigger) acting = o.act().then(() => void (load.actedAt = performance.now()));
+    }
+  };
+  await Promise.all(Array.from({ length: o.lanes }, lane));
+  await acting;
+  return load;
 }
 
 describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real redis-server', () => {
@@ -317,29 +351,14 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
   it('a worker SIGKILLed under load: the other keeps answering, every client gets one answer, nothing is forwarded twice, the worker is replaced', async () => {
     const [victim, survivor] = stack.gateway.workerPids();
     expect(victim).toBeTypeOf('number');
-    const signed = Array.from({ length: 600 }, (_, i) => hostdime([['status', 'registered'], ['n', String(i)]]));
-    let done = 0;
-    let killedAt = Infinity;
-    const startedAt: number[] = [];
-    const answers = await pool(
-      signed.map((s, i) => async () => {
-        startedAt[i] = performance.now();
-        const a = await sendHd(stack.port, s).catch((e: Error) => e);
-        if (++done === 150) {
-          process.kill(victim!, 'SIGKILL');
-          killedAt = performance.now();
-        }
-        return a;
-      }),
-      16,
-    );
+    const { signed, answers, startedAt, actedAt: killedAt } = await loadAround(stack, { lanes: 16, trigger: 150, tailMs: 1_500, tag: 'n', act: async () => void process.kill(victim!, 'SIGKILL') });
     // Every client got exactly one HTTP answer (no socket error, no hang): 200, or nginx's 502
     // for a request that was on the killed worker.
     const t = tally(answers);
     expect(Object.keys(t).every((k) => k === '200' || k === '502'), JSON.stringify(t)).toBe(true);
-    // Once the kill has landed (200 ms later), every request is answered by the survivor: 200.
-    const after = answers.filter((_, i) => startedAt[i]! > killedAt + 200);
-    expect(after.length, 'requests after the kill').toBeGreaterThan(50);
+    // Once the kill has landed (500 ms later), every request is answered by the survivor: 200.
+    const after = answers.filter((_, i) => startedAt[i]! > killedAt + 500);
+    expect(after.length, 'requests after the kill').toBeGreaterThan(20);
     expect(tally(after)).toEqual({ 200: after.length });
     const counts = forwardedCounts(stack, signed.map((s) => s.unique));
     signed.forEach((s, i) => {
@@ -360,33 +379,19 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     expect(pids).toContain(survivor);
     expect(stack.gateway.events('worker-exit').length).toBeGreaterThanOrEqual(1);
     await until('a worker-started line', () => stack.gateway.events('worker-started').length >= 1);
-    console.log(`[worker kill] 600 distinct requests, 16 in flight, SIGKILL after 150: ${JSON.stringify(t)}; forwarded but not 200: ${lost}; replaced ${victim} by ${pids.find((p) => p !== survivor)} (seen ${replacedMs} ms after the burst)`);
+    console.log(`[worker kill] ${signed.length} distinct requests, 16 in flight, SIGKILL after 150, 1.5 s more: ${JSON.stringify(t)}; forwarded but not 200: ${lost}; replaced ${victim} by ${pids.find((p) => p !== survivor)} (seen ${replacedMs} ms after the burst)`);
     // The replacement answers too.
     const r = await sendHd(stack.port, hostdime());
     expect(r.status).toBe(200);
   });
 
   it('redis-server SIGKILLed mid-burst: 503s, nothing forwarded that was not accepted; /healthz 503; after a restart on the same port, accepted again', async () => {
-    const signed = Array.from({ length: 300 }, (_, i) => hostdime([['status', 'registered'], ['r', String(i)]]));
-    let done = 0;
-    let killedAt = Infinity;
-    let killing: Promise<void> | null = null;
-    const startedAt: number[] = [];
-    const answers = await pool(
-      signed.map((s, i) => async () => {
-        startedAt[i] = performance.now();
-        const a = await sendHd(stack.port, s).catch((e: Error) => e);
-        if (++done === 100) killing = stack.redis.kill().then(() => void (killedAt = performance.now()));
-        return a;
-      }),
-      8,
-    );
-    await killing;
+    const { signed, answers, startedAt, actedAt: killedAt } = await loadAround(stack, { lanes: 8, trigger: 100, tailMs: 1_000, tag: 'r', act: () => stack.redis.kill() });
     const t = tally(answers);
     expect(Object.keys(t).every((k) => k === '200' || k === '503'), JSON.stringify(t)).toBe(true);
     // Every request that started after redis-server was dead: 503.
     const late = answers.filter((_, i) => startedAt[i]! > killedAt);
-    expect(late.length).toBeGreaterThan(50);
+    expect(late.length).toBeGreaterThan(20);
     expect(tally(late)).toEqual({ 503: late.length });
     // Forwarded exactly when accepted.
     const counts = forwardedCounts(stack, signed.map((s) => s.unique));
@@ -408,6 +413,6 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     const healthy = await send(stack.port, { path: '/healthz' });
     expect(healthy.status).toBe(200);
     expect(JSON.parse(healthy.body)).toEqual({ status: 'ok', redis: 'up' });
-    console.log(`[redis kill] 300 distinct requests, 8 in flight, SIGKILL after 100: ${JSON.stringify(t)}; ${late.length} started after the kill, all 503; first 200 ${recoveryMs} ms after redis-server answered PING again`);
+    console.log(`[redis kill] ${signed.length} distinct requests, 8 in flight, SIGKILL after 100, 1 s more: ${JSON.stringify(t)}; ${late.length} started after the kill, all 503; first 200 ${recoveryMs} ms after redis-server answered PING again`);
   });
 });
