@@ -324,9 +324,32 @@ describe.skipIf(skip !== null)('hostsig gateway behind a real nginx, on a real r
     }
   });
 
+  it('an upstream that is down gives the gateway\'s 502 {"error":"upstream_unavailable"} through nginx; back up, 200 again', async () => {
+    await stack.upstream.down();
+    try {
+      const r = await sendHd(stack.port, hostdime());
+      expect(r.status).toBe(502);
+      expect(JSON.parse(r.body)).toEqual({ error: 'upstream_unavailable' });
+      expect(await metric(stack, 'hostsig_gateway_upstream_errors_total', { kind: 'refused' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await stack.upstream.up();
+    }
+    expect((await sendHd(stack.port, hostdime())).status).toBe(200);
+  });
+
   it('1,000 concurrent copies of one signed request, 2 workers: exactly one reaches the upstream, 999 are refused as replays', async () => {
     const s = hostdime([['status', 'registered'], ['burst', '1000']]);
-    const logged = stack.gateway.requests().length;
+    // The burst's log lines are those after the lines already there; an earlier request's line
+    // can trail its answer (a worker preempted between answering and logging), so wait until
+    // the log has been still for 300 ms first.
+    let logged = -1;
+    await until('a still log', async () => {
+      const n = stack.gateway.requests().length;
+      if (n === logged) return true;
+      logged = n;
+      await sleep(300);
+      return stack.gateway.requests().length === n;
+    });
     const answers = await Promise.all(Array.from({ length: 1_000 }, () => sendHd(stack.port, s).catch((e: Error) => e)));
     const t = tally(answers);
     expect(t).toEqual({ 200: 1, 401: 999 });
