@@ -2,6 +2,7 @@
 // the environment and from files; unknown fields are mistakes; start failures exit 1.
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkGatewayConfig, GatewayConfigError } from '../../src/cli/gateway/config.js';
 import { ensureBuilt } from '../cli/run.js';
@@ -126,6 +127,17 @@ describe('as a command: exit codes', () => {
     expect(runGatewayOnce(writeConfig('{"upstream": ')).code).toBe(2);
     expect(runGatewayOnce('/nonexistent/gateway.json').code).toBe(2);
     expect(runGatewayOnce(writeConfig(BASE), {}, ['--workers', '0']).code).toBe(2);
+  });
+
+  it('redis or prom-client configured but not installed: exit 1 naming the package to install', () => {
+    const NODE_OPTIONS = `--import=${pathToFileURL(join(import.meta.dirname, 'no-peers.mjs')).href}`;
+    const r = runGatewayOnce(writeConfig({ ...BASE, listen: { port: 0 }, redis: { url: 'redis://127.0.0.1:1' } }), { NODE_OPTIONS });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/"event":"start-failed".*needs the \\"redis\\" package, which is not installed: npm install redis/);
+    const m = runGatewayOnce(writeConfig({ ...BASE, listen: { port: 0 }, metrics: { port: 0 } }), { NODE_OPTIONS });
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain('npm install prom-client');
   });
 
   it('the port in use: exit 1 with the reason', () => {

@@ -130,3 +130,30 @@ describe.skipIf(!redisAvailable())('gateway on Redis, 2 workers', () => {
     expect(text).toMatch(/^hostsig_gateway_upstream_errors_total\{kind="refused"\} 0$/m);
   });
 });
+
+describe.skipIf(!redisAvailable())('gateway started while Redis is down', () => {
+  it('starts (a warning, the listening line), answers 503 and forwards nothing, then serves once Redis is up', async () => {
+    ensureBuilt();
+    const redis = await RedisServer.start();
+    await redis.stop();
+    const up = await startUpstream();
+    const gw = await startGateway({ listen: { port: 0 }, upstream: { url: up.url }, redis: { url: redis.url }, schemes: { hostdime: { keys: { pub: KEY } } } });
+    try {
+      expect(gw.listening.redis).toBe(true);
+      expect(gw.err.join('\n')).toContain('"event":"redis-unreachable"');
+      expect((await health(gw.url)).status).toBe(503);
+      const s = signed(gw.url);
+      expect((await post(gw.url, s.path, s.body)).status).toBe(503);
+      expect(up.received).toHaveLength(0);
+      await redis.restart();
+      expect(await until(async () => (await health(gw.url)).status === 200, 10_000)).toBe(true);
+      const again = signed(gw.url);
+      expect((await post(gw.url, again.path, again.body)).status).toBe(200);
+      expect(up.received).toHaveLength(1);
+    } finally {
+      expect(await gw.stop()).toBe(0);
+      await up.close();
+      await redis.stop();
+    }
+  }, 30_000);
+});

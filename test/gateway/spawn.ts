@@ -84,6 +84,13 @@ export function runGatewayOnce(configPath: string, extraEnv: Record<string, stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+// Whatever happens to a test (a time-out skips its finally), no gateway outlives the test
+// process: its workers follow the primary (they drain and exit when it is gone).
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+
 export interface Gateway {
   url: string;
   metrics: string | null;
@@ -102,6 +109,8 @@ export async function startGateway(cfg: unknown, opts: { env?: Record<string, st
   const path = writeConfig(cfg, opts.files);
   const args = [BIN, 'gateway', '--config', path, ...(opts.workers ? ['--workers', String(opts.workers)] : [])];
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: env(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   const out: string[] = [];
   const err: string[] = [];
   const waiters: { pred: (l: string) => boolean; resolve: (l: string) => void }[] = [];

@@ -2,6 +2,7 @@
 // and exits 0; with --workers 2 a worker killed with SIGKILL is replaced and the port keeps
 // answering; /metrics counts by scheme and verdict (memory stores, one worker).
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatWhmAuthorization } from '../../src/schemes/whm/index.js';
 import { ensureBuilt } from '../cli/run.js';
@@ -51,6 +52,42 @@ describe('drain', () => {
       expect(Date.now() - t0).toBeGreaterThan(800);
       const [line] = await loggedRequests(gw, 1);
       expect(line).toMatchObject({ path: '/json-api/slow', status: 200, upstreamStatus: 200 });
+    } finally {
+      up.answer = OK_ANSWER;
+      await gw.stop('SIGKILL');
+    }
+  });
+
+  it('SIGTERM while a slow client is still reading a large answer the upstream already finished: the client gets all of it', async () => {
+    const big = Buffer.alloc(16 * 1024 * 1024, 0x61);
+    up.answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': big.length });
+      res.end(big);
+    };
+    const gw = await startGateway({ listen: { port: 0 }, upstream: { url: up.url }, drainTimeoutMs: 8000, schemes });
+    try {
+      const got = new Promise<number>((resolve, reject) => {
+        const req = request(`${gw.url}/json-api/big`, { headers: AUTH, agent: false }, (res) => {
+          let n = 0;
+          res.pause();
+          // Reads nothing until the drain has begun, then everything.
+          void gw.waitFor((l) => l.includes('"event":"draining"')).then(() =>
+            setTimeout(() => {
+              res.on('data', (c: Buffer) => (n += c.length));
+              res.on('end', () => resolve(n));
+              res.on('error', reject);
+              res.resume();
+            }, 500),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      while (!up.received.some((r) => r.url === '/json-api/big')) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      const code = gw.stop('SIGTERM');
+      expect(await got).toBe(big.length);
+      expect(await code).toBe(0);
     } finally {
       up.answer = OK_ANSWER;
       await gw.stop('SIGKILL');

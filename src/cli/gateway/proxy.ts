@@ -195,12 +195,13 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
       let settled = false;
       let connectTimer: NodeJS.Timeout | undefined;
       const responseTimer = setTimeout(() => upReq.destroy(new UpstreamError('timeout')), cfg.upstream.timeoutMs);
+      // Settled once the client has the whole answer (or is gone), not when the upstream ends:
+      // a drain waits for this, and must not cut an answer still being written.
       const done = () => {
         if (settled) return;
         settled = true;
         clearTimeout(responseTimer);
         clearTimeout(connectTimer);
-        metrics?.upstream((performance.now() - started) / 1000);
         resolve();
       };
       const fail = (e: unknown) => {
@@ -237,8 +238,9 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
         upRes.on('aborted', () => fail(new UpstreamError('reset')));
         res.writeHead(entry.upstreamStatus, responseHeaders(upRes.rawHeaders));
         upRes.pipe(res);
-        upRes.on('end', done);
-        res.on('close', () => {
+        upRes.once('end', () => metrics?.upstream((performance.now() - started) / 1000));
+        res.once('finish', done);
+        res.once('close', () => {
           if (!upRes.readableEnded) upRes.destroy();
           done();
         });
