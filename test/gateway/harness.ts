@@ -105,15 +105,6 @@ export function childPids(ppid: number): number[] {
   return out.sort((a, b) => a - b);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Waits for a child to exit; SIGKILLs its process group when it outlives `ms`. */
 async function reap(proc: ChildProcess, signal: NodeJS.Signals, ms: number): Promise<number | null> {
   if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
@@ -169,20 +160,6 @@ export function send(port: number, req: Send): Promise<Answer> {
     r.on('error', reject);
     r.end(body);
   });
-}
-
-/** Runs `tasks` with at most `limit` in flight; results in order. */
-export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const out = new Array<T>(tasks.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,10 +275,6 @@ export class RedisProc {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
-  }
-
-  get running(): boolean {
-    return this.#proc !== null;
   }
 
   /** Starts redis-server (again) on the same port and waits for PING. */
@@ -425,11 +398,9 @@ export class GatewayProc {
   exitCode: number | null = null;
   listening!: ListeningLine;
   readonly #proc: ChildProcess;
-  readonly #exited: Promise<number | null>;
 
   private constructor(proc: ChildProcess) {
     this.#proc = proc;
-    this.#exited = new Promise((r) => proc.once('exit', (c) => r(c)));
     createInterface({ input: proc.stderr! }).on('line', (l) => this.stderr.push(l));
     createInterface({ input: proc.stdout! }).on('line', (l) => {
       try {
@@ -500,13 +471,6 @@ export class GatewayProc {
     return code;
   }
 
-  exited(): Promise<number | null> {
-    return this.#exited;
-  }
-
-  alive(): boolean {
-    return alive(this.pid);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
