@@ -31,7 +31,7 @@ export interface Stores {
 /** The part of a node-redis client the gateway uses. */
 interface RedisClient {
   isReady: boolean;
-  on(event: 'error', fn: (e: unknown) => void): unknown;
+  on(event: 'error' | 'ready', fn: (e: unknown) => void): unknown;
   connect(): Promise<unknown>;
   ping(): Promise<unknown>;
   destroy?(): void;
@@ -83,7 +83,11 @@ export async function redisStores(cfg: GatewayConfig, log: Logger, worker: numbe
   const t = r.commandTimeoutMs;
   const nonces = new RedisNonceStore({ client, style: 'node-redis', prefix: `${r.prefix}nonce:`, timeoutMs: t });
   const sessions = new RedisHostKeyTokenStore({ client, style: 'node-redis', prefix: `${r.prefix}hostkey:session:`, timeoutMs: t });
-  if (client.isReady) await seedSessions(cfg, sessions).catch(() => log.warn({ event: 'redis-seed-failed', worker, message: 'could not write the configured HostKey sessions to Redis' }));
+  // The configured sessions are written on every (re)connect: Redis may have been down at
+  // start, or restarted empty.
+  const seed = () => seedSessions(cfg, sessions).catch(() => log.warn({ event: 'redis-seed-failed', worker, message: 'could not write the configured HostKey sessions to Redis' }));
+  client.on('ready', () => void seed());
+  if (client.isReady) await seed();
   const health: Health = async () => {
     if (!client.isReady) return 'down';
     try {
