@@ -40,6 +40,9 @@ export interface ProxyDeps {
   worker: number;
 }
 
+/** Longest X-Hostsig-Params value forwarded; a verified request with more params is 413, not forwarded. */
+const MAX_PARAMS_HEADER = 8000;
+
 // RFC 9110 7.6.1 plus the old ones proxies still drop.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade']);
 
@@ -258,7 +261,8 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     entry.verdict = r.ok ? 'ok' : r.verdict;
     entry.status = r.status;
     if (r.subject !== undefined) entry.subject = r.subject;
-    send(req, res, r.status, JSON.stringify(r.body), { 'cache-control': 'no-store', ...(r.ok ? {} : { 'x-hostsig-code': r.verdict }) });
+    // The login and error replies come as JSON text already (hostKeyLoginReplyBody): not again.
+    send(req, res, r.status, typeof r.body === 'string' ? r.body : JSON.stringify(r.body), { 'cache-control': 'no-store', ...(r.ok ? {} : { 'x-hostsig-code': r.verdict }) });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
@@ -283,6 +287,14 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     }
     const id = identityOf(r);
     entry.scheme = r.scheme;
+    if (id.params !== undefined && id.params.length > MAX_PARAMS_HEADER) {
+      // Upstreams refuse longer header lines (nginx: 8 KiB; Node: 16 KiB for all headers), and
+      // forwarding without the params would let the upstream re-parse what was signed.
+      const f = verifier.failure('BODY_TOO_LARGE', `the verified params take ${id.params.length} bytes as X-Hostsig-Params; the gateway forwards at most ${MAX_PARAMS_HEADER}`, r.scheme);
+      entry.verdict = f.code;
+      entry.status = f.status;
+      return send(req, res, f.status, f.body, { ...f.headers });
+    }
     entry.verdict = 'ok';
     const who = id.subject ?? id.key;
     if (who !== undefined) entry.subject = who;
