@@ -70,14 +70,18 @@ async function workerOf(g: Gateway, path: string): Promise<number> {
 /** Kept-alive connections until one is on each of two workers (a connection stays on its worker). */
 async function oneConnectionPerWorker(g: Gateway): Promise<[Agent, Agent]> {
   const seen = new Map<number, Agent>();
-  for (let i = 0; i < 60 && seen.size < 2; i++) {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const path = `/probe-${probes++}/eq.php`;
+  // Batches of parallel connections: the kernel hands them to whichever worker accepts first.
+  for (let batch = 0; batch < 20 && seen.size < 2; batch++) {
+    const agents = Array.from({ length: 8 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+    const paths = agents.map(() => `/probe-${probes++}/eq.php`);
     // An unknown token: answered by the gateway (TOKEN_INVALID), no PIN attempt counted.
-    expect((await call(g.url, path, `action=check_pin&token=${'f'.repeat(32)}&pin=0000`, { agent })).status).toBe(401);
-    const w = await workerOf(g, path);
-    if (seen.has(w)) agent.destroy();
-    else seen.set(w, agent);
+    const replies = await Promise.all(agents.map((agent, i) => call(g.url, paths[i]!, `action=check_pin&token=${'f'.repeat(32)}&pin=0000`, { agent })));
+    expect(replies.map((r) => r.status)).toEqual(agents.map(() => 401));
+    for (const [i, agent] of agents.entries()) {
+      const w = await workerOf(g, paths[i]!);
+      if (seen.has(w)) agent.destroy();
+      else seen.set(w, agent);
+    }
   }
   expect(seen.size).toBe(2);
   return [...seen.values()] as [Agent, Agent];
