@@ -40,7 +40,7 @@ export async function runPrimary(cfg: GatewayConfig, workers: number, log: Logge
   // Missing optional packages are found here, before any fork (exit 1 with the message).
   const prom = cfg.metrics ? await loadProm() : null;
   if (cfg.redis) await loadPeer('redis', '"redis" in the config');
-  else log.warn({ event: 'memory-stores', message: `no "redis" in the config: nonces and HostKey sessions are kept in memory, per process${workers > 1 ? '; with several workers a replay can pass through another worker: configure Redis with --workers > 1' : ' (configure Redis to share them between workers and gateways)'}` });
+  else log.warn({ event: 'memory-stores', message: `no "redis" in the config: nonces, HostKey sessions and PIN attempts are kept in memory, per process${workers > 1 ? '; with several workers a replay can pass through another worker: configure Redis with --workers > 1' : ' (configure Redis to share them between workers and gateways)'}` });
 
   // Port 0: picked here, so every worker (and every replacement) shares the same one.
   let port = cfg.listen.port === 0 ? await freePort(cfg.listen.host) : cfg.listen.port;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type IpAddress, type IpCidr, parseCidr, parseIpAddress } from '../../core/ip.js';
 import { importPublicKey } from '../../rsa/index.js';
-import { HOSTKEY_TOKEN_RE } from '../../schemes/hostkey/index.js';
+import { HOSTKEY_TOKEN_RE, type HostKeyPinRecord } from '../../schemes/hostkey/index.js';
 import { checkConfig, type KeysConfig } from '../config.js';
 
 /** A config mistake: exit code 2, the message names the file and the JSON path. */
@@ -27,7 +27,21 @@ export interface GatewayConfig {
   metrics: { host: string; port: number } | null;
   redis: { url: string; prefix: string; commandTimeoutMs: number } | null;
   drainTimeoutMs: number;
+  /** Longest `X-Hostsig-Params` value forwarded (bytes); over it a verified request is 413. */
+  maxParamsHeaderBytes: number;
   schemes: KeysConfig;
+  /** HostKey PINs (`schemes.hostkey.pins`): the gateway answers `eq.php` check_pin itself. */
+  pins: GatewayPins | null;
+}
+
+/** `schemes.hostkey.pins`, checked: records by session subject, the PIN service's limits. */
+export interface GatewayPins {
+  /** Session subject -> its PIN record (a Map: subjects are names from the config, `__proto__` included). */
+  records: Map<string, HostKeyPinRecord>;
+  /** Wrong PINs before the lock (createPinService's `maxFailures`). Default 3. */
+  maxFailures: number;
+  /** The n-th failure waits `min(baseMs * 2^(n-1), maxMs)` (createPinService's `delay`). Default 1000 / 30000. */
+  delay: { baseMs: number; maxMs: number };
 }
 
 type Obj = Record<string, unknown>;
@@ -118,7 +132,7 @@ class Reader {
   }
 }
 
-const TOP = ['listen', 'upstream', 'maxBodyBytes', 'trustedProxies', 'metrics', 'redis', 'drainTimeoutMs', 'schemes'] as const;
+const TOP = ['listen', 'upstream', 'maxBodyBytes', 'maxParamsHeaderBytes', 'trustedProxies', 'metrics', 'redis', 'drainTimeoutMs', 'schemes'] as const;
 const SCHEMES = ['hostdime', 'sixconnect', 'hostbill', 'whm', 'hostkey'] as const;
 
 function address(r: Reader, v: unknown, path: string, dflt: { host: string; port: number }): { host: string; port: number } {
@@ -283,7 +297,7 @@ function apiKeys(r: Reader, v: unknown, p: string): Record<string, string> {
 }
 
 function hostkey(r: Reader, v: unknown, p: string): NonNullable<KeysConfig['hostkey']> {
-  const o = r.obj(v, p, ['sessions', 'apiKeys', 'ttl']);
+  const o = r.obj(v, p, ['sessions', 'apiKeys', 'ttl', 'pins']);
   const out: NonNullable<KeysConfig['hostkey']> = {};
   if (o.apiKeys !== undefined) out.apiKeys = apiKeys(r, o.apiKeys, join(p, 'apiKeys'));
   if (o.ttl !== undefined) out.ttl = r.int(o.ttl, join(p, 'ttl'), 1);
@@ -305,6 +319,50 @@ function hostkey(r: Reader, v: unknown, p: string): NonNullable<KeysConfig['host
     });
   }
   return out;
+}
+
+const HEX = /^[0-9a-f]+$/;
+
+/** A PIN record as hashHostKeyPin makes it (JSON text), checked as verifyHostKeyPinHash will read it. */
+function pinRecord(r: Reader, v: unknown, p: string): HostKeyPinRecord {
+  const text = r.secret(v, p);
+  const shape = 'a PIN record {"alg":"scrypt","N","r","p","dkLen","salt","hash"} as JSON text (hashHostKeyPin, or the web debugger\'s "PIN record")';
+  let rec: unknown;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    r.fail(p, `not JSON: must be ${shape}`);
+  }
+  if (!isObj(rec)) r.fail(p, `must be ${shape}`);
+  const { alg, N, r: bs, p: par, dkLen, salt, hash } = rec;
+  const int = (x: unknown, lo: number, hi: number) => typeof x === 'number' && Number.isSafeInteger(x) && x >= lo && x <= hi;
+  if (alg !== 'scrypt') r.fail(p, `"alg" must be "scrypt": must be ${shape}`);
+  if (!int(N, 2, 2 ** 22) || ((N as number) & ((N as number) - 1)) !== 0) r.fail(p, '"N" must be a power of two, 2..2^22');
+  if (!int(bs, 1, 32)) r.fail(p, '"r" must be an integer 1..32');
+  if (!int(par, 1, 16)) r.fail(p, '"p" must be an integer 1..16');
+  if (!int(dkLen, 16, 64)) r.fail(p, '"dkLen" must be an integer 16..64');
+  if (typeof salt !== 'string' || !HEX.test(salt) || salt.length % 2 !== 0) r.fail(p, '"salt" must be lowercase hex');
+  if (typeof hash !== 'string' || !HEX.test(hash) || hash.length !== (dkLen as number) * 2) r.fail(p, '"hash" must be lowercase hex, dkLen bytes');
+  return { alg, N: N as number, r: bs as number, p: par as number, dkLen: dkLen as number, salt, hash };
+}
+
+/** `schemes.hostkey.pins`: `{"records": {subject: record}, "maxFailures"?, "delay"?: {"baseMs", "maxMs"}}`. */
+function pins(r: Reader, v: unknown, p: string): GatewayPins {
+  const o = r.obj(v, p, ['records', 'maxFailures', 'delay']);
+  const rp = join(p, 'records');
+  if (!isObj(o.records)) r.fail(rp, 'must map session subjects to PIN records');
+  const records = new Map<string, HostKeyPinRecord>();
+  for (const [subject, rec] of Object.entries(o.records)) {
+    if (subject === '') r.fail(join(rp, subject), 'a subject must not be empty');
+    records.set(subject, pinRecord(r, rec, join(rp, subject)));
+  }
+  const delay = { baseMs: 1000, maxMs: 30_000 };
+  if (o.delay !== undefined) {
+    const d = r.obj(o.delay, join(p, 'delay'), ['baseMs', 'maxMs']);
+    if (d.baseMs !== undefined) delay.baseMs = r.int(d.baseMs, join(join(p, 'delay'), 'baseMs'), 0, 60_000);
+    if (d.maxMs !== undefined) delay.maxMs = r.int(d.maxMs, join(join(p, 'delay'), 'maxMs'), 0, 600_000);
+  }
+  return { records, maxFailures: o.maxFailures === undefined ? 3 : r.int(o.maxFailures, join(p, 'maxFailures'), 1, 1000), delay };
 }
 
 function schemes(r: Reader, v: unknown): KeysConfig {
@@ -337,8 +395,13 @@ export function checkGatewayConfig(raw: unknown, file: string, base: string): Ga
     metrics: o.metrics === undefined ? null : address(r, o.metrics, 'metrics', { host: '127.0.0.1', port: 9464 }),
     redis: redis(r, o.redis),
     drainTimeoutMs: o.drainTimeoutMs === undefined ? 10000 : r.int(o.drainTimeoutMs, 'drainTimeoutMs', 0),
+    maxParamsHeaderBytes: o.maxParamsHeaderBytes === undefined ? 8000 : r.int(o.maxParamsHeaderBytes, 'maxParamsHeaderBytes', 0, 65536),
     schemes: schemes(r, o.schemes),
+    pins: null,
   };
+  // PINs stay out of the keys config (serve's checkConfig does not know them).
+  const hk = isObj(o.schemes) && isObj(o.schemes.hostkey) ? o.schemes.hostkey : null;
+  if (hk && hk.pins !== undefined) cfg.pins = pins(r, hk.pins, 'schemes.hostkey.pins');
   return cfg;
 }
 

@@ -8,14 +8,15 @@ import { Agent as HttpAgent, type IncomingMessage, type RequestOptions, request 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
-import type { HostKeyTokenStore } from '../../schemes/hostkey/index.js';
+import { HostsigError, type HostsigErrorCode, isHostsigError } from '../../core/errors.js';
+import type { HostKeyTokenStore, PinService } from '../../schemes/hostkey/index.js';
 import { type HostsigVerifier, normalizeHead, type SchemeName, splitUrl } from '../../server/index.js';
 import { readRawBody, toPlainRequest } from '../../server/node.js';
 import { hostKeyAuthPhp } from '../verifier-setup.js';
 import type { GatewayConfig } from './config.js';
 import { clientAddress, type ForwardIdentity, identityHeaders, identityOf } from './identity.js';
 import { cut, type Logger } from './log.js';
+import { PIN_ACTIONS, pinCall } from './pins.js';
 
 /** What the gateway counts (metrics.ts implements it with prom-client; tests may pass none). */
 export interface GatewayMetrics {
@@ -34,14 +35,13 @@ export interface ProxyDeps {
   cfg: GatewayConfig;
   verifier: HostsigVerifier;
   sessions: HostKeyTokenStore;
+  /** HostKey's PIN service when `schemes.hostkey.pins` is set: eq.php check_pin/set_pin are answered here. */
+  pins?: PinService | null;
   health: Health;
   log: Logger;
   metrics: GatewayMetrics | null;
   worker: number;
 }
-
-/** Longest X-Hostsig-Params value forwarded; a verified request with more params is 413, not forwarded. */
-const MAX_PARAMS_HEADER = 8000;
 
 // RFC 9110 7.6.1 plus the old ones proxies still drop.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade']);
@@ -136,6 +136,9 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
   const basePath = up.pathname.replace(/\/+$/, '');
   const maxBody = cfg.maxBodyBytes;
   const authPhpOn = cfg.schemes.hostkey?.apiKeys !== undefined;
+  const pinService = deps.pins ?? null;
+  // Longest X-Hostsig-Params value forwarded; a verified request with more params is 413, not forwarded.
+  const maxParams = cfg.maxParamsHeaderBytes;
   let inFlight = 0;
   let idle: (() => void) | null = null;
 
@@ -265,6 +268,32 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     send(req, res, r.status, typeof r.body === 'string' ? r.body : JSON.stringify(r.body), { 'cache-control': 'no-store', ...(r.ok ? {} : { 'x-hostsig-code': r.verdict }) });
   }
 
+  /**
+   * The fields of an eq.php PIN call (GET: the query; POST: the form body), or null when no
+   * `action` anywhere is a PIN action. A PIN action next to another `action` (repeated, or one in
+   * the query and one in the body) is refused: the upstream might read the other one.
+   */
+  function pinFields(method: string, query: string, bytes: Uint8Array): URLSearchParams | null {
+    const q = new URLSearchParams(query);
+    const body = method === 'POST' ? new URLSearchParams(Buffer.from(bytes).toString('utf8')) : null;
+    const actions = [...q.getAll('action'), ...(body ? body.getAll('action') : [])];
+    if (!actions.some((a) => PIN_ACTIONS.has(a))) return null;
+    if (actions.length > 1) throw new HostsigError('FIELD_DUPLICATE', 'eq.php field "action" appears more than once', { field: 'action' });
+    if (body && body.getAll('action').length !== 1) throw new HostsigError('MISSING_FIELD', 'a POST PIN call carries action in the form body', { field: 'action' });
+    return body ?? q;
+  }
+
+  async function pinPhp(req: IncomingMessage, res: ServerResponse, fields: URLSearchParams, entry: Entry): Promise<void> {
+    const ip = clientIpOf(req);
+    const r = await pinCall(fields, { service: pinService!, sessions: deps.sessions, ...(ip ? { clientIp: ip } : {}) });
+    entry.verdict = r.verdict;
+    entry.status = r.status;
+    if (r.subject !== undefined) entry.subject = r.subject;
+    if (r.storeFailed) metrics?.storeError(r.storeFailed);
+    const extra: Record<string, string> = r.verdict === 'ok' ? {} : { 'x-hostsig-code': r.verdict, ...(r.status === 503 ? { 'retry-after': '1' } : {}) };
+    send(req, res, r.status, r.body, { 'cache-control': 'no-store', ...extra });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, entry: Entry): Promise<void> {
     const { method } = entry;
     const { query } = splitUrl(req.url ?? '/');
@@ -275,6 +304,11 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     // Read first, under the cap, on every path: over it is 413 before the rest is read.
     const bytes = await readRawBody(req, { maxBytes: maxBody });
     if (authPhpHere) return authPhp(req, res, method, query, bytes, entry);
+    if (pinService && (method === 'POST' || method === 'GET') && entry.path.endsWith('/eq.php')) {
+      const fields = pinFields(method, query, bytes);
+      entry.scheme = fields ? 'hostkey' : entry.scheme;
+      if (fields) return pinPhp(req, res, fields, entry);
+    }
     plain.body = bytes;
     const r = await verifier.verify(plain);
     if (!r.ok) {
@@ -287,10 +321,10 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
     }
     const id = identityOf(r);
     entry.scheme = r.scheme;
-    if (id.params !== undefined && id.params.length > MAX_PARAMS_HEADER) {
+    if (id.params !== undefined && id.params.length > maxParams) {
       // Upstreams refuse longer header lines (nginx: 8 KiB; Node: 16 KiB for all headers), and
       // forwarding without the params would let the upstream re-parse what was signed.
-      const f = verifier.failure('BODY_TOO_LARGE', `the verified params take ${id.params.length} bytes as X-Hostsig-Params; the gateway forwards at most ${MAX_PARAMS_HEADER}`, r.scheme);
+      const f = verifier.failure('BODY_TOO_LARGE', `the verified params take ${id.params.length} bytes as X-Hostsig-Params; the gateway forwards at most ${maxParams} (maxParamsHeaderBytes)`, r.scheme);
       entry.verdict = f.code;
       entry.status = f.status;
       return send(req, res, f.status, f.body, { ...f.headers });

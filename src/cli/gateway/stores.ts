@@ -1,13 +1,13 @@
 /**
- * The gateway's stores: replay nonces, HostKey sessions. In Redis when `redis` is configured
+ * The gateway's stores: replay nonces, HostKey sessions, HostKey PIN attempts. In Redis when `redis` is configured
  * (shared by every worker and every gateway on the same Redis), in memory otherwise (one
  * process only: a warning says so). The Redis client is `redis` (node-redis), loaded with a
  * dynamic import only here, set to fail fast: no offline queue (a command while disconnected is
  * refused, so the request is a 503 now rather than a write later) and a quick reconnect.
  */
 import { MemoryNonceStore, type NonceStore } from '../../core/nonce.js';
-import { type HostKeyTokenStore, MemoryHostKeyTokenStore } from '../../schemes/hostkey/index.js';
-import { RedisHostKeyTokenStore, RedisNonceStore, withTimeout } from '../../server/index.js';
+import { type HostKeyTokenStore, MemoryHostKeyTokenStore, MemoryPinAttemptStore, type PinAttemptStore } from '../../schemes/hostkey/index.js';
+import { RedisHostKeyTokenStore, RedisNonceStore, RedisPinAttemptStore, withTimeout } from '../../server/index.js';
 import { hostKeyRecords } from '../config.js';
 import type { GatewayConfig } from './config.js';
 import type { Logger } from './log.js';
@@ -24,6 +24,8 @@ export class GatewayStartError extends Error {
 export interface Stores {
   nonces: NonceStore;
   sessions: HostKeyTokenStore;
+  /** HostKey PIN failure counts and locks (used when `schemes.hostkey.pins` is set). */
+  pinAttempts: PinAttemptStore;
   health: Health;
   close(): Promise<void>;
 }
@@ -61,7 +63,7 @@ async function seedSessions(cfg: GatewayConfig, store: HostKeyTokenStore): Promi
 export function memoryStores(cfg: GatewayConfig): Stores {
   const sessions = new MemoryHostKeyTokenStore();
   void seedSessions(cfg, sessions);
-  return { nonces: new MemoryNonceStore(), sessions, health: async () => 'memory', close: async () => {} };
+  return { nonces: new MemoryNonceStore(), sessions, pinAttempts: new MemoryPinAttemptStore(), health: async () => 'memory', close: async () => {} };
 }
 
 /** Stores on Redis; resolves once connected, or after the connect time cap (then 503s until Redis answers). */
@@ -83,6 +85,8 @@ export async function redisStores(cfg: GatewayConfig, log: Logger, worker: numbe
   const t = r.commandTimeoutMs;
   const nonces = new RedisNonceStore({ client, style: 'node-redis', prefix: `${r.prefix}nonce:`, timeoutMs: t });
   const sessions = new RedisHostKeyTokenStore({ client, style: 'node-redis', prefix: `${r.prefix}hostkey:session:`, timeoutMs: t });
+  // Shared by every worker: a guesser cannot spread PIN attempts over them.
+  const pinAttempts = new RedisPinAttemptStore({ client, style: 'node-redis', prefix: `${r.prefix}hostkey:pin:`, timeoutMs: t });
   // The configured sessions are written on every (re)connect: Redis may have been down at
   // start, or restarted empty.
   const seed = () => seedSessions(cfg, sessions).catch(() => log.warn({ event: 'redis-seed-failed', worker, message: 'could not write the configured HostKey sessions to Redis' }));
@@ -100,6 +104,7 @@ export async function redisStores(cfg: GatewayConfig, log: Logger, worker: numbe
   return {
     nonces,
     sessions,
+    pinAttempts,
     health,
     close: async () => {
       try {

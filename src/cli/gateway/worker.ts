@@ -11,6 +11,7 @@ import type { GatewayConfig } from './config.js';
 import { clientAddress } from './identity.js';
 import type { Logger } from './log.js';
 import { loadProm, workerMetrics } from './metrics.js';
+import { gatewayPinService } from './pins.js';
 import { createProxy } from './proxy.js';
 import { openStores } from './stores.js';
 
@@ -36,7 +37,8 @@ export async function startWorker(cfg: GatewayConfig, worker: number, port: numb
       clientIp: (head) => clientAddress(head.clientIp, head.headers['x-forwarded-for'], cfg.trustedProxies),
     }),
   );
-  const proxy = createProxy({ cfg, verifier, sessions: stores.sessions, health: stores.health, log, metrics, worker });
+  const pins = cfg.pins ? gatewayPinService(cfg.pins, stores.pinAttempts) : null;
+  const proxy = createProxy({ cfg, verifier, sessions: stores.sessions, pins, health: stores.health, log, metrics, worker });
   let draining = false;
   const server = createServer((req, res) => {
     proxy.handle(req, res);
