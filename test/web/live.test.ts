@@ -397,6 +397,18 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
       expect(await stage.innerText()).not.toMatch(/first difference/);
     });
 
+    it('(d) a sent value that only looks like a placeholder is a value: diffed, not hidden', async () => {
+      // Only the analyses' expectedMissing/receivedMissing flags mean "missing"; the text "(no hash)" sent as hash= is what was sent.
+      await choose(h.page, 'sixconnect');
+      await h.page.fill('#sixconnect-verify-request', `https://ipam.example.com/api/v1/api.php?${SC_SIGNED}&hash=(no hash)`);
+      await h.page.fill('#sixconnect-verify-secretKey', SC_SECRET);
+      const text = await verdict(h.page, 'sixconnect-verify', 'invalid');
+      expect(text).not.toMatch(/nothing to compare/);
+      const stage = h.page.locator('.stage-compare', { hasText: '3. hash' });
+      expect(await stage.innerText()).toMatch(/first difference at character 1 \(highlighted\)/);
+      expect(await stage.locator('mark').allInnerTexts()).toEqual([createHmac('sha256', SC_SECRET).update(SC_SIGNED).digest('base64')[0], '(']);
+    });
+
     it('(e) HostDime sign offers the Ruby dialect, which hashes as the gem does', async () => {
       await choose(h.page, 'hostdime', 'sign');
       await h.page.fill('#hostdime-sign-method', 'utility.echo');

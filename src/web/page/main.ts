@@ -489,15 +489,12 @@ function excerpt(text: string, start: number | undefined, end: number | undefine
 
 type Compare = Extract<Stage, { kind: 'compare' }>;
 
-/** "(no hash)", "(no token field)": what analyses not yet marking `expectedMissing`/`receivedMissing` put where a value is missing. */
-const PLACEHOLDER = /^\(no [^()]{1,40}\)$/;
-
 function compareNodes(s: Compare): Node[] {
   const label = (t: string) => el('p', { class: 'cmp-label' }, t);
-  const receivedMissing = s.receivedMissing === true || PLACEHOLDER.test(s.received);
-  if (s.expectedMissing || receivedMissing || PLACEHOLDER.test(s.expected)) {
-    // A placeholder such as "(no hash)" is not a value: shown, never diffed.
-    const [what, side] = receivedMissing ? [s.received, s.receivedLabel] : [s.expected, s.expectedLabel];
+  if (s.expectedMissing === true || s.receivedMissing === true) {
+    // The analysis marked a side missing: its placeholder, such as "(no hash)", is shown, never diffed.
+    // Only the flags say so: a sent value that merely looks like "(no hash)" is a value and is diffed.
+    const [what, side] = s.receivedMissing === true ? [s.received, s.receivedLabel] : [s.expected, s.expectedLabel];
     return [
       label(s.expectedLabel),
       el('pre', { class: 'cmp expected' }, el('code', {}, s.expected)),
