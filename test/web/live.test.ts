@@ -78,6 +78,45 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
       expect(await verdict(h.page, 'hostdime-verify', 'valid')).toContain(sha(`1369758680:ABCDEF:fazbaz:domain.list:${HD_PARAMS_JSON}`));
     });
 
+    it('screen readers: one live region, outside #result, speaks the headline only when it changes', async () => {
+      await choose(h.page, 'hostdime');
+      // Nothing in or around the result is a live region any more: typing re-renders it on every pause.
+      expect(await h.page.evaluate(() => {
+        const r = document.getElementById('result')!;
+        return [r.getAttribute('aria-live'), r.querySelectorAll('[aria-live], [role=status], [role=alert], [role=log]').length];
+      })).toEqual([null, 0]);
+      expect(await h.page.evaluate(() => Array.from(document.querySelectorAll('[aria-live], [role=status], [role=alert]')).filter((e) => !e.closest('form')).map((e) => e.id))).toEqual(['announce']);
+      // Hidden from sight, not from the accessibility tree.
+      expect(await h.page.evaluate(() => {
+        const a = document.getElementById('announce')!;
+        const r = a.getBoundingClientRect();
+        return [a.getAttribute('aria-atomic'), a.checkVisibility(), r.width <= 1 && r.height <= 1];
+      })).toEqual(['true', true, true]);
+      await h.page.fill('#hostdime-verify-request', HD_REQUEST);
+      await h.page.fill('#hostdime-verify-privateKey', 'fazbaz');
+      await verdict(h.page, 'hostdime-verify', 'valid');
+      // Every text the region takes from here on, in order.
+      await h.page.evaluate(() => {
+        const a = document.getElementById('announce')!;
+        const said: string[] = [];
+        (window as unknown as { __said: string[] }).__said = said;
+        new MutationObserver(() => said.push(a.textContent ?? '')).observe(a, { childList: true, characterData: true, subtree: true });
+      });
+      const valid = await h.page.textContent('#announce');
+      await retypeLast(h.page, '#hostdime-verify-privateKey', 'x');
+      await verdict(h.page, 'hostdime-verify', 'invalid');
+      // Another wrong key: a new run, a new hash in the result, the same headline: nothing is said.
+      const runs = await h.page.getAttribute('#result', 'data-run');
+      await retypeLast(h.page, '#hostdime-verify-privateKey', 'y');
+      await h.page.waitForFunction((n) => document.getElementById('result')!.dataset.run !== n && document.getElementById('result')!.dataset.state === 'done', runs);
+      expect(await h.page.innerText('#result')).toContain(sha(`1369758680:ABCDEF:fazbay:domain.list:${HD_PARAMS_JSON}`));
+      await retypeLast(h.page, '#hostdime-verify-privateKey', 'z');
+      await verdict(h.page, 'hostdime-verify', 'valid');
+      const said = await h.page.evaluate(() => (window as unknown as { __said: string[] }).__said);
+      expect(valid).toBe('valid: api_hash matches (PHP dialect)');
+      expect(said).toEqual(['invalid: the hash does not match; no known mistake reproduces it (check the private key, the method and that the body is the one that was sent)', valid]);
+    });
+
     it('6connect: one wrong character in the secret, and back', async () => {
       await choose(h.page, 'sixconnect');
       await h.page.fill('#sixconnect-verify-request', SC_URL);

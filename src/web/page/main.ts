@@ -373,6 +373,8 @@ function valuesOf(form: HTMLFormElement): Values {
 }
 
 const result = document.getElementById('result')!;
+/** The page's one live region (visually hidden): the verdict headline, only when it changes. */
+const announcer = document.getElementById('announce')!;
 
 // Every run takes a number; a run that finishes after a newer one started is dropped, so a
 // slow analysis of old text never overwrites the verdict for what is in the form now.
@@ -446,7 +448,24 @@ async function run(spec: FormSpec, form: HTMLFormElement, fromButton: boolean): 
   result.dataset.state = 'done';
   result.dataset.form = spec.id;
   result.dataset.run = String(n);
+  announce();
   if (fromButton) keepInView();
+}
+
+/** What a screen reader hears after a run: the status word and the headline, e.g. "invalid: the hash does not match". */
+function spoken(): string {
+  const verdict = document.getElementById('verdict');
+  const headline = verdict?.querySelector('.headline');
+  if (!verdict || !headline) return '';
+  const status = verdict.querySelector('.badge')?.textContent ?? '';
+  const text = Array.from(headline.childNodes).filter((c) => !(c instanceof HTMLElement && c.classList.contains('badge'))).map((c) => c.textContent).join('').trim();
+  return text.startsWith(status) ? text : `${status}: ${text}`;
+}
+
+/** Updates the live region only when the headline changed: typing that keeps the verdict says nothing. */
+function announce(): void {
+  const text = spoken();
+  if (announcer.textContent !== text) announcer.textContent = text;
 }
 
 /** After Verify / Enter: bring the verdict into view (no animation when the person asked for less motion); focus stays where it is. */
@@ -458,7 +477,8 @@ function keepInView(): void {
 }
 
 function verdictBox(status: string, headline: string, code?: string, fix?: string): HTMLElement {
-  const box = el('div', { class: `verdict ${status}`, id: 'verdict', role: 'status', 'data-status': status });
+  // Not a live region itself: #announce speaks the headline (nested live regions re-announce the whole result).
+  const box = el('div', { class: `verdict ${status}`, id: 'verdict', 'data-status': status });
   const badge = status === 'signed' ? 'signed' : status === 'valid' ? 'valid' : status === 'invalid' ? 'invalid' : 'note';
   box.className = `verdict ${status === 'signed' ? 'valid' : status}`;
   box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', headline));
@@ -648,6 +668,8 @@ function show(): void {
 function clearResult(): void {
   invalidate();
   result.replaceChildren();
+  // A new view starts silent, so its first verdict is spoken even if the text is the same as before.
+  announcer.textContent = '';
   delete result.dataset.state;
   delete result.dataset.form;
 }
