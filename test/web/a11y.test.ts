@@ -341,6 +341,25 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
     }
   });
 
+  it('copy buttons are named after what they copy, their visible word first (label in name)', async () => {
+    const h = await open(site.origin, '/');
+    try {
+      const names = async () => {
+        const out: string[] = [];
+        // The accessibility tree's name and the visible text of every button in the result.
+        for (const b of await h.page.locator('#result').getByRole('button').all()) out.push(await b.ariaSnapshot());
+        return out;
+      };
+      expect(await reach(h.page, 'hostdime', 'sign', 'hostdime-sign', 'valid')).toBe('signed');
+      expect(await names()).toEqual(['- button "Copy curl snippet": Copy', '- button "Copy PHP snippet": Copy', '- button "Copy JavaScript snippet": Copy']);
+      expect(await reach(h.page, 'hostkey', 'sign', 'hostkey-pinrecord', 'valid')).toBe('signed');
+      expect(await names()).toEqual(['- button "Copy PIN record": Copy']);
+      expect(h.offences).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+
   for (const width of [1280, 360] as const) {
     describe(`at ${width} px`, () => {
       let h: Harness;

@@ -423,7 +423,7 @@ async function outcome(spec: FormSpec, values: Values): Promise<Node[]> {
       if (out.token) lastToken.set(spec.id, out.token);
       return signedNodes(out);
     }
-    return [verdictBox('signed', out.title), copyable(out.text, 'pin-record')];
+    return [verdictBox('signed', out.title), copyable(out.text, 'pin-record', 'PIN record')];
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const nodes: Node[] = [verdictBox('error', `cannot ${spec.mode === 'sign' ? 'sign' : 'check'}: ${msg}`)];
@@ -614,9 +614,10 @@ function analysisNodes(a: Analysis, jwt?: string): Node[] {
   return nodes;
 }
 
-function copyable(text: string, id: string): HTMLElement {
+/** A block to copy; its button is named after what it copies ("Copy curl snippet"), starting with its visible text. */
+function copyable(text: string, id: string, what: string): HTMLElement {
   const pre = el('pre', { id, tabindex: '0' }, el('code', {}, text));
-  const btn = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${id}` }, 'Copy');
+  const btn = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${what}` }, 'Copy');
   btn.addEventListener('click', () => {
     void navigator.clipboard?.writeText(text).then(
       () => (btn.textContent = 'Copied'),
@@ -632,12 +633,12 @@ function signedNodes(s: Signed): Node[] {
   if (coloured) nodes.push(coloured);
   nodes.push(el('div', { class: 'stages' }, ...s.stages.map((st) => renderStage(st))));
   const snippets = el('div', { class: 'snippets' });
-  for (const [k, title] of [
-    ['curl', 'curl'],
-    ['php', 'PHP (ext-curl)'],
-    ['js', 'JavaScript (fetch)'],
+  for (const [k, title, what] of [
+    ['curl', 'curl', 'curl snippet'],
+    ['php', 'PHP (ext-curl)', 'PHP snippet'],
+    ['js', 'JavaScript (fetch)', 'JavaScript snippet'],
   ] as const) {
-    snippets.append(el('article', { class: 'stage' }, el('h3', {}, title), copyable(s.snippets[k], `snippet-${k}`)));
+    snippets.append(el('article', { class: 'stage' }, el('h3', {}, title), copyable(s.snippets[k], `snippet-${k}`, what)));
   }
   nodes.push(snippets);
   return nodes;
