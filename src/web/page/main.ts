@@ -452,14 +452,13 @@ async function run(spec: FormSpec, form: HTMLFormElement, fromButton: boolean): 
   if (fromButton) keepInView();
 }
 
-/** What a screen reader hears after a run: the status word and the headline, e.g. "invalid: the hash does not match". */
+/** Each verdict box's sentence for screen readers: the status word and the headline, e.g. "invalid: the hash does not match". */
+const spokenText = new WeakMap<HTMLElement, string>();
+
+/** What a screen reader hears after a run. */
 function spoken(): string {
   const verdict = document.getElementById('verdict');
-  const headline = verdict?.querySelector('.headline');
-  if (!verdict || !headline) return '';
-  const status = verdict.querySelector('.badge')?.textContent ?? '';
-  const text = Array.from(headline.childNodes).filter((c) => !(c instanceof HTMLElement && c.classList.contains('badge'))).map((c) => c.textContent).join('').trim();
-  return text.startsWith(status) ? text : `${status}: ${text}`;
+  return verdict ? (spokenText.get(verdict) ?? '') : '';
 }
 
 /** Updates the live region only when the headline changed: typing that keeps the verdict says nothing. */
@@ -481,7 +480,11 @@ function verdictBox(status: string, headline: string, code?: string, fix?: strin
   const box = el('div', { class: `verdict ${status}`, id: 'verdict', 'data-status': status });
   const badge = status === 'signed' ? 'signed' : status === 'valid' ? 'valid' : status === 'invalid' ? 'invalid' : 'note';
   box.className = `verdict ${status === 'signed' ? 'valid' : status}`;
-  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', headline));
+  // The analyses' headlines start with their status ("invalid: the hash ...", "invalid (HTTP 401): ..."):
+  // the badge already shows it, so the line reads "INVALID the hash ...", and the full sentence is what is spoken.
+  const shown = headline.startsWith(badge) ? headline.slice(badge.length).replace(/^: /, '').trimStart() || headline : headline;
+  spokenText.set(box, headline.startsWith(badge) ? headline : `${badge}: ${headline}`);
+  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', shown));
   if (code) box.append(el('p', { class: 'code' }, 'code ', el('code', {}, code)));
   if (fix) box.append(el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), fix));
   return box;
