@@ -400,11 +400,15 @@ describe.skipIf(!have)('web debugger, live (issue 17)', () => {
     });
 
     it('(c) the 512-hex RSA block is collapsed around the differing region, all of it one click away', async () => {
-      const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
       const jwt = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256' }).sign(keys.privateKey);
+      const big = (b: Buffer) => BigInt(`0x${b.toString('hex') || '0'}`);
+      // A wrong key whose modulus is above the signature (else nothing is recovered and there is no block
+      // to show, a random outcome that made this test flaky): drawn again until it is.
+      const sig = big(Buffer.from(jwt.split('.')[2]!, 'base64url'));
+      let other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+      while (big(Buffer.from(other.export({ format: 'jwk' }).n!, 'base64url')) <= sig) other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
       // signature^e mod n under the wrong key, computed here with BigInt.
       const jwk = other.export({ format: 'jwk' });
-      const big = (b: Buffer) => BigInt(`0x${b.toString('hex') || '0'}`);
       const modPow = (b: bigint, e: bigint, m: bigint) => {
         let r = 1n;
         for (b %= m; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
