@@ -40,9 +40,9 @@ async function axe(page: Page): Promise<AxeReport> {
   });
 }
 
-/** The forms shown for the chosen scheme and mode (HostKey has two in each mode). */
+/** The forms shown for the chosen scheme and mode (HostKey has two in verify mode; its PIN check sits in a <details>, which is what gets hidden). */
 const visibleForms = (page: Page): Promise<string[]> =>
-  page.evaluate(() => Array.from(document.querySelectorAll<HTMLFormElement>('#forms form.tool')).filter((f) => !f.hidden).map((f) => f.id));
+  page.evaluate(() => Array.from(document.querySelectorAll<HTMLFormElement>('#forms form.tool')).filter((f) => f.closest('[hidden]') === null).map((f) => f.id));
 
 /** Submits a form and waits for its result, whatever the verdict. */
 async function submitted(page: Page, formId: string): Promise<string> {
@@ -73,6 +73,10 @@ async function reach(page: Page, scheme: string, mode: string, formId: string, s
       document.getElementById('result')!.replaceChildren();
     }, formId);
     return '';
+  }
+  // A collapsed form (HostKey's PIN check sits in a closed <details>): opened as a person does, by its summary.
+  if (await page.evaluate((id) => document.getElementById(id)!.closest('details')?.open === false, formId)) {
+    await page.click(`details:has(> #${formId}) > summary`);
   }
   await page.click(`#${formId} button.example`);
   // The example loader may be async (HostKey's PIN record): wait for a filled form.
@@ -134,7 +138,8 @@ async function tabThrough(page: Page): Promise<{ stops: Stop[]; controls: string
     const all = Array.from(document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary, [tabindex]'));
     all.forEach((e, i) => e.setAttribute('data-kbd', String(i)));
     for (const e of all) {
-      if (e.getClientRects().length === 0 || (e as HTMLInputElement).disabled || e.tabIndex < 0) continue;
+      // checkVisibility, not getClientRects: Chromium lays out a closed <details>' content (content-visibility: hidden), unfocusable.
+      if (!e.checkVisibility() || (e as HTMLInputElement).disabled || e.tabIndex < 0) continue;
       if (e instanceof HTMLInputElement && e.type === 'radio') {
         const checked = document.querySelector<HTMLInputElement>(`input[type=radio][name="${e.name}"]:checked`);
         if (seenGroups.has(e.name) || (checked && checked !== e)) continue;
@@ -227,6 +232,13 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
           await choose(h.page, scheme, mode);
           const formId = (await visibleForms(h.page))[0]!;
           await reach(h.page, scheme, mode, formId, 'valid');
+          // Every disclosure open (its summary is pressed as a keyboard user would), so the controls behind it are checked too.
+          for (;;) {
+            const closed = h.page.locator('details:not([open]) > summary:visible');
+            if ((await closed.count()) === 0) break;
+            await closed.first().focus();
+            await h.page.keyboard.press('Enter');
+          }
           for (const colorScheme of COLOURS) {
             await h.page.emulateMedia({ colorScheme });
             const { stops, controls, unfocused, background } = await tabThrough(h.page);
@@ -324,6 +336,25 @@ describe.skipIf(!have)('web debugger accessibility (axe-core in Chromium)', () =
         expect(boxes.filter((b) => b.id.startsWith('snippet-')).length).toBe(3);
         expect(boxes.filter((b) => b.sw > b.cw + 1 || b.sh > b.ch + 1 || b.right > 1280), dialect).toEqual([]);
       }
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('copy buttons are named after what they copy, their visible word first (label in name)', async () => {
+    const h = await open(site.origin, '/');
+    try {
+      const names = async () => {
+        const out: string[] = [];
+        // The accessibility tree's name and the visible text of every button in the result.
+        for (const b of await h.page.locator('#result').getByRole('button').all()) out.push(await b.ariaSnapshot());
+        return out;
+      };
+      expect(await reach(h.page, 'hostdime', 'sign', 'hostdime-sign', 'valid')).toBe('signed');
+      expect(await names()).toEqual(['- button "Copy curl snippet": Copy', '- button "Copy PHP snippet": Copy', '- button "Copy JavaScript snippet": Copy']);
+      expect(await reach(h.page, 'hostkey', 'sign', 'hostkey-pinrecord', 'valid')).toBe('signed');
+      expect(await names()).toEqual(['- button "Copy PIN record": Copy']);
+      expect(h.offences).toEqual([]);
     } finally {
       await h.close();
     }

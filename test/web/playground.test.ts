@@ -5,15 +5,14 @@
  * jose, PIN records with node:crypto's scrypt. Any request other than the page's own files,
  * and any CSP violation (a blocked fetch, image, ...), fails the test.
  *
- * Screenshots go to test-output/web/ (not committed). HOSTSIG_DOCS_SCREENSHOT=1 also writes
- * docs/images/playground.png for the README.
+ * Screenshots go to test-output/web/ (not committed). The README's pictures in docs/images/ are
+ * made by test/web/screenshots.test.ts alone (HOSTSIG_DOCS_SCREENSHOT=1), never here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes, scryptSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../cli/run.js';
@@ -76,10 +75,6 @@ describe.skipIf(!have)('web debugger in Chromium', () => {
     expect(await h.page.locator('.stage mark').count()).toBeGreaterThanOrEqual(4);
     expect(r.text).toContain('first difference at character');
     await shot(h.page, 'hostdime-js-dialect');
-    if (process.env.HOSTSIG_DOCS_SCREENSHOT) {
-      mkdirSync(join(REPO_ROOT, 'docs', 'images'), { recursive: true });
-      await h.page.screenshot({ path: join(REPO_ROOT, 'docs', 'images', 'playground.png'), fullPage: true });
-    }
   });
 
   it('6connect: the documented URL is valid; with + turned into spaces it is still valid, with a note', async () => {

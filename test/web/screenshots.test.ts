@@ -7,6 +7,7 @@
  *   docs/images/playground-360.png          6connect, a "+" turned into a space, 360 px
  *   docs/images/playground-hostbill-jwt.png HostBill, an RS256 JWT in colour, 1280 px, light
  *
+ * This file is the only writer of docs/images/ (the other e2e tests keep theirs in test-output/web/).
  * Written only with HOSTSIG_DOCS_SCREENSHOT=1 (npm's docs scripts, or by hand after a change to
  * the page): `HOSTSIG_DOCS_SCREENSHOT=1 npx vitest run --project node test/web/screenshots.test.ts`.
  * The JWT is made with jose from the published test key vectors/keys/rsa2048.pkcs1.pem (RS256 is

@@ -373,6 +373,8 @@ function valuesOf(form: HTMLFormElement): Values {
 }
 
 const result = document.getElementById('result')!;
+/** The page's one live region (visually hidden): the verdict headline, only when it changes. */
+const announcer = document.getElementById('announce')!;
 
 // Every run takes a number; a run that finishes after a newer one started is dropped, so a
 // slow analysis of old text never overwrites the verdict for what is in the form now.
@@ -421,7 +423,7 @@ async function outcome(spec: FormSpec, values: Values): Promise<Node[]> {
       if (out.token) lastToken.set(spec.id, out.token);
       return signedNodes(out);
     }
-    return [verdictBox('signed', out.title), copyable(out.text, 'pin-record')];
+    return [verdictBox('signed', out.title), copyable(out.text, 'pin-record', 'PIN record')];
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const nodes: Node[] = [verdictBox('error', `cannot ${spec.mode === 'sign' ? 'sign' : 'check'}: ${msg}`)];
@@ -446,7 +448,23 @@ async function run(spec: FormSpec, form: HTMLFormElement, fromButton: boolean): 
   result.dataset.state = 'done';
   result.dataset.form = spec.id;
   result.dataset.run = String(n);
+  announce();
   if (fromButton) keepInView();
+}
+
+/** Each verdict box's sentence for screen readers: the status word and the headline, e.g. "invalid: the hash does not match". */
+const spokenText = new WeakMap<HTMLElement, string>();
+
+/** What a screen reader hears after a run. */
+function spoken(): string {
+  const verdict = document.getElementById('verdict');
+  return verdict ? (spokenText.get(verdict) ?? '') : '';
+}
+
+/** Updates the live region only when the headline changed: typing that keeps the verdict says nothing. */
+function announce(): void {
+  const text = spoken();
+  if (announcer.textContent !== text) announcer.textContent = text;
 }
 
 /** After Verify / Enter: bring the verdict into view (no animation when the person asked for less motion); focus stays where it is. */
@@ -458,10 +476,15 @@ function keepInView(): void {
 }
 
 function verdictBox(status: string, headline: string, code?: string, fix?: string): HTMLElement {
-  const box = el('div', { class: `verdict ${status}`, id: 'verdict', role: 'status', 'data-status': status });
+  // Not a live region itself: #announce speaks the headline (nested live regions re-announce the whole result).
+  const box = el('div', { class: `verdict ${status}`, id: 'verdict', 'data-status': status });
   const badge = status === 'signed' ? 'signed' : status === 'valid' ? 'valid' : status === 'invalid' ? 'invalid' : 'note';
   box.className = `verdict ${status === 'signed' ? 'valid' : status}`;
-  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', headline));
+  // The analyses' headlines start with their status ("invalid: the hash ...", "invalid (HTTP 401): ..."):
+  // the badge already shows it, so the line reads "INVALID the hash ...", and the full sentence is what is spoken.
+  const shown = headline.startsWith(badge) ? headline.slice(badge.length).replace(/^: /, '').trimStart() || headline : headline;
+  spokenText.set(box, headline.startsWith(badge) ? headline : `${badge}: ${headline}`);
+  box.append(el('p', { class: 'headline' }, el('span', { class: 'badge' }, badge), ' ', shown));
   if (code) box.append(el('p', { class: 'code' }, 'code ', el('code', {}, code)));
   if (fix) box.append(el('p', { class: 'fix' }, el('strong', {}, 'Fix: '), fix));
   return box;
@@ -489,15 +512,12 @@ function excerpt(text: string, start: number | undefined, end: number | undefine
 
 type Compare = Extract<Stage, { kind: 'compare' }>;
 
-/** "(no hash)", "(no token field)": what analyses not yet marking `expectedMissing`/`receivedMissing` put where a value is missing. */
-const PLACEHOLDER = /^\(no [^()]{1,40}\)$/;
-
 function compareNodes(s: Compare): Node[] {
   const label = (t: string) => el('p', { class: 'cmp-label' }, t);
-  const receivedMissing = s.receivedMissing === true || PLACEHOLDER.test(s.received);
-  if (s.expectedMissing || receivedMissing || PLACEHOLDER.test(s.expected)) {
-    // A placeholder such as "(no hash)" is not a value: shown, never diffed.
-    const [what, side] = receivedMissing ? [s.received, s.receivedLabel] : [s.expected, s.expectedLabel];
+  if (s.expectedMissing === true || s.receivedMissing === true) {
+    // The analysis marked a side missing: its placeholder, such as "(no hash)", is shown, never diffed.
+    // Only the flags say so: a sent value that merely looks like "(no hash)" is a value and is diffed.
+    const [what, side] = s.receivedMissing === true ? [s.received, s.receivedLabel] : [s.expected, s.expectedLabel];
     return [
       label(s.expectedLabel),
       el('pre', { class: 'cmp expected' }, el('code', {}, s.expected)),
@@ -597,9 +617,10 @@ function analysisNodes(a: Analysis, jwt?: string): Node[] {
   return nodes;
 }
 
-function copyable(text: string, id: string): HTMLElement {
+/** A block to copy; its button is named after what it copies ("Copy curl snippet"), starting with its visible text. */
+function copyable(text: string, id: string, what: string): HTMLElement {
   const pre = el('pre', { id, tabindex: '0' }, el('code', {}, text));
-  const btn = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${id}` }, 'Copy');
+  const btn = el('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${what}` }, 'Copy');
   btn.addEventListener('click', () => {
     void navigator.clipboard?.writeText(text).then(
       () => (btn.textContent = 'Copied'),
@@ -615,12 +636,12 @@ function signedNodes(s: Signed): Node[] {
   if (coloured) nodes.push(coloured);
   nodes.push(el('div', { class: 'stages' }, ...s.stages.map((st) => renderStage(st))));
   const snippets = el('div', { class: 'snippets' });
-  for (const [k, title] of [
-    ['curl', 'curl'],
-    ['php', 'PHP (ext-curl)'],
-    ['js', 'JavaScript (fetch)'],
+  for (const [k, title, what] of [
+    ['curl', 'curl', 'curl snippet'],
+    ['php', 'PHP (ext-curl)', 'PHP snippet'],
+    ['js', 'JavaScript (fetch)', 'JavaScript snippet'],
   ] as const) {
-    snippets.append(el('article', { class: 'stage' }, el('h3', {}, title), copyable(s.snippets[k], `snippet-${k}`)));
+    snippets.append(el('article', { class: 'stage' }, el('h3', {}, title), copyable(s.snippets[k], `snippet-${k}`, what)));
   }
   nodes.push(snippets);
   return nodes;
@@ -651,6 +672,8 @@ function show(): void {
 function clearResult(): void {
   invalidate();
   result.replaceChildren();
+  // A new view starts silent, so its first verdict is spoken even if the text is the same as before.
+  announcer.textContent = '';
   delete result.dataset.state;
   delete result.dataset.form;
 }
