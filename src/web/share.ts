@@ -133,15 +133,24 @@ function maskJwts(text: string): string {
   return out;
 }
 
-const HEADER = /^([A-Za-z0-9!#$%&'*+.^_`|~-]+)(:[ \t]*)(.*)$/;
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** `Name: value` split by index into name, the colon with its blanks, and the value; null when the line is not a header. */
+function headerLine(line: string): [string, string, string] | null {
+  const colon = line.indexOf(':');
+  if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) return null;
+  let v = colon + 1;
+  while (v < line.length && (line.charCodeAt(v) === 32 || line.charCodeAt(v) === 9)) v++;
+  return [line.slice(0, colon), line.slice(colon, v), line.slice(v)];
+}
 const AUTH_VALUE = /^(whm|cpanel|basic|bearer|digest|token|apikey)([ \t]+)\S/i;
 
 /** One line: a credential header keeps its name (and auth scheme word), a bare `whm user:token` its scheme word, a lone long word goes. */
 function maskLine(line: string): string {
-  const h = HEADER.exec(line);
-  if (h && isSecretName(h[1]!)) {
-    const scheme = /^([A-Za-z][A-Za-z0-9_-]*)[ \t]+\S/.exec(h[3]!);
-    return `${h[1]}${h[2]}${scheme && /auth/i.test(h[1]!) ? `${scheme[1]} ` : ''}${h[3] ? REMOVED : ''}`;
+  const h = headerLine(line);
+  if (h && isSecretName(h[0])) {
+    const scheme = /^([A-Za-z][A-Za-z0-9_-]*)[ \t]+\S/.exec(h[2]);
+    return `${h[0]}${h[1]}${scheme && /auth/i.test(h[0]) ? `${scheme[1]} ` : ''}${h[2] ? REMOVED : ''}`;
   }
   const bare = AUTH_VALUE.exec(line.trimStart());
   if (bare) return `${line.slice(0, line.length - line.trimStart().length)}${bare[1]} ${REMOVED}`;

@@ -225,16 +225,27 @@ export function parseJsonField(text: string, what: string): Record<string, unkno
     v = parseJsonStrict(text, what);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const m = /^(?:.*?): (.*) at offset (\d+)$/.exec(msg);
+    const m = offsetMessage(msg);
     if (!m) throw new HostsigError('INVALID_ARGUMENT', `${what} JSON is invalid: ${msg}`);
-    const { line, column } = lineColumn(text, Number(m[2]));
-    throw new HostsigError('INVALID_ARGUMENT', `${what} JSON is invalid at line ${line}, column ${column}: ${m[1]}`, { line, column });
+    const { line, column } = lineColumn(text, m.offset);
+    throw new HostsigError('INVALID_ARGUMENT', `${what} JSON is invalid at line ${line}, column ${column}: ${m.reason}`, { line, column });
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HostsigError('INVALID_ARGUMENT', `${what} JSON must be an object`);
   return v as Record<string, unknown>;
 }
 
 const DEFAULT_JWT_HEADER = '{"alg":"RS256","typ":"JWT"}';
+
+/** `<what>: <reason> at offset <n>` (the strict JSON reader's message) split by index, or null. */
+function offsetMessage(msg: string): { reason: string; offset: number } | null {
+  const head = msg.indexOf(': ');
+  const tail = msg.lastIndexOf(' at offset ');
+  if (head < 0 || tail < head + 2) return null;
+  const digits = msg.slice(tail + 11);
+  if (digits.length === 0 || digits.length > 15) return null;
+  for (let i = 0; i < digits.length; i++) if (digits.charCodeAt(i) < 48 || digits.charCodeAt(i) > 57) return null;
+  return { reason: msg.slice(head + 2, tail), offset: Number(digits) };
+}
 
 /**
  * The JWT the HostBill sign form makes: the header and payload JSON as typed (re-serialized

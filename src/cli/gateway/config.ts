@@ -120,7 +120,7 @@ class Reader {
     } catch (e) {
       this.fail(path, `${shown()}: cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const val = pem ? text : text.replace(/[\r\n]+$/, '');
+    const val = pem ? text : withoutTrailingNewlines(text);
     if (val.length === 0) this.fail(path, `${shown()}: the file is empty`);
     return val;
   }
@@ -420,4 +420,11 @@ export function loadGatewayConfig(path: string): GatewayConfig {
     throw new GatewayConfigError(`${path}: not JSON: ${(e as Error).message}`);
   }
   return checkGatewayConfig(raw, path, dirname(resolve(path)));
+}
+
+/** `s` without its trailing CR/LF run (an index scan: `/[\r\n]+$/` backtracks on long runs). */
+function withoutTrailingNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.charCodeAt(end - 1) === 10 || s.charCodeAt(end - 1) === 13)) end--;
+  return s.slice(0, end);
 }

@@ -133,7 +133,9 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
   const up = cfg.upstream.url;
   const isHttps = up.protocol === 'https:';
   const agent = isHttps ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const basePath = up.pathname.replace(/\/+$/, '');
+  let baseEnd = up.pathname.length;
+  while (baseEnd > 0 && up.pathname.charCodeAt(baseEnd - 1) === 47) baseEnd--;
+  const basePath = up.pathname.slice(0, baseEnd);
   const maxBody = cfg.maxBodyBytes;
   const authPhpOn = cfg.schemes.hostkey?.apiKeys !== undefined;
   const pinService = deps.pins ?? null;
