@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ping } from '../helpers/redis.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO = join(HERE, '..', '..');
@@ -240,24 +241,6 @@ export class Upstream {
 // ---------------------------------------------------------------------------------------------
 // redis-server: its own dir, no persistence, SIGKILL and restart on the same port
 
-function redisPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    let buf = '';
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(500, () => done(false));
-    s.on('error', () => done(false));
-    s.on('connect', () => s.write('PING\r\n'));
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (buf.includes('\r\n')) done(buf.startsWith('+PONG'));
-    });
-  });
-}
-
 export class RedisProc {
   #proc: ChildProcess | null = null;
 
@@ -290,7 +273,7 @@ export class RedisProc {
     });
     await until(`redis-server PING on ${this.port}`, async () => {
       if (exited) throw new Error(`redis-server exited at start-up (port ${this.port}); see ${join(this.dir, 'redis.log')}`);
-      return redisPing(this.port);
+      return ping(this.port);
     }, 10_000);
   }
 

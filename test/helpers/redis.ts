@@ -38,7 +38,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Sends PING over a raw socket; true on `+PONG`. */
-function ping(port: number): Promise<boolean> {
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
     let buf = '';
