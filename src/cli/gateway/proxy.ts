@@ -113,6 +113,10 @@ interface Entry {
   subject?: string;
 }
 
+// Keep-alive to the upstream; 'lifo' reuses the socket freed last (warm, and the ones left idle
+// are the ones the upstream's keep-alive timeout closes), not the oldest.
+const AGENT = { keepAlive: true, scheduling: 'lifo' } as const;
+
 class UpstreamError extends Error {
   constructor(readonly kind: UpstreamErrorKind) {
     super(`upstream ${kind}`);
@@ -132,7 +136,7 @@ export function createProxy(deps: ProxyDeps): { handle: (req: IncomingMessage, r
   const { cfg, verifier, log, metrics } = deps;
   const up = cfg.upstream.url;
   const isHttps = up.protocol === 'https:';
-  const agent = isHttps ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const agent = isHttps ? new HttpsAgent(AGENT) : new HttpAgent(AGENT);
   const basePath = up.pathname.replace(/\/+$/, '');
   const maxBody = cfg.maxBodyBytes;
   const authPhpOn = cfg.schemes.hostkey?.apiKeys !== undefined;
