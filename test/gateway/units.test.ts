@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { respawnDelay } from '../../src/cli/gateway/cluster.js';
 import { proxyRange } from '../../src/cli/gateway/config.js';
 import { asciiHeader, asciiJson, clientAddress } from '../../src/cli/gateway/identity.js';
-import { cut, jsonLine } from '../../src/cli/gateway/log.js';
+import { cut, jsonLine, LOG_BATCH_MAX, lineWriter } from '../../src/cli/gateway/log.js';
 import { forwardHeaders } from '../../src/cli/gateway/proxy.js';
 import { ensureBuilt, hostsig } from '../cli/run.js';
 
@@ -50,6 +50,35 @@ describe('header values and log lines', () => {
     expect(line.slice(0, -1)).not.toMatch(/[\n\r\u2028\u2029\u001b]/);
     expect(JSON.parse(line)).toEqual({ path: '/a\nb\u2028c\u2029d\u001b' });
     expect(cut('x'.repeat(300))).toBe(`${'x'.repeat(256)}...(+44 chars)`);
+  });
+  it('lineWriter: lines of one event-loop turn go out in one write, whole lines only, each write at most PIPE_BUF bytes', async () => {
+    const writes: string[] = [];
+    const w = lineWriter((s) => writes.push(s));
+    const lines = Array.from({ length: 40 }, (_, i) => jsonLine({ i, path: `/p/${'\u00e9'.repeat(i * 3)}` }));
+    for (const l of lines.slice(0, 3)) w.line(l);
+    expect(writes).toEqual([]); // not written one by one: one write per batch, not per request
+    for (const l of lines.slice(3)) w.line(l);
+    await new Promise((r) => setImmediate(r));
+    expect(writes.join('')).toBe(lines.join(''));
+    expect(writes.length).toBeLessThan(lines.length / 4);
+    for (const s of writes) {
+      expect(Buffer.byteLength(s)).toBeLessThanOrEqual(LOG_BATCH_MAX);
+      expect(s.endsWith('\n')).toBe(true);
+    }
+    // A line longer than a batch goes alone; a flush (what exit does) writes the rest at once.
+    writes.length = 0;
+    const big = jsonLine({ x: 'y'.repeat(LOG_BATCH_MAX) });
+    w.line(lines[0]!);
+    w.line(big);
+    w.line(lines[1]!);
+    w.flush();
+    expect(writes).toEqual([lines[0], big, lines[1]]);
+    // A throwing sink never throws into the caller.
+    const bad = lineWriter(() => {
+      throw new Error('EPIPE');
+    });
+    bad.line('a\n');
+    expect(() => bad.flush()).not.toThrow();
   });
   it('forwardHeaders: hop-by-hop, Connection-listed, Content-Length, Expect, X-Forwarded-For and X-Hostsig-* go; the rest stays as received', () => {
     const raw = ['Host', 'h', 'Connection', 'keep-alive, X-Secret-Hop', 'X-Secret-Hop', '1', 'Keep-Alive', 'timeout=5', 'TE', 'trailers', 'Upgrade', 'h2c', 'Proxy-Authorization', 'Basic x', 'Content-Length', '3', 'Expect', '100-continue', 'X-Forwarded-For', '1.2.3.4', 'X-HOSTSIG-Subject', 'root', 'x-hostsig-', '', 'X-Hostsigx', 'kept', 'Accept', 'a', 'accept', 'b'];
