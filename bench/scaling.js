@@ -27,6 +27,8 @@ import { logSafe } from '../dist/cli/output.js';
 import { createVerifier } from '../dist/server/index.js';
 import { diagnoseHostDime } from '../dist/diagnose/index.js';
 import { nodeHeaders } from '../dist/server/node.js';
+import { clientAddress } from '../dist/cli/gateway/identity.js';
+import { forwardHeaders } from '../dist/cli/gateway/proxy.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -302,6 +304,19 @@ add('server nodeHeaders', nodeHeaders, [
   ['Authorization lines', rawHeaders('Authorization')],
   ['other header lines', rawHeaders('X-Other-Header')],
 ]);
+
+// Gateway: the client address from X-Forwarded-For behind a trusted proxy, and the client's
+// headers as forwarded (Connection's token list, X-Hostsig-* stripped): both before auth.
+const trustedProxies = [parseCidr('10.0.0.0/8')];
+add('gateway clientAddress X-Forwarded-For', (xff) => clientAddress('10.0.0.1', xff, trustedProxies), [
+  ['trusted hops 10.0.0.1, ...', framed('', '10.0.0.1, ')],
+  ['comma run', framed('', ',')],
+  ['spaces + address', framed('', ' ', '192.0.2.1')],
+]);
+add('gateway forwardHeaders', forwardHeaders, [
+  ['Connection token list', (n) => ['Connection', run('a, ', n), 'X-Other', 'v']],
+  ['X-Hostsig-* lines', rawHeaders('X-Hostsig-Subject')],
+].map(([name, make]) => [name, name.startsWith('X-') ? (n) => make(n).rawHeaders : make]));
 
 // CLI: escaping request data for serve's log line (cut at its field cap).
 add('cli logSafe', (s) => logSafe(s), [
