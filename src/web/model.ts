@@ -3,7 +3,7 @@
  * the analyses can be unit-tested in Node without a DOM. The stages and findings are the
  * catalogue's own (src/diagnose), the same the CLI prints.
  */
-import type { Finding, Stage, Staged } from '../diagnose/index.js';
+import { type Finding, type Stage, type Staged, utcTime } from '../diagnose/index.js';
 
 export type { Finding, Stage };
 
@@ -87,12 +87,8 @@ export function roughDuration(seconds: number): string {
   return '0 seconds';
 }
 
-/** A UTC time for notes: 2013-05-28 16:31:20 UTC. */
-export function utc(seconds: number): string {
-  if (!Number.isFinite(seconds)) return String(seconds);
-  const d = new Date(seconds * 1000);
-  return Number.isNaN(d.getTime()) ? String(seconds) : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
+/** A UTC time for notes: 2013-05-28 16:31:20 UTC (the headlines' own rule). */
+export const utc = utcTime;
 
 /** An error's message without trusting its shape. */
 export function messageOf(e: unknown): string {
