@@ -350,11 +350,11 @@ describe('every readable request shows its stages', () => {
 });
 
 describe('hostile headers: the stages of a refused WHM header take linear time', () => {
-  it('blank runs and colon-less words: 10x the input takes < 40x the time (best of 3)', async () => {
+  it('blank runs and colon-less words: 10x the input takes < 40x the time (best of 5, after a warm-up)', async () => {
     const shapes = (n: number) => [`whm ${' \t'.repeat(n)}root${' '.repeat(n)}x`, `whm ${'A'.repeat(n)}`, `cpanel ${'r '.repeat(n)}`];
     const best = async (n: number) => {
       let t = Infinity;
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const s = performance.now();
         for (const h of shapes(n)) {
           const a = await analyzeWhm({ request: h, record: 'U7HMR63FGY292DQZ4H5BFH16JLYMO01M' });
@@ -364,6 +364,7 @@ describe('hostile headers: the stages of a refused WHM header take linear time',
       }
       return t;
     };
+    await best(20_000); // warm-up: the first calls compile, which would inflate the small size
     const small = await best(20_000);
     const large = await best(200_000);
     expect(large / Math.max(small, 0.5)).toBeLessThan(40);
