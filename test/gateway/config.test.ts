@@ -55,6 +55,12 @@ describe('every mistake names its JSON path', () => {
     expect(mistake({ ...BASE, schemes: { hostdime: { keys: { pub: { env: 'HOSTSIG_TEST_UNSET' } } } } })).toBe('gateway.json: schemes.hostdime.keys.pub: {"env":"HOSTSIG_TEST_UNSET"}: environment variable HOSTSIG_TEST_UNSET is not set');
   });
 
+  it('a HostKey API key given as a map name is never printed: the entry is named by its place', () => {
+    const m = mistake({ ...BASE, schemes: { hostkey: { apiKeys: { 'k-public': 'a', 'hk-secret-api-key-7': 5 } } } });
+    expect(m).toBe('gateway.json: schemes.hostkey.apiKeys[entry 2, key not shown]: must be a non-empty string');
+    expect(m).not.toContain('hk-secret-api-key-7');
+  });
+
   it('a file secret that cannot be read', () => {
     expect(mistake({ ...BASE, schemes: { hostbill: { basic: { u: { file: 'nope.txt' } } } } })).toBe('gateway.json: schemes.hostbill.basic.u: {"file":"nope.txt"}: cannot read the file: ENOENT');
   });

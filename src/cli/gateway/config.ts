@@ -288,10 +288,12 @@ function apiKeys(r: Reader, v: unknown, p: string): Record<string, string> {
     });
   } else {
     if (!isObj(v)) r.fail(p, 'must map API keys to subjects, or be a list of {key, subject}');
-    for (const [k, s] of Object.entries(v)) {
-      if (k === '') r.fail(join(p, k), 'an API key must not be empty');
-      out.set(k, r.str(s, join(p, k)));
-    }
+    // The names here are the API keys themselves: a message names the entry, never the key.
+    Object.entries(v).forEach(([k, s], i) => {
+      const at = `${p}[entry ${i + 1}, key not shown]`;
+      if (k === '') r.fail(at, 'an API key must not be empty');
+      out.set(k, r.str(s, at));
+    });
   }
   return ownRecord(out);
 }
